@@ -1,0 +1,31 @@
+"""Arguments and helpers shared by several subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from newswatch.config import Config, default_config_path, load_config
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="config file (default: $NEWSWATCH_CONFIG, ./newswatch.yaml, "
+        "/etc/newswatch/newswatch.yaml)",
+    )
+
+
+def config_path(args: argparse.Namespace) -> Path:
+    return Path(args.config) if getattr(args, "config", None) else default_config_path()
+
+
+def load(args: argparse.Namespace) -> Config:
+    return load_config(config_path(args))
+
+
+def add_log_format_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log-format", choices=["text", "json"], default="text")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")

@@ -1,0 +1,25 @@
+"""Configuration: the typed schema and the YAML loader."""
+
+from newswatch.config.durations import format_duration, parse_duration
+from newswatch.config.loader import config_secrets, default_config_path, load_config, parse_config
+from newswatch.config.schema import (
+    ChannelConfig,
+    Config,
+    Defaults,
+    RuleConfig,
+    SourceConfig,
+)
+
+__all__ = [
+    "ChannelConfig",
+    "Config",
+    "Defaults",
+    "RuleConfig",
+    "SourceConfig",
+    "config_secrets",
+    "default_config_path",
+    "format_duration",
+    "load_config",
+    "parse_config",
+    "parse_duration",
+]

@@ -1,0 +1,192 @@
+"""Load the YAML config: read, expand ``${VAR}``, validate, cross-check.
+
+Every problem is collected and reported at once, each prefixed with its key path
+(``rules[1].query: col 9: unbalanced "("``), so one ``newswatch check`` shows them all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from newswatch.config.schema import Config
+from newswatch.errors import ConfigError, QueryError
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+DEFAULT_PATHS = ("./newswatch.yaml", "/etc/newswatch/newswatch.yaml")
+
+
+def default_config_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """``$NEWSWATCH_CONFIG``, else ``./newswatch.yaml``, else ``/etc/newswatch/newswatch.yaml``."""
+    if environ.get("NEWSWATCH_CONFIG"):
+        return Path(environ["NEWSWATCH_CONFIG"])
+    for candidate in DEFAULT_PATHS:
+        if Path(candidate).exists():
+            return Path(candidate)
+    return Path(DEFAULT_PATHS[0])
+
+
+def load_config(path: str | Path, environ: Mapping[str, str] = os.environ) -> Config:
+    """Read and validate ``path``. Raises ConfigError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"config file not found: {path}"], path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"cannot read {path}: {exc}"], path=str(path)) from None
+    return parse_config(text, environ, path=str(path))
+
+
+def parse_config(text: str, environ: Mapping[str, str] = os.environ, *, path: str = "") -> Config:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"YAML syntax error: {exc}"], path=path or None) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(["the top level must be a mapping (key: value)"], path=path or None)
+    problems: list[str] = []
+    secrets: set[str] = set()
+    expanded = _expand(raw, environ, "", problems, secrets)
+    try:
+        config = Config.model_validate(expanded)
+    except ValidationError as exc:
+        problems.extend(_format_validation(exc))
+        raise ConfigError(problems, path=path or None) from None
+    problems.extend(cross_check(config))
+    if problems:
+        raise ConfigError(problems, path=path or None)
+    object.__setattr__(config, "__newswatch_secrets__", frozenset(secrets))
+    return config
+
+
+def config_secrets(config: Config) -> frozenset[str]:
+    """Values that came from ``${VAR}`` and passwords in channel URLs: never to be logged."""
+    found: set[str] = set(getattr(config, "__newswatch_secrets__", frozenset()))
+    for channel in config.channels.values():
+        for url in channel.urls:
+            found.update(_url_secrets(url))
+    return frozenset(s for s in found if len(s) >= 3)
+
+
+def _url_secrets(url: str) -> set[str]:
+    """Userinfo passwords and long path tokens of an apprise URL."""
+    found: set[str] = set()
+    match = re.match(r"^[a-z0-9+.-]+://([^@/]*)@", url, re.I)
+    if match and ":" in match.group(1):
+        found.add(match.group(1).split(":", 1)[1])
+    rest = url.split("://", 1)[-1].split("?", 1)[0]
+    for segment in rest.split("/")[1:] + [rest.split("/")[0]]:
+        token = segment.split("@")[-1]
+        if len(token) >= 16 and re.fullmatch(r"[A-Za-z0-9_:\-]+", token):
+            found.add(token)
+    return found
+
+
+def _expand(
+    value: Any, environ: Mapping[str, str], where: str, problems: list[str], secrets: set[str]
+) -> Any:
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in environ:
+                problems.append(f"{where or '(top)'}: environment variable ${{{name}}} is not set")
+                return ""
+            secrets.add(environ[name])
+            return environ[name]
+
+        return _VAR.sub(replace, value)
+    if isinstance(value, dict):
+        return {
+            k: _expand(v, environ, f"{where}.{k}" if where else str(k), problems, secrets)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            _expand(v, environ, f"{where}[{i}]", problems, secrets) for i, v in enumerate(value)
+        ]
+    return value
+
+
+def _format_validation(exc: ValidationError) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = _key_path(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        problems.append(f"{loc}: {message}" if loc else message)
+    return problems
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif str(part).startswith("function-") or str(part) in {
+            "str",
+            "list[str]",
+            "dict[str,any]",
+        }:
+            continue  # pydantic's union-branch labels mean nothing to users
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def cross_check(config: Config) -> list[str]:
+    """Checks that span sections: unique names, known channels/sources, valid queries."""
+    problems: list[str] = []
+    problems += _duplicates([s.name for s in config.sources], "sources")
+    problems += _duplicates([r.name for r in config.rules], "rules")
+    source_names = {s.name for s in config.sources}
+    for i, rule in enumerate(config.rules):
+        for j, channel in enumerate(rule.notify):
+            if channel not in config.channels:
+                known = ", ".join(sorted(config.channels)) or "none defined"
+                problems.append(
+                    f"rules[{i}].notify[{j}]: unknown channel {channel!r} (channels: {known})"
+                )
+        for j, source in enumerate(rule.sources or []):
+            if source not in source_names:
+                problems.append(f"rules[{i}].sources[{j}]: unknown source {source!r}")
+        problems += [f"rules[{i}].query: {p}" for p in _query_problems(rule.query, config)]
+    if config.ops_channel and config.ops_channel not in config.channels:
+        problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
+    if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
+        problems.append(f"http: expected host:port, got {config.http!r}")
+    return problems
+
+
+def _query_problems(query: str, config: Config) -> list[str]:
+    from newswatch.match import compile_query  # late import: match depends on config types
+
+    try:
+        compile_query(query, config.terms)
+    except QueryError as exc:
+        return [str(exc)]
+    return []
+
+
+def _duplicates(names: list[str], section: str) -> list[str]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                f"{section}[{i}].name: duplicate name {name!r} (also {section}[{seen[name]}])"
+            )
+        seen.setdefault(name, i)
+    return problems

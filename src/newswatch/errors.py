@@ -1,0 +1,78 @@
+"""The exceptions newswatch raises on purpose.
+
+Every one derives from :class:`NewswatchError`, so the CLI can turn any of them into a
+message and an exit status::
+
+    NewswatchError
+    ├── ConfigError          config file unreadable or invalid (exit 2); carries every problem
+    ├── QueryError           a watch-rule query that does not parse (column + message)
+    ├── FetchError           one URL could not be fetched (timeout, size cap, HTTP status, …)
+    │   └── BlockedURLError  a URL newswatch refuses to visit (scheme, private address)
+    ├── SourceError          a source answered but its content is unusable (bad feed, no links)
+    ├── ExtractError         nothing could be extracted from a page
+    ├── StoreError           the state database is unusable (locked, corrupt, too new)
+    └── DeliveryError        a channel refused or failed to deliver an alert
+"""
+
+from __future__ import annotations
+
+
+class NewswatchError(Exception):
+    """Root of newswatch's exceptions; ``hint`` tells the user what to do next."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} (hint: {self.hint})" if self.hint else self.message
+
+
+class ConfigError(NewswatchError):
+    """The configuration is invalid; ``problems`` holds one ``key.path: message`` per error."""
+
+    def __init__(self, problems: list[str], *, path: str | None = None) -> None:
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}{len(problems)} configuration error(s)")
+        self.problems = problems
+        self.path = path
+
+
+class QueryError(NewswatchError):
+    """A query failed to parse; ``col`` is 1-based."""
+
+    def __init__(self, col: int, problem: str) -> None:
+        super().__init__(f"col {col}: {problem}")
+        self.col = col
+        self.problem = problem
+
+
+class FetchError(NewswatchError):
+    """One URL could not be fetched."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+class BlockedURLError(FetchError):
+    """A URL newswatch will not visit (non-http scheme, private or loopback address)."""
+
+
+class SourceError(NewswatchError):
+    """A source's content is unusable."""
+
+
+class ExtractError(NewswatchError):
+    """Nothing could be extracted from a page."""
+
+
+class StoreError(NewswatchError):
+    """The state database is unusable."""
+
+
+class DeliveryError(NewswatchError):
+    """A channel failed to deliver an alert."""

@@ -1,0 +1,109 @@
+"""The SQLite connection: WAL, one lock, transactions, schema migrations.
+
+Migrations are an ordered list; ``PRAGMA user_version`` records how many have run. A
+database written by a newer newswatch (user_version beyond the list) is refused rather
+than silently misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newswatch.errors import StoreError
+from newswatch.store.migrations import MIGRATIONS
+
+
+class Database:
+    """One connection shared by the daemon's threads, serialised by a lock.
+
+    SQLite allows one writer at a time anyway; a single connection keeps every write in
+    one place and makes ``transaction()`` the only way to change state.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open state database {self.path}: {exc}") from None
+        self.conn.row_factory = sqlite3.Row
+        self.lock = threading.RLock()
+        self._depth = 0
+        self._configure()
+        self._migrate()
+
+    def _configure(self) -> None:
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a usable SQLite database: {exc}",
+                hint="move it aside; newswatch creates a new one",
+            ) from None
+
+    def _migrate(self) -> None:
+        version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this newswatch "
+                f"knows ({len(MIGRATIONS)})",
+                hint="upgrade newswatch or point 'state:' at another file",
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction() as conn:
+                conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock; commit on success, roll back on error. Nested calls join the outer."""
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self._depth = 1
+            began = False
+            try:
+                if not self.conn.in_transaction:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    began = True
+                yield self.conn
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction and began:
+                    self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            yield self.conn
+
+    def integrity_check(self) -> str:
+        with self.read() as conn:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()

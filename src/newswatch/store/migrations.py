@@ -1,0 +1,105 @@
+"""Schema migrations, in order. Never edit a released entry: append a new one.
+
+Times are ISO 8601 UTC strings (sortable); JSON columns hold lists/dicts.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema.
+    """
+    CREATE TABLE fetch_state (
+        url            TEXT PRIMARY KEY,
+        etag           TEXT,
+        last_modified  TEXT,
+        status         INTEGER,
+        fetched_at     TEXT,
+        bytes          INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE source_state (
+        name                  TEXT PRIMARY KEY,
+        last_poll_at          TEXT,
+        last_success_at       TEXT,
+        last_new_item_at      TEXT,
+        last_error            TEXT,
+        last_error_at         TEXT,
+        consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+        backoff_until         TEXT,
+        healthy               INTEGER NOT NULL DEFAULT 1,
+        unhealthy_reason      TEXT,
+        items_last_poll       INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE clusters (
+        id          INTEGER PRIMARY KEY,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        title       TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE articles (
+        id             INTEGER PRIMARY KEY,
+        canonical_url  TEXT NOT NULL UNIQUE,
+        url            TEXT NOT NULL,
+        source         TEXT NOT NULL,
+        guid           TEXT,
+        title          TEXT NOT NULL DEFAULT '',
+        text           TEXT NOT NULL DEFAULT '',
+        published      TEXT,
+        seen_at        TEXT NOT NULL,
+        language       TEXT,
+        authors        TEXT NOT NULL DEFAULT '[]',
+        feed_only      INTEGER NOT NULL DEFAULT 0,
+        content_hash   TEXT,
+        signature      BLOB,
+        cluster_id     INTEGER REFERENCES clusters(id)
+    );
+    CREATE INDEX articles_seen_at ON articles(seen_at);
+    CREATE INDEX articles_cluster ON articles(cluster_id);
+    CREATE INDEX articles_hash ON articles(content_hash);
+
+    -- Every identity an article is known by: canonical URL, feed GUID, content hash.
+    CREATE TABLE article_keys (
+        key         TEXT PRIMARY KEY,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    );
+
+    CREATE TABLE matches (
+        id          INTEGER PRIMARY KEY,
+        rule        TEXT NOT NULL,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        cluster_id  INTEGER,
+        terms       TEXT NOT NULL DEFAULT '[]',
+        snippet     TEXT NOT NULL DEFAULT '{}',
+        matched_at  TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX matches_rule_cluster ON matches(rule, cluster_id);
+
+    -- The outbox: written in the same transaction as the match, before any send.
+    CREATE TABLE alerts (
+        id               INTEGER PRIMARY KEY,
+        rule             TEXT NOT NULL,
+        channel          TEXT NOT NULL,
+        kind             TEXT NOT NULL DEFAULT 'match',
+        payload          TEXT NOT NULL,
+        status           TEXT NOT NULL DEFAULT 'pending',
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        created_at       TEXT NOT NULL,
+        next_attempt_at  TEXT NOT NULL,
+        sent_at          TEXT,
+        last_error       TEXT,
+        cluster_id       INTEGER,
+        match_id         INTEGER
+    );
+    CREATE INDEX alerts_due ON alerts(status, channel, next_attempt_at);
+
+    CREATE TABLE silences (
+        id          INTEGER PRIMARY KEY,
+        rule        TEXT NOT NULL,
+        until       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        comment     TEXT NOT NULL DEFAULT ''
+    );
+    """,
+]

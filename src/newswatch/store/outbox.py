@@ -1,0 +1,133 @@
+"""The alert outbox: every alert is a row before it is a message.
+
+States: ``pending`` (due at ``next_attempt_at``) → ``sent`` | ``failed`` (gave up).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from newswatch.clock import from_iso, to_iso
+from newswatch.store.db import Database
+
+
+@dataclass(frozen=True)
+class OutboxAlert:
+    id: int
+    rule: str
+    channel: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+class OutboxRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    def enqueue(
+        conn: sqlite3.Connection,
+        rule: str,
+        channel: str,
+        payload: dict[str, Any],
+        at: datetime,
+        *,
+        kind: str = "match",
+        cluster_id: int | None = None,
+        match_id: int | None = None,
+    ) -> int:
+        cur = conn.execute(
+            """INSERT INTO alerts (rule, channel, kind, payload, status, created_at,
+               next_attempt_at, cluster_id, match_id)
+               VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)""",
+            (
+                rule,
+                channel,
+                kind,
+                json.dumps(payload),
+                to_iso(at),
+                to_iso(at),
+                cluster_id,
+                match_id,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def due(self, now: datetime, limit: int = 100) -> list[OutboxAlert]:
+        """Pending alerts whose time has come, oldest first."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                """SELECT * FROM alerts WHERE status = 'pending' AND next_attempt_at <= ?
+                   ORDER BY channel, id LIMIT ?""",
+                (to_iso(now), limit),
+            ).fetchall()
+        return [_from_row(r) for r in rows]
+
+    def mark_sent(self, alert_id: int, at: datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
+                "WHERE id = ?",
+                (to_iso(at), alert_id),
+            )
+
+    def mark_retry(self, alert_id: int, error: str, next_at: datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+                "WHERE id = ?",
+                (error[:1000], to_iso(next_at), alert_id),
+            )
+
+    def mark_failed(self, alert_id: int, error: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE alerts SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                "WHERE id = ?",
+                (error[:1000], alert_id),
+            )
+
+    def by_status(self, status: str, limit: int = 50) -> list[OutboxAlert]:
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM alerts WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)
+            ).fetchall()
+        return [_from_row(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status").fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def prune(self, before: datetime) -> int:
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM alerts WHERE status != 'pending' AND created_at < ?",
+                (to_iso(before),),
+            ).rowcount
+
+
+def _from_row(row: sqlite3.Row) -> OutboxAlert:
+    return OutboxAlert(
+        id=row["id"],
+        rule=row["rule"],
+        channel=row["channel"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        created_at=from_iso(row["created_at"]) or datetime.min,
+        next_attempt_at=from_iso(row["next_attempt_at"]) or datetime.min,
+        sent_at=from_iso(row["sent_at"]),
+        last_error=row["last_error"],
+    )
