@@ -51,11 +51,15 @@ class QueryError(NewswatchError):
 class FetchError(NewswatchError):
     """One URL could not be fetched."""
 
-    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, url: str, reason: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        # Seconds the server asked us to wait (Retry-After on 429/503); the caller backs off.
+        self.retry_after = retry_after
 
 
 class BlockedURLError(FetchError):
