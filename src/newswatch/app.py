@@ -1,0 +1,150 @@
+"""The composition root: the one place that picks concrete classes and wires them.
+
+``App`` owns the store, the HTTP session, the fetcher, the matcher, the story index and
+the delivery worker for one configuration. ``once`` and ``run`` build one; SIGHUP builds
+the parts that depend on the config again and keeps the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+import requests
+
+from newswatch.clock import Clock, SystemClock
+from newswatch.config import Config, SourceConfig
+from newswatch.dedup import StoryIndex
+from newswatch.fetch import Fetcher
+from newswatch.match import Matcher
+from newswatch.notify import DeliveryWorker, register_console_plugin
+from newswatch.pipeline import GeoFilter, Pipeline, PollReport
+from newswatch.service import Metrics
+from newswatch.store import Store
+
+log = logging.getLogger("newswatch.app")
+
+
+def state_path(config: Config, environ: Mapping[str, str] = os.environ) -> Path:
+    """``state:`` from the config, else systemd's $STATE_DIRECTORY, else the user state dir."""
+    if config.state:
+        return Path(config.state).expanduser()
+    if environ.get("STATE_DIRECTORY"):
+        return Path(environ["STATE_DIRECTORY"].split(":")[0]) / "newswatch.db"
+    return Path(platformdirs.user_state_dir("newswatch")) / "newswatch.db"
+
+
+def make_session() -> requests.Session:
+    session = requests.Session()
+    # Retries are ours to decide (back-off per source); keep the pool modest but shared.
+    adapter = requests.adapters.HTTPAdapter(pool_connections=32, pool_maxsize=32, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+@dataclass
+class CycleReport:
+    polls: list[PollReport] = field(default_factory=list)
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+
+    @property
+    def failed_sources(self) -> list[PollReport]:
+        return [p for p in self.polls if not p.ok]
+
+
+class App:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        session: requests.Session | None = None,
+        store: Store | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.clock = clock or SystemClock()
+        self.session = session or make_session()
+        self.store = store or Store(state_path(config))
+        self.metrics = metrics or Metrics()
+        self.fetcher = Fetcher(self.session, self.store.fetch_state, self.clock)
+        register_console_plugin()
+        self.configure(config)
+
+    def configure(self, config: Config) -> None:
+        """(Re)build everything that depends on the config; the store and session stay."""
+        self.config = config
+        gazetteer = self._gazetteer(config)
+        places = gazetteer.names_for if gazetteer is not None else None
+        self.matcher = Matcher(config.rules, config.terms, places=places)
+        self.stories = StoryIndex(self.store, self.clock, config.dedup)
+        geo = None
+        if gazetteer is not None and any(rule.near for rule in config.rules):
+            from newswatch.geo import PlaceRecognizer
+
+            geo = GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
+        self.pipeline = Pipeline(
+            config,
+            self.store,
+            self.fetcher,
+            self.matcher,
+            self.stories,
+            self.clock,
+            self.metrics,
+            geo,
+        )
+        self.delivery = DeliveryWorker(self.store, config, self.clock)
+
+    @staticmethod
+    def _gazetteer(config: Config) -> object | None:
+        """Load the gazetteer only when a rule needs places (it costs memory and time)."""
+        uses_places = any(r.near for r in config.rules) or any(
+            "@place(" in r.query for r in config.rules
+        )
+        if not uses_places:
+            return None
+        from newswatch.geo import Gazetteer
+
+        return Gazetteer.load(config.places)
+
+    def poll(self, source: SourceConfig) -> PollReport:
+        try:
+            return self.pipeline.run_source(source)
+        except Exception as exc:  # a bug in one source's handling must not stop the others
+            log.exception("%s: unexpected error", source.name)
+            self.store.sources.record_failure(source.name, self.clock.now(), repr(exc))
+            return PollReport(source.name, ok=False, error=repr(exc))
+
+    def run_cycle(self, progress: bool = False) -> CycleReport:
+        """Poll every enabled source once (concurrently, bounded), then deliver."""
+        sources = [s for s in self.config.sources if s.enabled]
+        report = CycleReport()
+        with ThreadPoolExecutor(max_workers=self.config.workers) as pool:
+            for i, poll in enumerate(pool.map(self.poll, sources), start=1):
+                report.polls.append(poll)
+                if progress:
+                    _progress(i, len(sources), poll)
+        delivered = self.delivery.deliver_due()
+        report.sent, report.failed = delivered.sent, delivered.failed
+        report.pending = self.store.outbox.counts().get("pending", 0)
+        return report
+
+    def close(self) -> None:
+        self.session.close()
+        self.store.close()
+
+
+def _progress(done: int, total: int, poll: PollReport) -> None:
+    import sys
+
+    state = "ok" if poll.ok else f"error: {poll.error}"
+    if poll.ok:
+        state = "not modified" if poll.not_modified else f"{poll.new_articles} new"
+    print(f"[{done}/{total}] {poll.source}: {state}", file=sys.stderr, flush=True)

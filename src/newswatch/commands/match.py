@@ -1,0 +1,102 @@
+"""Say which rules match the given article(s) and why (highlighted terms).
+
+Inputs are pages (URL, FILE or -) or already-extracted articles as JSON lines (a .jsonl
+file, or - carrying JSON), so ``newswatch extract --json URL | newswatch match -`` works.
+Exit status 0 when something matched, 1 when nothing did, 2 for a bad query or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from newswatch.commands.common import add_config_argument, config_path
+from newswatch.commands.inputs import load_inputs
+from newswatch.config import Config, RuleConfig, load_config
+from newswatch.match import Matcher, compile_query
+from newswatch.model import Article, Match
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--rule", metavar="NAME", help="only this rule of the config")
+    which.add_argument("--query", metavar="Q", help="this query instead of the config's rules")
+    parser.add_argument("inputs", nargs="+", metavar="URL|FILE|-")
+    parser.add_argument("--json", action="store_true", help="one JSON object per article")
+    parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="the page address of a FILE input (once per file, in order)",
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    matcher = _matcher(args)
+    matched_any = False
+    for loaded in load_inputs(args.inputs, args.url, allow_jsonl=True):
+        if loaded.article is None:
+            print(f"newswatch: {loaded.label}: {loaded.error}", file=sys.stderr)
+            continue
+        matches = matcher.match(loaded.article)
+        matched_any = matched_any or bool(matches)
+        _print(loaded.article, matches, args.json)
+    return 0 if matched_any else 1
+
+
+def _matcher(args: argparse.Namespace) -> Matcher:
+    config = _config(args)
+    if args.query:
+        compile_query(args.query, config.terms)  # QueryError → exit 2 with the column
+        rules = [RuleConfig(name="query", query=args.query)]
+    elif args.rule:
+        rules = [r for r in config.rules if r.name == args.rule]
+        if not rules:
+            known = ", ".join(r.name for r in config.rules) or "none"
+            print(f"newswatch: no rule named {args.rule!r} (rules: {known})", file=sys.stderr)
+            raise SystemExit(2)
+    else:
+        rules = list(config.rules)
+    # Outside the daemon, `sources:` filters would hide matches the user asked to see.
+    rules = [r.model_copy(update={"sources": None}) for r in rules]
+    return Matcher(rules, config.terms)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = config_path(args)
+    if args.query and not args.config and not path.exists():
+        return Config()
+    return load_config(path)
+
+
+def _print(article: Article, matches: list[Match], as_json: bool) -> None:
+    if as_json:
+        out = {
+            "url": article.canonical_url or article.url,
+            "title": article.title,
+            "matches": [
+                {
+                    "rule": m.rule,
+                    "terms": list(m.terms),
+                    "snippet": m.snippet.marked(),
+                    "details": list(m.details),
+                }
+                for m in matches
+            ],
+        }
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+        return
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    print(f"{article.title or article.url}")
+    print(f"  {article.canonical_url or article.url}")
+    if not matches:
+        print("  no rule matches")
+    for m in matches:
+        print(f"  ✔ {m.rule}: {', '.join(m.terms)}")
+        for line in m.details:
+            print(f"      {line}")
+        print(f"      “{m.snippet.marked(bold, plain)}”")
+    print()

@@ -1,0 +1,46 @@
+"""Run one full cycle of every source, deliver the alerts, and exit.
+
+Exit status 0 when every source was polled, 1 when some source failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from newswatch.app import App
+from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
+from newswatch.config import config_secrets, load_config
+from newswatch.service import setup_logging
+
+log = logging.getLogger("newswatch.once")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    add_log_format_argument(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    setup_logging(args.log_format, verbose=args.verbose)
+    config = load_config(config_path(args))
+    setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    app = App(config)
+    try:
+        report = app.run_cycle(progress=sys.stderr.isatty())
+    finally:
+        app.close()
+    failed = report.failed_sources
+    new = sum(p.new_articles for p in report.polls)
+    log.info(
+        "cycle done: %d source(s), %d failed, %d new article(s), %d alert(s) sent, "
+        "%d failed, %d pending",
+        len(report.polls),
+        len(failed),
+        new,
+        report.sent,
+        report.failed,
+        report.pending,
+    )
+    return 1 if failed else 0

@@ -1,0 +1,28 @@
+"""Run the daemon: poll every source on its schedule, match, deliver, until SIGTERM/SIGINT.
+
+SIGHUP reloads the config file (an invalid new config is logged and the old one kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from newswatch.app import App
+from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
+from newswatch.config import config_secrets, load_config
+from newswatch.daemon import Daemon
+from newswatch.service import setup_logging
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    add_log_format_argument(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    path = config_path(args)
+    setup_logging(args.log_format, verbose=args.verbose)
+    config = load_config(path)
+    setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    app = App(config)
+    return Daemon(app, path).run()

@@ -1,0 +1,175 @@
+"""``newswatch run``: the scheduler, signals, reload, health and the systemd handshake.
+
+The main thread only waits for signals and does the work they ask for (reload, stop);
+polling and delivery happen on the scheduler's worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import FrameType
+
+from newswatch.app import App
+from newswatch.config import Config, load_config
+from newswatch.errors import ConfigError, NewswatchError
+from newswatch.scheduler import Scheduler
+from newswatch.service import HealthReport, HealthServer, SystemdNotifier, prune
+
+log = logging.getLogger("newswatch.daemon")
+
+DELIVERY_EVERY_S = 5.0
+HEARTBEAT_EVERY_S = 5.0
+RETENTION_EVERY_S = 6 * 3600.0
+
+
+class Daemon:
+    def __init__(
+        self,
+        app: App,
+        config_path: Path,
+        *,
+        notifier: SystemdNotifier | None = None,
+        on_reload: Callable[[Config], None] | None = None,
+    ) -> None:
+        self.app = app
+        self.config_path = config_path
+        self.notifier = notifier or SystemdNotifier()
+        self.on_reload = on_reload
+        self.scheduler = Scheduler(app.config.workers, app.clock.now)
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._heartbeat: datetime | None = None
+        self._health: HealthServer | None = None
+        self._started = app.clock.now()
+
+    # -- lifecycle -------------------------------------------------------------------
+    def run(self) -> int:
+        self._install_signal_handlers()
+        self.scheduler.sync_sources(self.app.config, self.app.poll)
+        self.scheduler.every("delivery", DELIVERY_EVERY_S, self._deliver)
+        self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)
+        self.scheduler.every("retention", RETENTION_EVERY_S, self._prune)
+        self.scheduler.start()
+        self._start_health_server()
+        sources = len([s for s in self.app.config.sources if s.enabled])
+        log.info("newswatch running: %d source(s), %d rule(s)", sources, len(self.app.config.rules))
+        self.notifier.ready()
+        self.notifier.status(f"polling {sources} sources")
+        try:
+            self._wait_loop()
+        finally:
+            self._shutdown()
+        return 0
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def request_reload(self) -> None:
+        self._reload.set()
+
+    def _wait_loop(self) -> None:
+        watchdog = self.notifier.watchdog_interval() or 5.0
+        while not self._stop.wait(timeout=min(watchdog, 1.0)):
+            if self._reload.is_set():
+                self._reload.clear()
+                self.reload()
+            if self._scheduler_alive():
+                self.notifier.watchdog()
+
+    def _shutdown(self) -> None:
+        log.info("stopping: waiting for running polls and deliveries")
+        self.notifier.stopping()
+        self.scheduler.shutdown(wait=True)
+        if self._health is not None:
+            self._health.stop()
+        self.app.close()
+        log.info("stopped")
+
+    def reload(self) -> None:
+        """Apply a changed config file; keep the old one if the new one is invalid."""
+        self.notifier.reloading()
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error("reload: keeping the running config: %s", "; ".join(exc.problems))
+            self.notifier.ready()
+            return
+        try:
+            self.app.configure(config)
+        except NewswatchError as exc:
+            log.error("reload: keeping the running config: %s", exc)
+            self.notifier.ready()
+            return
+        self.scheduler.sync_sources(config, self.app.poll)
+        if self.on_reload:
+            self.on_reload(config)
+        log.info(
+            "reloaded %s: %d source(s), %d rule(s)",
+            self.config_path,
+            len(config.sources),
+            len(config.rules),
+        )
+        self.notifier.ready()
+
+    # -- jobs ------------------------------------------------------------------------
+    def _deliver(self) -> None:
+        report = self.app.delivery.deliver_due()
+        if report.sent or report.failed:
+            log.info("delivery: %d sent, %d failed", report.sent, report.failed)
+
+    def _beat(self) -> None:
+        self._heartbeat = self.app.clock.now()
+
+    def _prune(self) -> None:
+        removed = prune(self.app.store, self.app.config.retention, self.app.clock.now())
+        if any(removed.values()):
+            log.info("retention: pruned %s", removed)
+
+    def _scheduler_alive(self) -> bool:
+        if not self.scheduler.running:
+            return False
+        if self._heartbeat is None:
+            return True  # the first beat is due within HEARTBEAT_EVERY_S of start
+        age = self.app.clock.now() - self._heartbeat
+        return age < timedelta(seconds=HEARTBEAT_EVERY_S * 6)
+
+    # -- health ----------------------------------------------------------------------
+    def health(self) -> HealthReport:
+        reasons: list[str] = []
+        if not self._scheduler_alive():
+            reasons.append("scheduler is not running")
+        now = self.app.clock.now()
+        states = {s.name: s for s in self.app.store.sources.all()}
+        for source in self.app.config.sources:
+            interval = source.interval or self.app.config.defaults.interval
+            period = interval.every or timedelta(hours=1)
+            state = states.get(source.name)
+            last = state.last_poll_at if state else None
+            if last is None and now - self._started > period * 3:
+                reasons.append(f"{source.name}: never polled")
+            elif last is not None and now - last > period * 3 + timedelta(minutes=1):
+                reasons.append(f"{source.name}: not polled since {last.isoformat()}")
+        return HealthReport(ok=not reasons, reasons=reasons, details={"sources": len(states)})
+
+    def _start_health_server(self) -> None:
+        if not self.app.config.http:
+            return
+        self._health = HealthServer(self.app.config.http, self.health, self.app.metrics)
+        self._health.start()
+        log.info("serving /healthz and /metrics on http://%s", self.app.config.http)
+
+    def _install_signal_handlers(self) -> None:
+        def stop(signum: int, frame: FrameType | None) -> None:
+            self.request_stop()
+
+        def hup(signum: int, frame: FrameType | None) -> None:
+            self.request_reload()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, hup)

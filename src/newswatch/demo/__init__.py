@@ -1,0 +1,1 @@
+"""The bundled sample news site used by ``newswatch demo`` and the tests."""

@@ -1,0 +1,270 @@
+"""One poll of one source: the pipeline's stages, in order.
+
+1. discover  — fetch the feed, listing page or sitemap (conditional GET) → entries
+2. seen?     — skip entries already known by canonical URL or feed GUID
+3. extract   — fetch the article page and extract it; fall back to the feed's title and
+               summary when the page cannot be fetched or read (the alert says so)
+4. dedup     — skip pages whose canonical URL or content is known; put the article in a
+               story cluster (near-duplicates across sources join one story)
+5. match     — every rule through the indexed matcher; ``near:`` rules also need a place
+6. record    — article, matches and outbox alerts in one transaction: an alert exists
+               before any attempt to send it, and a rule alerts once per story
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from newswatch.clock import Clock
+from newswatch.config import Config, RuleConfig, SourceConfig
+from newswatch.dedup import StoryIndex, canonical_url, identity_keys
+from newswatch.errors import ExtractError, FetchError, SourceError
+from newswatch.extract import extract_article
+from newswatch.fetch import Fetcher, FetchSettings, is_private_url
+from newswatch.match import Matcher
+from newswatch.model import AlertMessage, Article, Entry, Match
+from newswatch.notify import enqueue_alerts
+from newswatch.service import Metrics
+from newswatch.sources import discover
+from newswatch.store import Store
+
+log = logging.getLogger("newswatch.pipeline")
+
+
+@dataclass(frozen=True)
+class PollReport:
+    source: str
+    ok: bool
+    entries: int = 0
+    new_articles: int = 0
+    alerts: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    status: int | None = None
+
+
+class Pipeline:
+    """The stages wired to their collaborators; ``run_source`` is safe to call from
+    several threads at once (one source per thread)."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        fetcher: Fetcher,
+        matcher: Matcher,
+        stories: StoryIndex,
+        clock: Clock,
+        metrics: Metrics,
+        geo: GeoFilter | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.matcher = matcher
+        self.stories = stories
+        self.clock = clock
+        self.metrics = metrics
+        self.geo = geo
+        self.rules = {rule.name: rule for rule in config.rules}
+
+    def run_source(self, source: SourceConfig) -> PollReport:
+        settings = FetchSettings.for_source(self.config, source)
+        started = self.clock.monotonic()
+        # 1. discover
+        try:
+            discovery = discover(source, self.fetcher, settings)
+        except (FetchError, SourceError) as exc:
+            return self._failed(source, exc, started)
+        outcome = "not_modified" if discovery.not_modified else "ok"
+        self.metrics.fetch(source.name, outcome, 0, self.clock.monotonic() - started)
+        new = alerts = 0
+        for entry in discovery.entries[: source.max_items]:
+            created = self._process_entry(source, settings, entry)
+            if created is not None:
+                new += 1
+                alerts += created
+        self.metrics.articles(source.name, new, len(discovery.entries) - new)
+        self.store.sources.record_success(
+            source.name, self.clock.now(), len(discovery.entries), new
+        )
+        if new:
+            log.info("%s: %d new article(s), %d alert(s) queued", source.name, new, alerts)
+        return PollReport(
+            source.name,
+            ok=True,
+            entries=len(discovery.entries),
+            new_articles=new,
+            alerts=alerts,
+            not_modified=discovery.not_modified,
+        )
+
+    def _failed(self, source: SourceConfig, exc: Exception, started: float) -> PollReport:
+        log.error("%s: %s", source.name, exc)
+        self.metrics.fetch(source.name, "error", 0, self.clock.monotonic() - started)
+        self.store.sources.record_failure(source.name, self.clock.now(), str(exc))
+        status = getattr(exc, "status", None)
+        return PollReport(source.name, ok=False, error=str(exc), status=status)
+
+    def _process_entry(
+        self, source: SourceConfig, settings: FetchSettings, entry: Entry
+    ) -> int | None:
+        """Returns the number of alerts queued for a new article, None if it was not new."""
+        # 2. seen?
+        keys = identity_keys(entry.url, entry.guid)
+        if self.store.articles.find_by_keys(keys) is not None or self._too_old(entry):
+            return None
+        # 3. extract
+        article = self._article_for(source, settings, entry)
+        if article is None:
+            return None
+        # 4. dedup (by canonical URL and content; near-duplicates are clustered below)
+        keys = _unique(keys + identity_keys(article.canonical_url, entry.guid, article.text))
+        known = self.store.articles.find_by_keys(keys)
+        if known is not None:
+            with self.store.db.transaction() as conn:
+                self.store.articles.add_keys(conn, known, keys)
+            return None
+        # 5. match
+        matches = self._match(article)
+        # 6. record
+        try:
+            return self._record(article, keys, matches)
+        except sqlite3.IntegrityError:
+            return None  # another source stored the same article a moment ago
+
+    def _too_old(self, entry: Entry) -> bool:
+        """Entries published before the dedup window are history, not news: no alert."""
+        if entry.published is None:
+            return False
+        return entry.published < self.clock.now() - self.config.dedup.window
+
+    def _article_for(
+        self, source: SourceConfig, settings: FetchSettings, entry: Entry
+    ) -> Article | None:
+        if self.config.setting(source, "fetch_articles"):
+            try:
+                page = self.fetcher.fetch(
+                    entry.url, settings, allow_private=is_private_url(source.url)
+                )
+                article = extract_article(page.body, page.url, source=source.name)
+                if article.text.strip():
+                    return _with_entry_metadata(article, entry)
+                log.info("%s: no article text in %s; using the feed entry", source.name, entry.url)
+            except (FetchError, ExtractError) as exc:
+                log.warning("%s: article %s: %s; using the feed entry", source.name, entry.url, exc)
+        return _article_from_entry(source, entry)
+
+    def _match(self, article: Article) -> list[Match]:
+        matches = self.matcher.match(article)
+        if self.geo is None:
+            return matches
+        return self.geo.filter(article, matches, self.rules)
+
+    def _record(self, article: Article, keys: list[str], matches: Sequence[Match]) -> int:
+        now = self.clock.now()
+        queued = 0
+        with self.store.db.transaction() as conn:
+            article_id = self.store.articles.add(conn, article, keys, now)
+            story = self.stories.assign(conn, article_id, article)
+            for match in matches:
+                rule = self.rules[match.rule]
+                match_id = self.store.articles.record_match(
+                    conn,
+                    rule.name,
+                    article_id,
+                    story.cluster_id,
+                    list(match.terms),
+                    {"text": match.snippet.text, "highlights": _spans(match)},
+                    now,
+                )
+                if match_id is None:
+                    continue  # this rule already alerted for this story
+                self.metrics.matched(rule.name)
+                message = _alert_message(rule, article, match)
+                queued += len(
+                    enqueue_alerts(
+                        conn, rule, message, now, cluster_id=story.cluster_id, match_id=match_id
+                    )
+                )
+        return queued
+
+
+class GeoFilter:
+    """Applies rules' ``near:`` to matches, using places recognised in the article."""
+
+    def __init__(self, recognizer: object, gazetteer: object) -> None:
+        self.recognizer = recognizer
+        self.gazetteer = gazetteer
+
+    def filter(
+        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
+    ) -> list[Match]:
+        from newswatch.geo import check_near
+
+        if not any(rules[m.rule].near for m in matches):
+            return matches
+        places = article.places or self.recognizer.recognize(article.title, article.text)  # type: ignore[attr-defined]
+        kept = []
+        for match in matches:
+            near = rules[match.rule].near
+            if near is None:
+                kept.append(match)
+                continue
+            result = check_near(near, places, self.gazetteer)  # type: ignore[arg-type]
+            if result.ok:
+                kept.append(replace(match, details=(*match.details, result.explanation)))
+        return kept
+
+
+def _article_from_entry(source: SourceConfig, entry: Entry) -> Article | None:
+    if not (entry.title or entry.summary):
+        return None
+    return Article(
+        url=entry.url,
+        canonical_url=canonical_url(entry.url),
+        title=entry.title,
+        text=entry.summary,
+        published=entry.published,
+        source=source.name,
+        guid=entry.guid,
+        feed_only=True,
+    )
+
+
+def _with_entry_metadata(article: Article, entry: Entry) -> Article:
+    """The feed knows the title and date better than page heuristics when the page lacks them."""
+    return replace(
+        article,
+        title=article.title or entry.title,
+        published=article.published or entry.published,
+        guid=entry.guid,
+    )
+
+
+def _alert_message(rule: RuleConfig, article: Article, match: Match) -> AlertMessage:
+    return AlertMessage(
+        rule=rule.name,
+        title=article.title or article.url,
+        url=article.canonical_url or article.url,
+        source=article.source,
+        published=article.published,
+        snippet=match.snippet,
+        terms=match.terms,
+        feed_only=article.feed_only,
+        extra={"details": list(match.details)},
+    )
+
+
+def _spans(match: Match) -> list[list[int]]:
+    return [[h.start, h.end] for h in match.snippet.highlights]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+__all__ = ["GeoFilter", "Pipeline", "PollReport"]
