@@ -1,0 +1,32 @@
+"""Pruning old state so the database stays bounded over months of running."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from newswatch.config.schema import RetentionConfig
+from newswatch.store import Store
+from newswatch.store.maintenance import MaintenanceRepo
+
+log = logging.getLogger(__name__)
+
+
+def prune(store: Store, retention: RetentionConfig, now: datetime) -> dict[str, int]:
+    """Delete articles and fetch records older than ``retention.articles`` and finished
+    alerts older than ``retention.alerts``; returns how many rows of each went."""
+    repo = MaintenanceRepo(store.db)
+    articles_before = now - retention.articles
+    removed = {
+        "articles": repo.delete_older("articles", articles_before),
+        "fetch_records": repo.delete_older("fetch_records", articles_before),
+        "alerts": repo.delete_older("alerts", now - retention.alerts),
+    }
+    removed["clusters"] = repo.delete_empty_clusters()
+    repo.checkpoint()
+    if any(removed.values()):
+        log.info(
+            "retention: pruned %s",
+            ", ".join(f"{count} {what}" for what, count in removed.items() if count),
+        )
+    return removed

@@ -1,0 +1,100 @@
+"""Read-only queries for ``newswatch status``, ``/healthz`` and the metrics gauges."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from newswatch.clock import from_iso
+from newswatch.store.db import Database
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    id: int
+    rule: str
+    channel: str
+    kind: str
+    status: str
+    attempts: int
+    created_at: datetime | None
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+    last_error: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class TableSizes:
+    articles: int
+    clusters: int
+    matches: int
+    alerts: int
+    fetch_records: int
+
+
+class StatusQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def recent_alerts(self, limit: int = 10, status: str | None = None) -> list[AlertSummary]:
+        """Newest first; ``status`` narrows to pending, sent or failed."""
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        with self.db.read() as conn:
+            rows = conn.execute(
+                f"""SELECT id, rule, channel, kind, status, attempts, created_at, sent_at,
+                       next_attempt_at, last_error, payload
+                    FROM alerts {where} ORDER BY id DESC LIMIT ?""",
+                [*params, limit],
+            ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def counts_by_channel(self) -> dict[str, dict[str, int]]:
+        """``{channel: {status: count}}`` over the whole outbox."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT channel, status, COUNT(*) FROM alerts GROUP BY channel, status"
+            ).fetchall()
+        counts: dict[str, dict[str, int]] = {}
+        for channel, status, count in rows:
+            counts.setdefault(channel, {})[status] = int(count)
+        return counts
+
+    def table_sizes(self) -> TableSizes:
+        with self.db.read() as conn:
+
+            def count(table: str) -> int:
+                return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+            return TableSizes(
+                articles=count("articles"),
+                clusters=count("clusters"),
+                matches=count("matches"),
+                alerts=count("alerts"),
+                fetch_records=count("fetch_state"),
+            )
+
+
+def _summary(row: object) -> AlertSummary:
+    r = dict(row)  # type: ignore[call-overload]
+    try:
+        payload = json.loads(r["payload"])
+    except (TypeError, ValueError):
+        payload = {}
+    title = (
+        payload.get("title") or payload.get("message") or "" if isinstance(payload, dict) else ""
+    )
+    return AlertSummary(
+        id=r["id"],
+        rule=r["rule"],
+        channel=r["channel"],
+        kind=r["kind"],
+        status=r["status"],
+        attempts=r["attempts"],
+        created_at=from_iso(r["created_at"]),
+        sent_at=from_iso(r["sent_at"]),
+        next_attempt_at=from_iso(r["next_attempt_at"]),
+        last_error=r["last_error"],
+        title=str(title),
+    )
