@@ -1,0 +1,93 @@
+"""Shared fixtures: real servers on 127.0.0.1 and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from newswatch.demo.server import SampleArticle, SampleSite
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class SMTPInbox:
+    """A real SMTP server (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+        return "250 OK"
+
+    def url(self, to: str = "security@example.org") -> str:
+        return f"mailto://127.0.0.1:{self.port}?from=newswatch@example.org&to={to}&mode=insecure"
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPInbox]:
+    inbox = SMTPInbox()
+    inbox.start()
+    yield inbox
+    inbox.stop()
+
+
+@pytest.fixture
+def site() -> Iterator[SampleSite]:
+    """The sample news site with only the unrelated articles published."""
+    with SampleSite(articles=[]) as running:
+        yield running
+
+
+def article(slug: str, title: str, body: str, *, in_feed: bool = True) -> SampleArticle:
+    from datetime import UTC, datetime
+
+    return SampleArticle(
+        slug=slug,
+        title=title,
+        date=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        author="Test Reporter",
+        body=body,
+        in_feed=in_feed,
+    )
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 90, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``newswatch ARGS`` as a user would, in a subprocess."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("NEWSWATCH_CONFIG", None)
+    if env and "NEWSWATCH_CONFIG" in env:
+        full_env["NEWSWATCH_CONFIG"] = env["NEWSWATCH_CONFIG"]
+    return subprocess.run(
+        [sys.executable, "-m", "newswatch", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        input=stdin,
+    )
