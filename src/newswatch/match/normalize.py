@@ -2,8 +2,9 @@
 
 One function decides what "the same word" means everywhere: Unicode NFKC, case folding,
 diacritics removed (``Ḥalab`` → ``halab``), Arabic tashkeel and tatweel removed and
-alef / yaa / taa-marbuta variants unified. Tokens are runs of letters and digits;
-see ``tokenize`` for hyphens and apostrophes.
+alef / yaa / taa-marbuta variants unified. Tokens are runs of letters, digits and combining
+marks of any script; everything else (spaces, punctuation, hyphens, apostrophes, ``_``)
+separates. See docs/matching.md for the decisions and their reasons.
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newswatch.match._marks import MARKS
+
+# Only the diacritic blocks (Latin/Greek/Cyrillic accents, Hebrew points) are stripped, not
+# every combining mark: an Indic virama or vowel sign is part of the word's spelling.
+_DIACRITICS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0591-\u05c7]"
+)
+# Tashkeel, superscript alef, Quranic marks, tatweel; hamza above/below (U+0654/0655) too,
+# which after NFD is what unifies أ/إ with ا.
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
     {
@@ -26,8 +36,9 @@ _ARABIC_FOLD = str.maketrans(
         "\u0626": "\u064a",  # ئ → ي
     }
 )
-# Word characters: letters, marks and digits of any script. Apostrophes and hyphens split.
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Python's \w has letters and digits of every script but not combining marks, so they are
+# added: otherwise vowelled Arabic or Devanagari words would fall apart.
+_TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 
 
 @dataclass(frozen=True)
@@ -43,31 +54,43 @@ def normalize(text: str) -> str:
     """NFKC, case-fold, strip diacritics and Arabic marks, unify Arabic letter variants."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
-    stripped = "".join(c for c in decomposed if not _is_combining(c))
-    stripped = _ARABIC_DIACRITICS.sub("", stripped)
+    stripped = _ARABIC_DIACRITICS.sub("", _DIACRITICS.sub("", decomposed))
     return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLD)
 
 
-@lru_cache(maxsize=4096)
-def _is_combining(char: str) -> bool:
-    # Arabic hamza-above/below (U+0654/0655) are combining too; removing them after NFD
-    # is what unifies أ/إ with ا.
-    return unicodedata.combining(char) != 0
+# A memo, not state: the result depends only on the word. News vocabulary is Zipfian, so a
+# bounded cache removes nearly all of the Unicode work from the per-article cost.
+@lru_cache(maxsize=1 << 17)
+def _normalize_word(word: str) -> str:
+    return normalize(word)
 
 
 def normalize_word(word: str) -> str:
-    return normalize(word)
+    """``normalize`` for one token, fast for ASCII (where NFKC and folding reduce to lower)."""
+    return word.lower() if word.isascii() else _normalize_word(word)
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into normalised word tokens with their original offsets.
 
     ``air-strike`` is two tokens (``air``, ``strike``); ``Aleppo's`` is ``aleppo`` + ``s``;
-    numbers are tokens (``2026``); punctuation separates.
+    numbers are tokens (``2026``; ``1,000`` is ``1`` + ``000``); punctuation separates.
     """
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
-        norm = normalize(m.group())
+        norm = normalize_word(m.group())
         if norm:
             tokens.append(Token(norm, m.start(), m.end()))
     return tokens
+
+
+def token_words(text: str) -> list[str]:
+    """The normalised tokens of ``text`` in order, without offsets (the cheap path)."""
+    return [w for w in map(normalize_word, _TOKEN.findall(text)) if w]
+
+
+def token_set(text: str) -> set[str]:
+    """The distinct normalised tokens of ``text``: all the presearcher needs."""
+    words = {normalize_word(w) for w in set(_TOKEN.findall(text))}
+    words.discard("")
+    return words

@@ -1,0 +1,120 @@
+"""Two ways to hold an article for evaluation.
+
+``NaiveDocument`` is the reference: it tokenises every field up front and answers each term
+by scanning the token list. ``FastDocument`` computes only what a question needs, when it is
+first asked: a token set for words and prefixes, positions only for phrases and NEAR, offsets
+only to explain a match. A property test holds them to the same answers.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from newswatch.match.evaluate import Span
+from newswatch.match.nodes import FIELDS, Regex, Term
+from newswatch.match.normalize import Token, token_set, token_words, tokenize
+from newswatch.model import Article
+
+
+def article_fields(article: Article) -> dict[str, str]:
+    return {
+        "title": article.title,
+        "text": article.text,
+        "source": article.source,
+        "url": article.url,
+    }
+
+
+class _Base:
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.raw = fields
+        self._tokens: dict[str, list[Token]] = {}
+
+    def tokens(self, field: str) -> list[Token]:
+        """Tokens with character offsets, for explaining a match."""
+        if field not in self._tokens:
+            self._tokens[field] = tokenize(self.raw[field])
+        return self._tokens[field]
+
+    def has_regex(self, regex: Regex) -> bool:
+        return any(regex.pattern.search(self.raw[f]) for f in regex.fields)
+
+
+def _matches_at(words: list[str], i: int, term: Term) -> bool:
+    last = len(term.tokens) - 1
+    if i + last >= len(words):
+        return False
+    for j, token in enumerate(term.tokens):
+        word = words[i + j]
+        ok = word.startswith(token) if term.prefix and j == last else word == token
+        if not ok:
+            return False
+    return True
+
+
+class NaiveDocument(_Base):
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(fields)
+        self.words = {f: [t.text for t in self.tokens(f)] for f in FIELDS}
+
+    def spans(self, term: Term, field: str) -> list[Span]:
+        words, k = self.words[field], len(term.tokens)
+        return [(i, i + k) for i in range(len(words)) if _matches_at(words, i, term)]
+
+    def has_term(self, term: Term) -> bool:
+        return any(self.spans(term, f) for f in term.fields)
+
+
+class FastDocument(_Base):
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(fields)
+        self._sets: dict[str, set[str]] = {}
+        self._words: dict[str, list[str]] = {}
+        self._positions: dict[str, dict[str, list[int]]] = {}
+
+    @cached_property
+    def all_tokens(self) -> set[str]:
+        """Every token of every field: what the presearcher looks up."""
+        return set().union(*(self.token_set(f) for f in FIELDS))
+
+    def token_set(self, field: str) -> set[str]:
+        if field not in self._sets:
+            self._sets[field] = token_set(self.raw[field])
+        return self._sets[field]
+
+    def _index(self, field: str) -> tuple[list[str], dict[str, list[int]]]:
+        if field not in self._positions:
+            words = token_words(self.raw[field])
+            positions: dict[str, list[int]] = {}
+            for i, word in enumerate(words):
+                positions.setdefault(word, []).append(i)
+            self._words[field], self._positions[field] = words, positions
+        return self._words[field], self._positions[field]
+
+    def _present(self, term: Term, field: str) -> bool:
+        """A cheap necessary condition from the token set alone."""
+        tokens = self.token_set(field)
+        *exact, last = term.tokens
+        if any(t not in tokens for t in exact):
+            return False
+        if term.prefix:
+            return last in tokens or any(t.startswith(last) for t in tokens)
+        return last in tokens
+
+    def spans(self, term: Term, field: str) -> list[Span]:
+        if not self._present(term, field):
+            return []
+        words, positions = self._index(field)
+        first, k = term.tokens[0], len(term.tokens)
+        if term.prefix and k == 1:
+            starts = sorted(i for w, ps in positions.items() if w.startswith(first) for i in ps)
+        else:
+            starts = positions.get(first, [])
+        if k == 1:
+            return [(i, i + 1) for i in starts]
+        return [(i, i + k) for i in starts if _matches_at(words, i, term)]
+
+    def has_term(self, term: Term) -> bool:
+        if len(term.tokens) == 1:
+            return any(self._present(term, f) for f in term.fields)
+        return any(self.spans(term, f) for f in term.fields)

@@ -1,0 +1,110 @@
+"""Turning "rule R matches" into evidence: the terms, where they hit, and a snippet.
+
+The snippet is about 200 characters of the field with the strongest evidence (text before
+title, so the alert adds to what the title already says), centred on the window holding the
+most distinct matched terms, cut at spaces, with every hit inside it highlighted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from itertools import islice
+
+from newswatch.match.documents import FastDocument, NaiveDocument
+from newswatch.match.nodes import Node, Regex, positive_leaves
+from newswatch.match.normalize import normalize
+from newswatch.model import Highlight, Match, Snippet
+
+SNIPPET_CHARS = 200
+_MAX_HITS = 200  # per leaf and field; enough evidence, bounded work on huge articles
+_FIELD_ORDER = ("text", "title", "source", "url")
+
+
+@dataclass(frozen=True)
+class Hit:
+    field: str
+    start: int
+    end: int
+    label: str
+
+
+def explain(rule: str, root: Node, doc: FastDocument | NaiveDocument) -> Match:
+    hits = _hits(root, doc)
+    labels = tuple(dict.fromkeys(hit.label for hit in hits))
+    return Match(rule=rule, terms=labels, snippet=_snippet(hits, doc), details=_details(hits, doc))
+
+
+def _hits(root: Node, doc: FastDocument | NaiveDocument) -> list[Hit]:
+    hits: list[Hit] = []
+    for leaf in positive_leaves(root):
+        for field in leaf.fields:
+            if isinstance(leaf, Regex):
+                found = islice(leaf.pattern.finditer(doc.raw[field]), _MAX_HITS)
+                hits += [Hit(field, m.start(), m.end(), leaf.label) for m in found if m.end()]
+                continue
+            tokens = doc.tokens(field)
+            for first, stop in doc.spans(leaf, field)[:_MAX_HITS]:
+                hits.append(Hit(field, tokens[first].start, tokens[stop - 1].end, leaf.label))
+    return hits
+
+
+def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, ...]:
+    surfaces: dict[tuple[str, str, str], str] = {}
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for hit in hits:
+        surface = doc.raw[hit.field][hit.start : hit.end]
+        key = (hit.field, hit.label, normalize(surface))
+        surfaces.setdefault(key, surface)
+        counts[key] += 1
+    lines = []
+    for key, surface in surfaces.items():
+        field, label, norm = key
+        line = f'{field}: "{surface}"'
+        if counts[key] > 1:
+            line += f" x{counts[key]}"
+        if normalize(label.strip('"')) != norm:
+            line += f" ({label})"
+        lines.append(line)
+    return tuple(lines)
+
+
+def _snippet(hits: list[Hit], doc: FastDocument | NaiveDocument) -> Snippet:
+    for field in _FIELD_ORDER:
+        in_field = sorted((h for h in hits if h.field == field), key=lambda h: h.start)
+        if in_field:
+            return _window(doc.raw[field], in_field)
+    text = doc.raw["text"] or doc.raw["title"]
+    return _window(text, [])
+
+
+def _window(text: str, hits: list[Hit]) -> Snippet:
+    start = _best_start(text, hits)
+    end = min(len(text), start + SNIPPET_CHARS)
+    if start > 0 and (space := text.find(" ", start, start + 30)) >= 0:
+        start = space + 1
+    if end < len(text) and (space := text.rfind(" ", end - 30, end)) > start:
+        end = space
+    lead = "…" if start > 0 else ""
+    body = text[start:end].translate(_FLATTEN)
+    shift = len(lead) - start
+    highlights = tuple(
+        Highlight(h.start + shift, h.end + shift) for h in hits if h.start >= start and h.end <= end
+    )
+    return Snippet(lead + body + ("…" if end < len(text) else ""), highlights)
+
+
+# One character for one, so highlight offsets stay valid.
+_FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+
+def _best_start(text: str, hits: list[Hit]) -> int:
+    """Start of the window with the most distinct terms, the hit a third of the way in."""
+    best, best_score = 0, (-1, -1)
+    for anchor in hits:
+        start = max(0, min(anchor.start - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
+        inside = [h for h in hits if h.start >= start and h.end <= start + SNIPPET_CHARS]
+        score = (len({h.label for h in inside}), len(inside))
+        if score > best_score:
+            best, best_score = start, score
+    return best

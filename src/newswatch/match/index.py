@@ -1,0 +1,99 @@
+"""The presearcher: which rules could possibly match an article, found without evaluating them.
+
+As in Lucene Monitor, each query is reduced to a set of *keys* (words or word prefixes) such
+that the query cannot match an article containing none of them: a word is its own key, an
+AND keeps only its cheapest child's keys (the rarest term it cannot match without), an OR
+needs every branch's keys, and anything that can match on absence (``NOT x``, a regex) has
+no keys, so its rule is tried for every article. At match time the article's token set is
+intersected with the word keys (a C-level set operation) and scanned once for prefix keys
+with an Aho-Corasick automaton; only the rules behind the keys found are evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ahocorasick
+
+from newswatch.match.nodes import And, Near, Node, Not, Regex, Term
+
+Key = tuple[bool, str]  # (is_prefix, token)
+
+# Words so common that a rule keyed on them would be tried for nearly every article.
+_COMMON = frozenset(
+    {
+        *("a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have"),
+        *("he", "in", "is", "it", "its", "of", "on", "or", "said", "says", "that", "the"),
+        *("their", "they", "this", "to", "was", "were", "will", "with"),
+    }
+)
+
+
+def key_cost(key: Key) -> float:
+    """A guess at how often the key occurs: short and common words are frequent."""
+    is_prefix, token = key
+    cost = 50.0 if token in _COMMON else 1.0 / (1 + len(token))
+    return cost * (4.0 if is_prefix else 1.0) + (5.0 if is_prefix and len(token) < 3 else 0.0)
+
+
+def keys(node: Node) -> frozenset[Key] | None:
+    """Keys one of which must be in any article ``node`` matches; None when there are none."""
+    if isinstance(node, Term):
+        return frozenset([_term_key(node)])
+    if isinstance(node, Regex | Not):
+        return None
+    if isinstance(node, Near):
+        return _cheapest([keys(node.left), keys(node.right)])
+    if isinstance(node, And):
+        return _cheapest([keys(child) for child in node.children])
+    found: set[Key] = set()
+    for child in node.children:
+        child_keys = keys(child)
+        if child_keys is None:
+            return None
+        found |= child_keys
+    return frozenset(found)
+
+
+def _term_key(term: Term) -> Key:
+    last = len(term.tokens) - 1
+    options = [(term.prefix and i == last, token) for i, token in enumerate(term.tokens)]
+    return min(options, key=key_cost)
+
+
+def _cheapest(options: Iterable[frozenset[Key] | None]) -> frozenset[Key] | None:
+    usable = [o for o in options if o is not None]
+    return min(usable, key=lambda o: sum(map(key_cost, o))) if usable else None
+
+
+class Presearcher:
+    """Maps keys to rule numbers; ``candidates(tokens)`` gives the rules worth evaluating."""
+
+    def __init__(self, roots: Iterable[Node]) -> None:
+        self.always: list[int] = []
+        self.words: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for number, root in enumerate(roots):
+            found = keys(root)
+            if found is None:
+                self.always.append(number)
+                continue
+            for is_prefix, token in found:
+                (prefixes if is_prefix else self.words).setdefault(token, []).append(number)
+        self.word_keys = frozenset(self.words)
+        self.prefixes: ahocorasick.Automaton | None = None
+        if prefixes:
+            self.prefixes = ahocorasick.Automaton()
+            for token, numbers in prefixes.items():
+                # A leading space anchors the prefix at a word start in the joined token set.
+                self.prefixes.add_word(" " + token, numbers)
+            self.prefixes.make_automaton()
+
+    def candidates(self, tokens: set[str]) -> list[int]:
+        found = set(self.always)
+        for token in self.word_keys.intersection(tokens):
+            found.update(self.words[token])
+        if self.prefixes is not None and tokens:
+            for _end, numbers in self.prefixes.iter(" " + " ".join(tokens)):
+                found.update(numbers)
+        return sorted(found)

@@ -1,0 +1,110 @@
+"""Query text → lexemes, each with its 1-based column, so every error can point at one.
+
+Operators are upper-case words (``AND``, ``OR``, ``NOT``, ``NEAR/n``), as in Lucene: a
+lower-case ``and`` is an ordinary word. A leading ``-`` negates the term it touches.
+``name:`` before a term (no space) is a field; ``url:https://x`` reads the rest literally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newswatch.errors import QueryError
+from newswatch.match.nodes import FIELDS
+
+_FIELD = re.compile(r"([A-Za-z]+):")
+_LIST_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_STOP = set(' \t\r\n()"')
+OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    """``kind`` is one of ( ) AND OR NOT - NEAR FIELD WORD PHRASE REGEX LIST PLACE."""
+
+    kind: str
+    text: str
+    col: int
+    number: int = 0  # NEAR's distance
+
+
+def lex(query: str) -> list[Lexeme]:
+    out: list[Lexeme] = []
+    i, n = 0, len(query)
+    literal_next = False  # right after "field:", the next run is a value, never a field
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+            literal_next = False
+            continue
+        lexeme, i = _one(query, i, literal_next)
+        literal_next = lexeme.kind == "FIELD"
+        out.append(lexeme)
+    return out
+
+
+def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:
+    ch, col = query[i], i + 1
+    if ch in "()":
+        return Lexeme(ch, ch, col), i + 1
+    if ch == '"':
+        end = query.find('"', i + 1)
+        if end < 0:
+            raise QueryError(col, 'unterminated phrase: missing closing "')
+        return Lexeme("PHRASE", query[i + 1 : end], col), end + 1
+    if ch == "/":
+        return _regex(query, i)
+    if ch == "@":
+        return _list(query, i)
+    end = i
+    while end < len(query) and query[end] not in _STOP:
+        end += 1
+    run = query[i:end]
+    if ch == "-" and len(run) > 1:
+        return Lexeme("-", "-", col), i + 1
+    if not literal and (field := _FIELD.match(run)):
+        name = field.group(1)
+        if name.lower() not in FIELDS:
+            raise QueryError(col, f'unknown field "{name}:" (fields: {", ".join(FIELDS)})')
+        after = i + len(field.group(0))
+        if after == len(query) or query[after].isspace():
+            raise QueryError(col, f'"{name}:" needs a term right after it (no space)')
+        return Lexeme("FIELD", name.lower(), col), after
+    if run in OPERATORS:
+        return Lexeme(run, run, col), end
+    if run == "NEAR" or run.startswith("NEAR/"):
+        digits = run[5:]
+        if not digits.isdigit() or not digits.isascii() or int(digits) < 1:
+            raise QueryError(col, "NEAR needs a number of words, e.g. NEAR/5")
+        return Lexeme("NEAR", run, col, int(digits)), end
+    return Lexeme("WORD", run, col), end
+
+
+def _regex(query: str, i: int) -> tuple[Lexeme, int]:
+    j = i + 1
+    while j < len(query):
+        if query[j] == "\\":
+            j += 2
+            continue
+        if query[j] == "/":
+            return Lexeme("REGEX", query[i + 1 : j].replace("\\/", "/"), i + 1), j + 1
+        j += 1
+    raise QueryError(i + 1, 'unterminated regex: missing closing "/"')
+
+
+def _list(query: str, i: int) -> tuple[Lexeme, int]:
+    col = i + 1
+    if query.startswith("@place(", i):
+        end = query.find(")", i)
+        if end < 0:
+            raise QueryError(col, 'unbalanced "(" in @place(…)')
+        name = query[i + 7 : end].strip()
+        if not name:
+            raise QueryError(col, "@place() needs a place name, e.g. @place(Aleppo)")
+        return Lexeme("PLACE", name, col), end + 1
+    found = _LIST_NAME.match(query, i + 1)
+    if not found:
+        raise QueryError(col, 'expected a term-list name after "@", e.g. @aleppo')
+    return Lexeme("LIST", found.group(), col), found.end()

@@ -1,0 +1,60 @@
+"""Matching an article against every rule of the configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from newswatch.config.schema import RuleConfig
+from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
+from newswatch.match.evaluate import evaluate
+from newswatch.match.explain import explain
+from newswatch.match.index import Presearcher
+from newswatch.match.parser import PlaceResolver
+from newswatch.match.query import CompiledQuery, compile_query
+from newswatch.model import Article, Match
+
+
+class Matcher:
+    """All rules, compiled once and indexed; ``match`` evaluates only candidate rules.
+
+    ``rule.sources`` is honoured (the article's source must be listed); ``rule.near`` is
+    not, the geo stage filters on it afterwards.
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[RuleConfig],
+        terms: Mapping[str, Sequence[str]] | None = None,
+        places: PlaceResolver | None = None,
+    ) -> None:
+        self.rules = list(rules)
+        self.queries: list[CompiledQuery] = [
+            compile_query(rule.query, terms, places) for rule in self.rules
+        ]
+        self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
+        self.index = Presearcher(q.root for q in self.queries)
+
+    def _allowed(self, number: int, article: Article) -> bool:
+        sources = self.sources[number]
+        return sources is None or article.source in sources
+
+    def match(self, article: Article) -> list[Match]:
+        doc = FastDocument(article_fields(article))
+        matches = []
+        for number in self.index.candidates(doc.all_tokens):
+            root = self.queries[number].root
+            if self._allowed(number, article) and evaluate(root, doc):
+                matches.append(explain(self.rules[number].name, root, doc))
+        return matches
+
+
+class NaiveMatcher(Matcher):
+    """The reference: every rule evaluated against every article, no index, no shortcuts."""
+
+    def match(self, article: Article) -> list[Match]:
+        doc = NaiveDocument(article_fields(article))
+        matches = []
+        for number, query in enumerate(self.queries):
+            if self._allowed(number, article) and evaluate(query.root, doc):
+                matches.append(explain(self.rules[number].name, query.root, doc))
+        return matches

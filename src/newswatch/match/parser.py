@@ -1,0 +1,210 @@
+"""Lexemes → query tree, by recursive descent.
+
+Precedence, loosest first: ``OR`` < ``AND`` (or plain adjacency) < ``NOT``/``-`` < ``NEAR/n``
+< fields and parentheses. So ``a OR b c`` is ``a OR (b AND c)``, ``NOT a NEAR/3 b`` is
+``NOT (a NEAR/3 b)`` and ``-title:x`` excludes titles with x.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import re2
+
+from newswatch.errors import QueryError
+from newswatch.match.lexer import Lexeme, lex
+from newswatch.match.nodes import And, Near, Node, Not, Or, Regex, Term
+from newswatch.match.normalize import tokenize
+
+PlaceResolver = Callable[[str], Sequence[str]]
+
+_STARTS_PRIMARY = {"(", "FIELD", "WORD", "PHRASE", "REGEX", "LIST", "PLACE"}
+_STARTS_UNARY = _STARTS_PRIMARY | {"NOT", "-"}
+
+
+def parse(
+    query: str,
+    terms: Mapping[str, Sequence[str]],
+    places: PlaceResolver | None,
+) -> Node:
+    lexemes = lex(query)
+    if not lexemes:
+        raise QueryError(1, "empty query")
+    parser = _Parser(lexemes, terms, places)
+    node = parser.parse_or(None)
+    if parser.pos < len(lexemes):
+        extra = lexemes[parser.pos]  # only ")" can stop parse_or early
+        raise QueryError(extra.col, f'unbalanced "{extra.text}"')
+    return node
+
+
+class _Parser:
+    def __init__(
+        self,
+        lexemes: list[Lexeme],
+        terms: Mapping[str, Sequence[str]],
+        places: PlaceResolver | None,
+    ) -> None:
+        self.lexemes = lexemes
+        self.pos = 0
+        self.terms = terms
+        self.places = places
+
+    def peek(self) -> str:
+        return self.lexemes[self.pos].kind if self.pos < len(self.lexemes) else "END"
+
+    def take(self) -> Lexeme:
+        lexeme = self.lexemes[self.pos]
+        self.pos += 1
+        return lexeme
+
+    def operand_after(self, op: Lexeme, starts: set[str]) -> None:
+        if self.peek() not in starts:
+            raise QueryError(op.col, f'"{op.text}" needs a term after it')
+
+    def parse_or(self, field: str | None) -> Node:
+        children = [self.parse_and(field)]
+        while self.peek() == "OR":
+            op = self.take()
+            self.operand_after(op, _STARTS_UNARY)
+            children.append(self.parse_and(field))
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def parse_and(self, field: str | None) -> Node:
+        children = [self.parse_unary(field)]
+        while True:
+            if self.peek() == "AND":
+                op = self.take()
+                self.operand_after(op, _STARTS_UNARY)
+            elif self.peek() not in _STARTS_UNARY:
+                break
+            children.append(self.parse_unary(field))
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_unary(self, field: str | None) -> Node:
+        if self.peek() in ("NOT", "-"):
+            op = self.take()
+            self.operand_after(op, _STARTS_UNARY)
+            return Not(self.parse_unary(field))
+        return self.parse_near(field)
+
+    def parse_near(self, field: str | None) -> Node:
+        left = self.parse_primary(field)
+        while self.peek() == "NEAR":
+            op = self.take()
+            self.operand_after(op, _STARTS_PRIMARY)
+            right = self.parse_primary(field)
+            if _has_regex(left) or _has_regex(right):
+                raise QueryError(op.col, f'"{op.text}" cannot take a /regex/ (it counts words)')
+            left = Near(left, right, op.number)
+        return left
+
+    def parse_primary(self, field: str | None) -> Node:
+        kind = self.peek()
+        if kind == "END":
+            last = self.lexemes[-1]
+            raise QueryError(last.col, f'"{last.text}" needs a term after it')
+        lexeme = self.take()
+        if kind == "(":
+            return self.group(lexeme, field)
+        if kind == "FIELD":
+            self.operand_after(Lexeme("FIELD", f"{lexeme.text}:", lexeme.col), _STARTS_PRIMARY)
+            return self.parse_primary(lexeme.text)
+        if kind in ("WORD", "PHRASE"):
+            return word_term(lexeme.text, lexeme, field, quoted=kind == "PHRASE")
+        if kind == "REGEX":
+            return regex_term(lexeme, field)
+        if kind == "LIST":
+            return self.term_list(lexeme, field)
+        if kind == "PLACE":
+            return self.place(lexeme, field)
+        if kind == ")":
+            raise QueryError(lexeme.col, 'unbalanced ")"')
+        raise QueryError(lexeme.col, f'"{lexeme.text}" needs a term before it')
+
+    def group(self, lparen: Lexeme, field: str | None) -> Node:
+        if self.peek() == ")":
+            raise QueryError(lparen.col, "empty parentheses")
+        if self.peek() == "END":
+            raise QueryError(lparen.col, 'unbalanced "("')
+        inner = self.parse_or(field)
+        if self.peek() != ")":
+            raise QueryError(lparen.col, 'unbalanced "("')
+        self.take()
+        return inner
+
+    def term_list(self, lexeme: Lexeme, field: str | None) -> Node:
+        entries = self.terms.get(lexeme.text)
+        if entries is None:
+            known = ", ".join(f"@{name}" for name in sorted(self.terms)) or "none defined"
+            raise QueryError(lexeme.col, f'unknown term list "@{lexeme.text}" (known: {known})')
+        return _alternatives(entries, lexeme, field)
+
+    def place(self, lexeme: Lexeme, field: str | None) -> Node:
+        label = f"@place({lexeme.text})"
+        if self.places is None:
+            raise QueryError(lexeme.col, f"{label}: no gazetteer available to resolve it")
+        try:
+            names = self.places(lexeme.text)
+        except LookupError as exc:
+            raise QueryError(lexeme.col, f"{label}: {exc.args[0] if exc.args else exc}") from exc
+        return _alternatives(names, lexeme, field)
+
+
+def _has_regex(node: Node) -> bool:
+    if isinstance(node, Regex):
+        return True
+    if isinstance(node, Term):
+        return False
+    if isinstance(node, Not):
+        return _has_regex(node.child)
+    if isinstance(node, Near):
+        return _has_regex(node.left) or _has_regex(node.right)
+    return any(_has_regex(child) for child in node.children)
+
+
+def _alternatives(entries: Sequence[str], lexeme: Lexeme, field: str | None) -> Node:
+    # An entry with a space is a phrase and one ending in "*" a prefix, as in a query.
+    leaves: list[Node] = [word_term(entry, lexeme, field, quoted=True) for entry in entries]
+    if not leaves:
+        raise QueryError(lexeme.col, f'"{lexeme.text}" has no terms')
+    return leaves[0] if len(leaves) == 1 else Or(tuple(leaves))
+
+
+def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> Term:
+    """A word, prefix or phrase: a hyphenated or multi-word term is a phrase of its tokens."""
+    prefix = text.endswith("*")
+    body = text[:-1] if prefix else text
+    if prefix and not body:
+        raise QueryError(lexeme.col, '"*" needs letters or digits before it')
+    if "*" in body:
+        raise QueryError(lexeme.col, f'"*" only at the end of a word, in "{text}"')
+    if text == "-":
+        raise QueryError(lexeme.col, '"-" needs a term right after it')
+    tokens = tuple(t.text for t in tokenize(body))
+    if not tokens:
+        what = (
+            "empty phrase" if quoted and not body.strip() else f'nothing to search for in "{text}"'
+        )
+        raise QueryError(lexeme.col, what)
+    if prefix and (body[-1:].isspace() or not tokenize(body[-1:])):
+        raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
+    label = f'"{text}"' if quoted and lexeme.kind == "PHRASE" else text
+    return Term(tokens, prefix, label, field, lexeme.col)
+
+
+def regex_term(lexeme: Lexeme, field: str | None) -> Regex:
+    if not lexeme.text:
+        raise QueryError(lexeme.col, "empty regex //")
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern to stderr
+    options.case_sensitive = False
+    try:
+        pattern = re2.compile(lexeme.text, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if isinstance(exc.args[0], bytes) else str(exc)
+        raise QueryError(
+            lexeme.col,
+            f"bad regex /{lexeme.text}/: {reason} (RE2 syntax: no backreferences or lookaround)",
+        ) from exc
+    return Regex(pattern, f"/{lexeme.text}/", field, lexeme.col)

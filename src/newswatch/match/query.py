@@ -1,0 +1,42 @@
+"""Compiling a query once, and matching one compiled query against one article."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
+from newswatch.match.evaluate import evaluate
+from newswatch.match.explain import explain
+from newswatch.match.nodes import Node
+from newswatch.match.parser import PlaceResolver, parse
+from newswatch.model import Article, Match
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A parsed, validated query; ``root`` is the tree (see ``newswatch.match.nodes``)."""
+
+    text: str
+    root: Node
+
+
+def compile_query(
+    query: str,
+    terms: Mapping[str, Sequence[str]] | None = None,
+    places: PlaceResolver | None = None,
+) -> CompiledQuery:
+    """Parse ``query``; raise :class:`~newswatch.errors.QueryError` (column + problem)."""
+    return CompiledQuery(query, parse(query, terms or {}, places))
+
+
+def match_query(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
+    """The explained match of one query against one article, or None."""
+    doc = FastDocument(article_fields(article))
+    return explain(rule_name, query.root, doc) if evaluate(query.root, doc) else None
+
+
+def naive_match(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
+    """``match_query`` by the reference evaluator: every term scanned over every token."""
+    doc = NaiveDocument(article_fields(article))
+    return explain(rule_name, query.root, doc) if evaluate(query.root, doc) else None

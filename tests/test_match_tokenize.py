@@ -1,0 +1,74 @@
+"""Tokenisation decisions (docs/matching.md), seen from queries and articles alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.match import compile_query, match_query
+from newswatch.match.normalize import normalize, token_set, token_words, tokenize
+from newswatch.model import Article
+
+
+def hit(query: str, text: str) -> bool:
+    art = Article(url="u", canonical_url="u", title="", text=text)
+    return match_query(compile_query(query), art) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("air-strike", ["air", "strike"]),
+        ("Aleppo's", ["aleppo", "s"]),
+        ("Aleppo’s", ["aleppo", "s"]),
+        ("F-16s", ["f", "16s"]),
+        ("1,000 people; 3.5%", ["1", "000", "people", "3", "5"]),
+        ("2026-11-27", ["2026", "11", "27"]),
+        ("snake_case", ["snake", "case"]),
+        ("Ḥalab", ["halab"]),
+        ("ＡＬＥＰＰＯ", ["aleppo"]),  # full-width letters fold via NFKC
+        ("Straße", ["strasse"]),
+        ("حَلَب", ["حلب"]),  # tashkeel kept inside the word, then removed
+        ("إدلب", ["ادلب"]),
+        ("مدينة", ["مدينه"]),  # taa marbuta unified
+        ("حـــلب", ["حلب"]),  # tatweel removed
+        ("АЛЕППО, Сирия", ["алеппо", "сирия"]),
+        ("हिन्दी", ["हिन्दी"]),  # vowel signs do not split the word
+        ("...!!!", []),
+    ],
+)
+def test_tokens(text: str, tokens: list[str]) -> None:
+    assert [t.text for t in tokenize(text)] == tokens
+    assert token_words(text) == tokens
+    assert token_set(text) == set(tokens)
+
+
+def test_token_offsets_point_into_the_original_text() -> None:
+    text = "Strike on Ḥalab's east"
+    assert [text[t.start : t.end] for t in tokenize(text)] == ["Strike", "on", "Ḥalab", "s", "east"]
+
+
+def test_normalize_is_what_both_sides_share() -> None:
+    assert normalize("Ḥalab") == normalize("HALAB") == "halab"
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("aleppo", "Aleppo's eastern districts", True),
+        ("air-strike", "an air strike", True),  # a hyphenated query word is a phrase
+        ("air-strike", "an air-strike", True),
+        ("air-strike", "an airstrike", False),
+        ("airstrike", "an air-strike", False),
+        ('"air strike"', "an air-strike", True),
+        ("16", "an F-16 crashed", True),
+        ("f-16", "an F-16 crashed", True),
+        ("f-16", "an F 16 crashed", True),
+        ("2026", "in 2026.", True),
+        ("1000", "1,000 people", False),
+        ('"1,000"', "1,000 people", True),
+        ("don't", "they don't", True),
+        ("u.n.", "the U.N. said", True),
+    ],
+)
+def test_tokenisation_in_queries(query: str, text: str, expected: bool) -> None:
+    assert hit(query, text) is expected
