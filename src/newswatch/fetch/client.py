@@ -1,0 +1,304 @@
+"""HTTP for every stage: one injected session, hard limits, politeness, conditional GET.
+
+``Fetcher.fetch`` runs, per request:
+
+1. URL safety — http(s) only, no private/link-local targets (every redirect hop too).
+2. robots.txt of the hop's origin, cached per origin (unless the source opts out).
+3. A slot of the origin (requests in flight, minimum delay, pending Retry-After).
+4. The request, redirects followed by hand (at most 5, loops detected) so that each
+   hop passes 1.–3.
+5. The body, streamed under a total deadline and a size cap on the *decoded* bytes.
+6. Validators (ETag, Last-Modified) stored for the next conditional GET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import closing, suppress
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+import urllib3
+from requests.structures import CaseInsensitiveDict
+
+from newswatch.clock import Clock
+from newswatch.errors import FetchError
+from newswatch.fetch.encoding import decode
+from newswatch.fetch.politeness import Politeness
+from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
+from newswatch.fetch.settings import FetchSettings
+from newswatch.fetch.urlsafety import check_url
+from newswatch.store.fetchstate import FetchStateRepo, Validators
+
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
+CHUNK = 64 * 1024
+MAX_RETRY_AFTER = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # final URL, after redirects
+    status: int
+    body: bytes
+    headers: Mapping[str, str]
+    # The server answered 304 to our conditional GET: nothing new, nothing to parse.
+    not_modified: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+    def text(self) -> str:
+        return decode(self.body, self.headers)
+
+
+@dataclass(frozen=True)
+class _Response:
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(CaseInsensitiveDict(headers))
+
+
+class Fetcher:
+    def __init__(
+        self,
+        session: requests.Session,
+        validators: FetchStateRepo | None,
+        clock: Clock,
+        *,
+        per_origin_concurrency: int = 1,
+        per_origin_delay: float = 1.0,
+    ) -> None:
+        self.session = session
+        self.validators = validators
+        self.clock = clock
+        self.politeness = Politeness(
+            clock, concurrency=per_origin_concurrency, delay=per_origin_delay
+        )
+        self.robots = RobotsCache(clock)
+
+    def fetch(
+        self,
+        url: str,
+        settings: FetchSettings,
+        *,
+        conditional: bool = False,
+        allow_private: bool = False,
+        expect_html: bool = False,
+    ) -> FetchResult:
+        """GET ``url``; raises FetchError (BlockedURLError for refused URLs).
+
+        ``expect_html`` refuses other content types (a PDF or image where an article
+        should be) before downloading the body.
+        """
+        deadline = self.clock.monotonic() + settings.timeout
+        headers = self._conditional_headers(url) if conditional else {}
+        response = self._follow(url, settings, headers, allow_private, deadline, expect_html)
+        if response.status in (429, 503):
+            retry_after = self._retry_after(response.headers.get("retry-after"))
+            if retry_after is not None:
+                self.politeness.back_off(response.url, retry_after)
+            raise FetchError(
+                url, f"HTTP {response.status}", status=response.status, retry_after=retry_after
+            )
+        if response.status >= 400:
+            raise FetchError(url, f"HTTP {response.status}", status=response.status)
+        not_modified = response.status == 304
+        self._save_validators(url, response)
+        return FetchResult(
+            response.url, response.status, response.body, response.headers, not_modified
+        )
+
+    # 4. Redirects, each hop checked like the first request.
+    def _follow(
+        self,
+        url: str,
+        settings: FetchSettings,
+        headers: Mapping[str, str],
+        allow_private: bool,
+        deadline: float,
+        expect_html: bool,
+        *,
+        robots: bool = True,
+        max_bytes: int | None = None,
+    ) -> _Response:
+        current, seen = url, {url}
+        for _ in range(MAX_REDIRECTS + 1):
+            # 1.
+            check_url(current, allow_private=allow_private, via_proxy=bool(settings.proxy))
+            # 2.
+            if (
+                robots
+                and settings.robots
+                and not self._robots_allow(current, settings, allow_private, deadline)
+            ):
+                raise FetchError(current, "disallowed by robots.txt")
+            response = self._request(
+                current, settings, headers, deadline, expect_html, max_bytes or settings.max_bytes
+            )
+            location = response.headers.get("location")
+            if response.status not in REDIRECTS or not location:
+                return response
+            current = urljoin(current, location.strip())
+            if current in seen:
+                raise FetchError(url, f"redirect loop at {current}")
+            seen.add(current)
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    def _robots_allow(
+        self, url: str, settings: FetchSettings, allow_private: bool, deadline: float
+    ) -> bool:
+        def get(robots_url: str) -> tuple[int, bytes]:
+            response = self._follow(
+                robots_url,
+                settings,
+                {},
+                allow_private,
+                deadline,
+                False,
+                robots=False,
+                max_bytes=MAX_ROBOTS_BYTES * 4,
+            )
+            return response.status, response.body
+
+        return self.robots.allowed(url, settings.user_agent, get)
+
+    # 3. and 5.
+    def _request(
+        self,
+        url: str,
+        settings: FetchSettings,
+        extra: Mapping[str, str],
+        deadline: float,
+        expect_html: bool,
+        max_bytes: int,
+    ) -> _Response:
+        with self.politeness.slot(url):
+            remaining = self._remaining(url, deadline)
+            try:
+                response = self.session.get(
+                    url,
+                    headers={"User-Agent": settings.user_agent, **settings.headers, **extra},
+                    timeout=(min(settings.connect_timeout, remaining), remaining),
+                    proxies=self._proxies(settings),
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except requests.Timeout:
+                raise FetchError(url, f"timed out after {settings.timeout:g}s") from None
+            except requests.RequestException as exc:
+                raise FetchError(url, f"connection failed: {_reason(exc)}") from None
+            with closing(response):
+                headers = _frozen_headers(response.headers)
+                status = response.status_code
+                if not 200 <= status < 300:
+                    return _Response(url, status, headers, b"")
+                if expect_html:
+                    _require_html(url, headers)
+                body = self._read(response, url, max_bytes, deadline)
+                return _Response(url, status, headers, body)
+
+    def _read(
+        self, response: requests.Response, url: str, max_bytes: int, deadline: float
+    ) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(url, f"body of {declared} bytes exceeds the {max_bytes}-byte cap")
+        raw: urllib3.HTTPResponse = response.raw
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            _tighten_socket_timeout(raw, self._remaining(url, deadline))
+            try:
+                # read1 returns what has arrived instead of waiting for a full chunk, so
+                # the deadline is checked even while a server drips bytes.
+                chunk = raw.read1(CHUNK, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError, requests.RequestException) as exc:
+                raise FetchError(url, f"reading body failed: {_reason(exc)}") from None
+            if not chunk:
+                return b"".join(chunks)
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchError(url, f"body exceeds the {max_bytes}-byte cap (decoded)")
+            chunks.append(chunk)
+
+    def _remaining(self, url: str, deadline: float) -> float:
+        remaining = deadline - self.clock.monotonic()
+        if remaining <= 0:
+            raise FetchError(url, "exceeded the total time allowed for one request")
+        return remaining
+
+    # 6.
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        if self.validators is None:
+            return {}
+        stored = self.validators.validators(url)
+        headers = {}
+        if stored.etag:
+            headers["If-None-Match"] = stored.etag
+        if stored.last_modified:
+            headers["If-Modified-Since"] = stored.last_modified
+        return headers
+
+    def _save_validators(self, url: str, response: _Response) -> None:
+        if self.validators is None:
+            return
+        etag = response.headers.get("etag")
+        modified = response.headers.get("last-modified")
+        if response.status == 304 and not (etag or modified):
+            kept = self.validators.validators(url)
+            etag, modified = kept.etag, kept.last_modified
+        self.validators.save(
+            url, Validators(etag, modified), response.status, self.clock.now(), len(response.body)
+        )
+
+    def _retry_after(self, value: str | None) -> float | None:
+        if not value:
+            return None
+        value = value.strip()
+        if value.isdigit():
+            return min(float(value), MAX_RETRY_AFTER)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = (when - self.clock.now()).total_seconds()
+        return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+    @staticmethod
+    def _proxies(settings: FetchSettings) -> dict[str, str] | None:
+        return {"http": settings.proxy, "https": settings.proxy} if settings.proxy else None
+
+
+def _require_html(url: str, headers: Mapping[str, str]) -> None:
+    media = (headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media not in HTML_TYPES:
+        raise FetchError(url, f"not an HTML page (Content-Type {media})")
+
+
+def _tighten_socket_timeout(raw: Any, remaining: float) -> None:
+    """Cap the next socket read at the time left, so one slow recv cannot outlive the
+    deadline. Best effort: urllib3 exposes the connection only as a private attribute."""
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is not None:
+        with suppress(OSError):
+            sock.settimeout(max(remaining, 0.01))
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause: requests nests urllib3 errors whose text repeats the whole URL."""
+    while exc.__context__ is not None and isinstance(exc.__context__, Exception):
+        exc = exc.__context__
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

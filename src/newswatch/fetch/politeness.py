@@ -1,0 +1,81 @@
+"""Per-origin limits: requests in flight, the gap between requests, Retry-After.
+
+An origin is (scheme, host, port), the unit robots.txt and browsers use. The state lives
+on the :class:`Fetcher` that owns this object, never in module globals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from newswatch.clock import Clock
+from newswatch.errors import FetchError
+
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: str) -> Origin:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+@dataclass
+class _OriginState:
+    slots: threading.Semaphore
+    next_start: float = 0.0  # monotonic time before which no request may start
+    blocked_until: float = 0.0  # set by Retry-After
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Politeness:
+    def __init__(self, clock: Clock, *, concurrency: int = 1, delay: float = 1.0) -> None:
+        if concurrency < 1:
+            raise ValueError("per-origin concurrency must be at least 1")
+        self.clock = clock
+        self.concurrency = concurrency
+        self.delay = max(0.0, delay)
+        self._origins: dict[Origin, _OriginState] = {}
+        self._lock = threading.Lock()
+
+    def _state(self, origin: Origin) -> _OriginState:
+        with self._lock:
+            state = self._origins.get(origin)
+            if state is None:
+                state = _OriginState(threading.Semaphore(self.concurrency))
+                self._origins[origin] = state
+            return state
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        """Hold one of the origin's request slots, after its minimum delay has passed.
+
+        Fails fast while the origin's Retry-After is pending: a worker should move on to
+        another source rather than sleep for minutes.
+        """
+        state = self._state(origin_of(url))
+        with state.slots:
+            with state.lock:
+                now = self.clock.monotonic()
+                if state.blocked_until > now:
+                    wait = state.blocked_until - now
+                    raise FetchError(url, f"origin asked us to wait {wait:.0f}s", retry_after=wait)
+                start = max(now, state.next_start)
+                state.next_start = start + self.delay
+            self.clock.sleep(start - now)
+            yield
+
+    def back_off(self, url: str, seconds: float) -> None:
+        """Honour a Retry-After: no request to this origin for ``seconds``."""
+        state = self._state(origin_of(url))
+        with state.lock:
+            until = self.clock.monotonic() + max(0.0, seconds)
+            state.blocked_until = max(state.blocked_until, until)

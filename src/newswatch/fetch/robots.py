@@ -1,0 +1,73 @@
+"""robots.txt, fetched once per origin and cached on the fetcher (RFC 9309 rules).
+
+- 2xx: the rules apply.
+- 4xx: no robots.txt, everything allowed.
+- 5xx: the site is in trouble; RFC 9309 says assume everything is disallowed. We cache
+  that briefly so the origin is asked again soon.
+- Network failure: the error propagates — the page itself would fail the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.robotparser import RobotFileParser
+
+from newswatch.clock import Clock
+from newswatch.fetch.politeness import Origin, origin_of
+
+FRESH_FOR = 24 * 3600.0
+RETRY_5XX_AFTER = 600.0
+MAX_ROBOTS_BYTES = 500_000  # RFC 9309 lets crawlers stop parsing at 500 KiB
+
+# (status, body) of GET robots.txt; raises FetchError when the origin is unreachable.
+RobotsGetter = Callable[[str], tuple[int, bytes]]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    parser: RobotFileParser
+    expires: float
+
+
+def robots_url(origin: Origin) -> str:
+    scheme, host, port = origin
+    default = 443 if scheme == "https" else 80
+    netloc = host if port == default else f"{host}:{port}"
+    if ":" in host:
+        netloc = f"[{host}]" if port == default else f"[{host}]:{port}"
+    return f"{scheme}://{netloc}/robots.txt"
+
+
+def _parser(status: int, body: bytes) -> tuple[RobotFileParser, float]:
+    parser = RobotFileParser()
+    if 200 <= status < 300:
+        parser.parse(body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
+        return parser, FRESH_FOR
+    if status >= 500:
+        parser.parse(["User-agent: *", "Disallow: /"])
+        return parser, RETRY_5XX_AFTER
+    parser.parse([])
+    return parser, FRESH_FOR
+
+
+class RobotsCache:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._entries: dict[Origin, _Entry] = {}
+        self._locks: dict[Origin, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def allowed(self, url: str, user_agent: str, get: RobotsGetter) -> bool:
+        origin = origin_of(url)
+        with self._guard:
+            lock = self._locks.setdefault(origin, threading.Lock())
+        # One fetch per origin even when several workers ask at once.
+        with lock:
+            entry = self._entries.get(origin)
+            if entry is None or entry.expires <= self.clock.monotonic():
+                parser, ttl = _parser(*get(robots_url(origin)))
+                entry = _Entry(parser, self.clock.monotonic() + ttl)
+                self._entries[origin] = entry
+        return entry.parser.can_fetch(user_agent, url)
