@@ -18,13 +18,14 @@ import platformdirs
 import requests
 
 from newswatch.clock import Clock, SystemClock
-from newswatch.config import Config, SourceConfig
+from newswatch.config import Config, RuleConfig, SourceConfig
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
-from newswatch.notify import DeliveryWorker, register_console_plugin
+from newswatch.model import AlertMessage, Snippet
+from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
 from newswatch.pipeline import GeoFilter, Pipeline, PollReport
-from newswatch.service import Metrics
+from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
 
 log = logging.getLogger("newswatch.app")
@@ -101,6 +102,7 @@ class App:
             geo,
         )
         self.delivery = DeliveryWorker(self.store, config, self.clock)
+        self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
 
     @staticmethod
     def _gazetteer(config: Config) -> object | None:
@@ -114,20 +116,50 @@ class App:
 
         return Gazetteer.load(config.places)
 
-    def poll(self, source: SourceConfig) -> PollReport:
+    def poll(self, source: SourceConfig, respect_backoff: bool = True) -> PollReport:
         try:
-            return self.pipeline.run_source(source)
+            report = self.pipeline.run_source(source, respect_backoff=respect_backoff)
         except Exception as exc:  # a bug in one source's handling must not stop the others
             log.exception("%s: unexpected error", source.name)
             self.store.sources.record_failure(source.name, self.clock.now(), repr(exc))
-            return PollReport(source.name, ok=False, error=repr(exc))
+            report = PollReport(source.name, ok=False, error=repr(exc))
+        if not report.skipped:
+            self._track_health(source, report)
+        return report
+
+    def _track_health(self, source: SourceConfig, report: PollReport) -> None:
+        """One ops alert when a source turns unhealthy, one when it recovers."""
+        links = None if source.kind == "feed" or report.not_modified else report.entries
+        change = self.health.after_poll(
+            source, ok=report.ok, error=report.error, status=report.status, links_found=links
+        )
+        if change is None or not self.config.ops_channel:
+            return
+        rule = RuleConfig(
+            name="source-health",
+            query="source-health",
+            notify=[self.config.ops_channel],
+            priority="urgent",
+        )
+        message = AlertMessage(
+            rule=rule.name,
+            title=change,
+            url=source.url,
+            source=source.name,
+            published=self.clock.now(),
+            snippet=Snippet(change),
+        )
+        with self.store.db.transaction() as conn:
+            enqueue_alerts(conn, rule, message, self.clock.now(), cluster_id=None, match_id=None)
 
     def run_cycle(self, progress: bool = False) -> CycleReport:
         """Poll every enabled source once (concurrently, bounded), then deliver."""
         sources = [s for s in self.config.sources if s.enabled]
         report = CycleReport()
         with ThreadPoolExecutor(max_workers=self.config.workers) as pool:
-            for i, poll in enumerate(pool.map(self.poll, sources), start=1):
+            # A manual cycle tries every source, even those in back-off.
+            polls = pool.map(lambda s: self.poll(s, respect_backoff=False), sources)
+            for i, poll in enumerate(polls, start=1):
                 report.polls.append(poll)
                 if progress:
                     _progress(i, len(sources), poll)

@@ -17,6 +17,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from newswatch.clock import Clock
 from newswatch.config import Config, RuleConfig, SourceConfig
@@ -42,8 +43,22 @@ class PollReport:
     new_articles: int = 0
     alerts: int = 0
     not_modified: bool = False
+    skipped: bool = False  # in back-off after failures
     error: str | None = None
     status: int | None = None
+
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff_delay(failures: int, retry_after: float | None = None) -> timedelta:
+    """Exponential back-off after consecutive failures: 0 after the first (the source's
+    own interval applies), then 1, 2, 4 … minutes up to an hour; Retry-After wins if longer."""
+    delay = timedelta(0) if failures <= 1 else timedelta(minutes=2 ** (failures - 2))
+    delay = min(delay, MAX_BACKOFF)
+    if retry_after:
+        delay = max(delay, timedelta(seconds=min(retry_after, 86400)))
+    return delay
 
 
 class Pipeline:
@@ -71,7 +86,10 @@ class Pipeline:
         self.geo = geo
         self.rules = {rule.name: rule for rule in config.rules}
 
-    def run_source(self, source: SourceConfig) -> PollReport:
+    def run_source(self, source: SourceConfig, *, respect_backoff: bool = True) -> PollReport:
+        """Poll ``source`` once. A source in back-off is skipped unless told otherwise."""
+        if respect_backoff and self._backing_off(source):
+            return PollReport(source.name, ok=True, skipped=True)
         settings = FetchSettings.for_source(self.config, source)
         started = self.clock.monotonic()
         # 1. discover
@@ -103,11 +121,24 @@ class Pipeline:
         )
 
     def _failed(self, source: SourceConfig, exc: Exception, started: float) -> PollReport:
-        log.error("%s: %s", source.name, exc)
         self.metrics.fetch(source.name, "error", 0, self.clock.monotonic() - started)
-        self.store.sources.record_failure(source.name, self.clock.now(), str(exc))
+        now = self.clock.now()
+        failures = self.store.sources.get(source.name).consecutive_failures + 1
+        until = now + backoff_delay(failures, getattr(exc, "retry_after", None))
+        self.store.sources.record_failure(source.name, now, str(exc), backoff_until=until)
+        log.error(
+            "%s: %s (failure %d; next try after %s)",
+            source.name,
+            exc,
+            failures,
+            until.strftime("%H:%M:%S"),
+        )
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=str(exc), status=status)
+
+    def _backing_off(self, source: SourceConfig) -> bool:
+        until = self.store.sources.get(source.name).backoff_until
+        return until is not None and self.clock.now() < until
 
     def _process_entry(
         self, source: SourceConfig, settings: FetchSettings, entry: Entry
@@ -267,4 +298,4 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-__all__ = ["GeoFilter", "Pipeline", "PollReport"]
+__all__ = ["GeoFilter", "Pipeline", "PollReport", "backoff_delay"]

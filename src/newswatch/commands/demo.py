@@ -12,10 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newswatch.app import App
 from newswatch.commands.common import add_log_format_argument
 from newswatch.config import parse_config
-from newswatch.demo.server import SampleSite
 from newswatch.service import setup_logging
 
 DEMO_CONFIG = """
@@ -48,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.app import App
+    from newswatch.demo.server import SampleSite
+
     setup_logging(args.log_format, verbose=args.verbose)
     with SampleSite() as site, tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp:
         print(f"Sample news site on {site.base_url} — polling it once.\n", file=sys.stderr)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch.clock import to_iso
-from newswatch.commands.inputs import Loaded, load_inputs
 from newswatch.model import Article
+
+if TYPE_CHECKING:
+    from newswatch.commands.inputs import Loaded
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.commands.inputs import load_inputs
+
     recognize = None if args.no_places else _place_recognizer()
     status = 0
     total = len(args.inputs)

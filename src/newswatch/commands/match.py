@@ -12,7 +12,6 @@ import json
 import sys
 
 from newswatch.commands.common import add_config_argument, config_path
-from newswatch.commands.inputs import load_inputs
 from newswatch.config import Config, RuleConfig, load_config
 from newswatch.match import Matcher, compile_query
 from newswatch.model import Article, Match
@@ -35,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.commands.inputs import load_inputs
+
     matcher = _matcher(args)
     matched_any = False
     for loaded in load_inputs(args.inputs, args.url, allow_jsonl=True):

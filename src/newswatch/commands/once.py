@@ -9,7 +9,6 @@ import argparse
 import logging
 import sys
 
-from newswatch.app import App
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import config_secrets, load_config
 from newswatch.service import setup_logging
@@ -23,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.app import App
+
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(config_path(args))
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from newswatch.app import App
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import config_secrets, load_config
-from newswatch.daemon import Daemon
 from newswatch.service import setup_logging
 
 
@@ -20,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.app import App
+    from newswatch.daemon import Daemon
+
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)

@@ -147,7 +147,7 @@ class ArticleRepo:
                 to_iso(at),
             ),
         )
-        return int(cur.lastrowid) if cur.rowcount else None
+        return int(cur.lastrowid or 0) if cur.rowcount else None
 
     def prune(self, before: datetime) -> int:
         with self.db.transaction() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,12 +76,12 @@ class SourceStateRepo:
             )
 
     @staticmethod
-    def _ensure(conn: object, name: str) -> None:
-        conn.execute("INSERT OR IGNORE INTO source_state (name) VALUES (?)", (name,))  # type: ignore[attr-defined]
+    def _ensure(conn: sqlite3.Connection, name: str) -> None:
+        conn.execute("INSERT OR IGNORE INTO source_state (name) VALUES (?)", (name,))
 
 
-def _from_row(row: object) -> SourceState:
-    r = dict(row)  # type: ignore[call-overload]
+def _from_row(row: sqlite3.Row) -> SourceState:
+    r = dict(row)
     return SourceState(
         name=r["name"],
         last_poll_at=from_iso(r["last_poll_at"]),
