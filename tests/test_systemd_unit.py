@@ -35,9 +35,7 @@ def unit(tmp_path: Path) -> Path:
 
 def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
     assert ANALYZE is not None
-    return subprocess.run(
-        [ANALYZE, *args], capture_output=True, text=True, timeout=60, check=False
-    )
+    return subprocess.run([ANALYZE, *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 @needs_analyze
@@ -92,7 +90,8 @@ MDWE_PROBE = textwrap.dedent(
         sys.exit(77)
     import lxml.html, trafilatura, apprise, feedparser, re2, ahocorasick, datasketch, requests
     import newswatch.service, newswatch.store
-    trafilatura.extract("<html><body><article><p>" + "Words here. " * 40 + "</p></article></body></html>")
+    page = "<html><body><article><p>" + "Words here. " * 40 + "</p></article></body></html>"
+    trafilatura.extract(page)
     apprise.Apprise().add("json://127.0.0.1:1/")
     assert ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda x: x + 1)(1) == 2
     """
