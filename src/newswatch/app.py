@@ -19,6 +19,7 @@ import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
+from newswatch.config.loader import uses_places
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
@@ -107,10 +108,7 @@ class App:
     @staticmethod
     def _gazetteer(config: Config) -> object | None:
         """Load the gazetteer only when a rule needs places (it costs memory and time)."""
-        uses_places = any(r.near for r in config.rules) or any(
-            "@place(" in r.query for r in config.rules
-        )
-        if not uses_places:
+        if not uses_places(config):
             return None
         from newswatch.geo import Gazetteer
 

@@ -26,33 +26,8 @@ def main(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    problems = _geo_problems(config)
-    if problems:
-        print(f"{path}: invalid ({len(problems)} error(s))", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
     print(
         f"{path}: ok — {len(config.sources)} source(s), {len(config.channels)} channel(s), "
         f"{len(config.rules)} rule(s)"
     )
     return 0
-
-
-def _geo_problems(config: object) -> list[str]:
-    """``near:`` places must exist in the gazetteer (loaded only when a rule uses one)."""
-    from newswatch.config import Config
-
-    assert isinstance(config, Config)
-    if not any(rule.near and rule.near.place for rule in config.rules):
-        return []
-    from newswatch.geo import Gazetteer, near_problem
-
-    gazetteer = Gazetteer.load(config.places)
-    problems = []
-    for i, rule in enumerate(config.rules):
-        if rule.near is not None:
-            problem = near_problem(rule.near, gazetteer)
-            if problem:
-                problems.append(f"rules[{i}].near: {problem}")
-    return problems

@@ -10,13 +10,17 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from newswatch.config.schema import Config
 from newswatch.errors import ConfigError, QueryError
+
+if TYPE_CHECKING:
+    from newswatch.geo import Gazetteer
+    from newswatch.match import PlaceResolver
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_PATHS = ("./newswatch.yaml", "/etc/newswatch/newswatch.yaml")
@@ -84,7 +88,7 @@ def _url_secrets(url: str) -> set[str]:
     if match and ":" in match.group(1):
         found.add(match.group(1).split(":", 1)[1])
     rest = url.split("://", 1)[-1].split("?", 1)[0]
-    for segment in rest.split("/")[1:] + [rest.split("/")[0]]:
+    for segment in [*rest.split("/")[1:], rest.split("/")[0]]:
         token = segment.split("@")[-1]
         if len(token) >= 16 and re.fullmatch(r"[A-Za-z0-9_:\-]+", token):
             found.add(token)
@@ -152,6 +156,8 @@ def cross_check(config: Config) -> list[str]:
     problems += _duplicates([s.name for s in config.sources], "sources")
     problems += _duplicates([r.name for r in config.rules], "rules")
     source_names = {s.name for s in config.sources}
+    gazetteer = _gazetteer_if_needed(config, problems)
+    places = gazetteer.names_for if gazetteer is not None else None
     for i, rule in enumerate(config.rules):
         for j, channel in enumerate(rule.notify):
             if channel not in config.channels:
@@ -162,7 +168,13 @@ def cross_check(config: Config) -> list[str]:
         for j, source in enumerate(rule.sources or []):
             if source not in source_names:
                 problems.append(f"rules[{i}].sources[{j}]: unknown source {source!r}")
-        problems += [f"rules[{i}].query: {p}" for p in _query_problems(rule.query, config)]
+        problems += [f"rules[{i}].query: {p}" for p in _query_problems(rule.query, config, places)]
+        if rule.near is not None and gazetteer is not None:
+            from newswatch.geo import near_problem
+
+            problem = near_problem(rule.near, gazetteer)
+            if problem:
+                problems.append(f"rules[{i}].near: {problem}")
     if config.ops_channel and config.ops_channel not in config.channels:
         problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
     if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
@@ -170,11 +182,28 @@ def cross_check(config: Config) -> list[str]:
     return problems
 
 
-def _query_problems(query: str, config: Config) -> list[str]:
+def uses_places(config: Config) -> bool:
+    """Whether a rule needs the gazetteer (``near:`` or ``@place(…)``); loading it costs time."""
+    return any(r.near is not None or "@place(" in r.query for r in config.rules)
+
+
+def _gazetteer_if_needed(config: Config, problems: list[str]) -> Gazetteer | None:
+    if not uses_places(config):
+        return None
+    from newswatch.geo import Gazetteer
+
+    try:
+        return Gazetteer.load(config.places)
+    except (OSError, ValueError) as exc:
+        problems.append(f"places: cannot load {config.places}: {exc}")
+        return None
+
+
+def _query_problems(query: str, config: Config, places: PlaceResolver | None) -> list[str]:
     from newswatch.match import compile_query  # late import: match depends on config types
 
     try:
-        compile_query(query, config.terms)
+        compile_query(query, config.terms, places)
     except QueryError as exc:
         return [str(exc)]
     return []
