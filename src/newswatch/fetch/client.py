@@ -102,9 +102,8 @@ class Fetcher:
         ``expect_html`` refuses other content types (a PDF or image where an article
         should be) before downloading the body.
         """
-        deadline = self.clock.monotonic() + settings.timeout
         headers = self._conditional_headers(url) if conditional else {}
-        response = self._follow(url, settings, headers, allow_private, deadline, expect_html)
+        response = self._follow(url, settings, headers, allow_private, expect_html)
         if response.status in (429, 503):
             retry_after = self._retry_after(response.headers.get("retry-after"))
             if retry_after is not None:
@@ -127,7 +126,6 @@ class Fetcher:
         settings: FetchSettings,
         headers: Mapping[str, str],
         allow_private: bool,
-        deadline: float,
         expect_html: bool,
         *,
         robots: bool = True,
@@ -141,11 +139,11 @@ class Fetcher:
             if (
                 robots
                 and settings.robots
-                and not self._robots_allow(current, settings, allow_private, deadline)
+                and not self._robots_allow(current, settings, allow_private)
             ):
                 raise FetchError(current, "disallowed by robots.txt")
             response = self._request(
-                current, settings, headers, deadline, expect_html, max_bytes or settings.max_bytes
+                current, settings, headers, expect_html, max_bytes or settings.max_bytes
             )
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
@@ -156,16 +154,13 @@ class Fetcher:
             seen.add(current)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
-    def _robots_allow(
-        self, url: str, settings: FetchSettings, allow_private: bool, deadline: float
-    ) -> bool:
+    def _robots_allow(self, url: str, settings: FetchSettings, allow_private: bool) -> bool:
         def get(robots_url: str) -> tuple[int, bytes]:
             response = self._follow(
                 robots_url,
                 settings,
                 {},
                 allow_private,
-                deadline,
                 False,
                 robots=False,
                 max_bytes=MAX_ROBOTS_BYTES * 4,
@@ -180,12 +175,14 @@ class Fetcher:
         url: str,
         settings: FetchSettings,
         extra: Mapping[str, str],
-        deadline: float,
         expect_html: bool,
         max_bytes: int,
     ) -> _Response:
         with self.politeness.slot(url):
-            remaining = self._remaining(url, deadline)
+            # The deadline starts once the origin lets us in: waiting for politeness is
+            # not the server's slowness.
+            deadline = self.clock.monotonic() + settings.timeout
+            remaining = settings.timeout
             try:
                 response = self.session.get(
                     url,
