@@ -197,7 +197,7 @@ def test_robots_txt(
     if allowed:
         assert fetcher.fetch(server.url(path), settings, allow_private=True).body == b"article"
     else:
-        with pytest.raises(FetchError, match="robots.txt"):
+        with pytest.raises(FetchError, match=r"robots\.txt"):
             fetcher.fetch(server.url(path), settings, allow_private=True)
         assert server.count(path) == 0
 
