@@ -40,9 +40,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"silence {args.remove} removed")
             return 0
         if not args.rule or not args.duration:
-            raise NewswatchError(
-                "give RULE and --for DURATION", hint="or --list, or --remove ID"
-            )
+            raise NewswatchError("give RULE and --for DURATION", hint="or --list, or --remove ID")
         rules = [r.name for r in config.rules]
         if args.rule not in rules:
             raise NewswatchError(

@@ -1,6 +1,10 @@
 """The alert outbox: every alert is a row before it is a message.
 
-States: ``pending`` (due at ``next_attempt_at``) → ``sent`` | ``failed`` (gave up).
+States: ``pending`` (due at ``next_attempt_at``) → ``sent`` | ``failed`` (gave up) |
+``silenced`` (a silence covered its rule when it came due).
+
+Kinds: ``match`` (one message per alert) and ``digest`` (batched per rule and channel;
+``next_attempt_at`` is the end of the digest period, shared by the whole batch).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class OutboxRepo:
         kind: str = "match",
         cluster_id: int | None = None,
         match_id: int | None = None,
+        next_at: datetime | None = None,
     ) -> int:
         cur = conn.execute(
             """INSERT INTO alerts (rule, channel, kind, payload, status, created_at,
@@ -56,7 +61,7 @@ class OutboxRepo:
                 kind,
                 json.dumps(payload),
                 to_iso(at),
-                to_iso(at),
+                to_iso(next_at or at),
                 cluster_id,
                 match_id,
             ),
@@ -96,6 +101,53 @@ class OutboxRepo:
                 "WHERE id = ?",
                 (error[:1000], alert_id),
             )
+
+    def mark_sent_many(self, ids: list[int], at: datetime) -> None:
+        """One transaction for a whole batch (digest, flood summary): all or none."""
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
+                "WHERE id = ? AND status = 'pending'",
+                [(to_iso(at), i) for i in ids],
+            )
+
+    def retry_many(self, ids: list[int], error: str, next_at: datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET attempts = attempts + 1, last_error = ?, "
+                "next_attempt_at = ? WHERE id = ?",
+                [(error[:1000], to_iso(next_at), i) for i in ids],
+            )
+
+    def defer(self, ids: list[int], next_at: datetime) -> None:
+        """Move alerts later without counting an attempt (rate limit, quiet hours, a
+        channel backing off behind an older alert)."""
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+                [(to_iso(next_at), i) for i in ids],
+            )
+
+    def fail_many(self, ids: list[int], error: str) -> None:
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                "WHERE id = ?",
+                [(error[:1000], i) for i in ids],
+            )
+
+    def mark_silenced(self, ids: list[int], at: datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE alerts SET status = 'silenced', sent_at = ?, last_error = 'silenced' "
+                "WHERE id = ? AND status = 'pending'",
+                [(to_iso(at), i) for i in ids],
+            )
+
+    def get(self, alert_id: int) -> OutboxAlert | None:
+        with self.db.read() as conn:
+            row = conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+        return _from_row(row) if row else None
 
     def by_status(self, status: str, limit: int = 50) -> list[OutboxAlert]:
         with self.db.read() as conn:

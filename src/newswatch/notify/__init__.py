@@ -1,0 +1,29 @@
+"""Alert delivery: render per channel, the outbox worker, and the apprise adapter.
+
+``enqueue_alerts`` writes alerts in the pipeline's transaction; ``DeliveryWorker``
+sends them; ``render`` is the one place message formats live.
+"""
+
+from newswatch.notify.apprise_adapter import AppriseNotifier, Notifier, SendOutcome
+from newswatch.notify.console import register_console_plugin
+from newswatch.notify.delivery import DeliveryReport, DeliveryWorker
+from newswatch.notify.enqueue import enqueue_alerts
+from newswatch.notify.payload import alert_payload, message_from_payload
+from newswatch.notify.render import Batch, Rendered, render
+from newswatch.notify.testsend import send_test
+
+__all__ = [
+    "AppriseNotifier",
+    "Batch",
+    "DeliveryReport",
+    "DeliveryWorker",
+    "Notifier",
+    "Rendered",
+    "SendOutcome",
+    "alert_payload",
+    "enqueue_alerts",
+    "message_from_payload",
+    "register_console_plugin",
+    "render",
+    "send_test",
+]

@@ -1,0 +1,166 @@
+"""Channels are apprise URLs behind a small :class:`Notifier` interface.
+
+Each URL of a channel is instantiated once and rendered in the dialect its service
+understands (``email``, ``chat`` for Slack/Telegram, ``markdown``, ``text``, ``console``).
+URLs appear in logs only as ``url(privacy=True)``; apprise's own log lines are scanned for
+a rate-limit answer (Telegram's ``retry_after``, a ``Retry-After``) and scrubbed of the
+config's secrets before they become an error message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import apprise
+
+from newswatch.config import Config
+from newswatch.config.loader import config_secrets
+from newswatch.notify.console import stdout_is_tty
+from newswatch.notify.render import Batch, Rendered, render
+
+log = logging.getLogger(__name__)
+
+_RETRY_AFTER = re.compile(r"retry[ _-]?after\W{0,4}(\d+(?:\.\d+)?)", re.IGNORECASE)
+_SCHEME_DIALECT = {
+    "mailto": "email",
+    "mailtos": "email",
+    "slack": "chat",
+    "tgram": "chat",
+    "console": "console",
+}
+_FORMAT_DIALECT = {"markdown": "markdown", "html": "chat", "text": "text"}
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    ok: bool
+    error: str = ""
+    retry_after: float | None = None  # seconds the service asked us to wait
+
+
+class Notifier(Protocol):
+    def send(self, batch: Batch) -> SendOutcome:
+        """Deliver one message to every URL of ``batch.channel``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Target:
+    apprise: apprise.Apprise
+    plugin: Any
+    dialect: str
+    masked_url: str
+
+
+def scheme_of(url: str) -> str:
+    return url.split("://", 1)[0].lower()
+
+
+def _formats(plugin: Any) -> list[str]:
+    value = getattr(plugin, "notify_format", "text")
+    values = value if isinstance(value, (tuple, list)) else [value]
+    return [str(getattr(v, "value", v)) for v in values]
+
+
+def choose_dialect(url: str, plugin: Any, configured: str, tty: bool) -> str:
+    scheme = scheme_of(url)
+    dialect = _SCHEME_DIALECT.get(scheme)
+    if dialect == "console":
+        return "console-ansi" if tty else "console"
+    if configured != "auto":
+        return (
+            "email" if dialect == "email" and configured == "html" else _FORMAT_DIALECT[configured]
+        )
+    if dialect:
+        return dialect
+    return _FORMAT_DIALECT.get(_formats(plugin)[0], "text")
+
+
+class AppriseNotifier:
+    def __init__(self, config: Config, *, tty: bool | None = None) -> None:
+        self.config = config
+        self.tty = stdout_is_tty() if tty is None else tty
+        self._secrets = sorted(config_secrets(config), key=len, reverse=True)
+        self._targets: dict[str, list[Target]] = {}
+
+    def targets(self, channel: str) -> list[Target]:
+        if channel not in self._targets:
+            self._targets[channel] = [self._target(channel, url) for url in self._urls(channel)]
+        return self._targets[channel]
+
+    def _urls(self, channel: str) -> list[str]:
+        if channel not in self.config.channels:
+            valid = ", ".join(sorted(self.config.channels)) or "none"
+            raise KeyError(f"unknown channel {channel!r} (configured: {valid})")
+        return self.config.channels[channel].urls
+
+    def _target(self, channel: str, url: str) -> Target:
+        plugin = apprise.Apprise.instantiate(url)
+        if plugin is None:
+            raise ValueError(f"channel {channel}: {scheme_of(url)}://… is not a valid apprise URL")
+        fmt = self.config.channels[channel].format
+        box = apprise.Apprise()
+        box.add(plugin)
+        masked = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
+        return Target(box, plugin, choose_dialect(url, plugin, fmt, self.tty), masked)
+
+    def send(self, batch: Batch) -> SendOutcome:
+        try:
+            targets = self.targets(batch.channel)
+        except (KeyError, ValueError) as exc:
+            return SendOutcome(False, str(exc).strip("'\""))
+        template = self.config.channels[batch.channel].template
+        errors: list[str] = []
+        retry_after: float | None = None
+        for target in targets:
+            rendered = render(batch, target.dialect, template)
+            outcome = self._send_one(target, rendered)
+            if not outcome.ok:
+                errors.append(f"{target.masked_url}: {outcome.error}")
+                retry_after = max(retry_after or 0.0, outcome.retry_after or 0.0) or None
+        if errors:
+            return SendOutcome(False, "; ".join(errors), retry_after)
+        return SendOutcome(True)
+
+    def _send_one(self, target: Target, rendered: Rendered) -> SendOutcome:
+        headers = getattr(target.plugin, "headers", None)
+        if rendered.headers and isinstance(headers, dict):
+            headers.update(dict(rendered.headers))
+        for number, body in enumerate(rendered.bodies):
+            try:
+                result = target.apprise.notify(
+                    body=body,
+                    title=rendered.title if number == 0 else "",
+                    body_format=rendered.body_format,
+                    log_level=logging.DEBUG,
+                )
+            except Exception as exc:  # a plugin bug must not stop the delivery worker
+                return SendOutcome(False, self._scrub(f"{type(exc).__name__}: {exc}"))
+            if not result:
+                return self._failure(result)
+            log.debug(
+                "sent %s message (%d chars) via %s",
+                rendered.body_format,
+                len(body),
+                target.masked_url,
+            )
+        return SendOutcome(True)
+
+    def _failure(self, result: Any) -> SendOutcome:
+        entries = list(result.logs())
+        retry_after = None
+        for entry in entries:
+            found = _RETRY_AFTER.search(entry.message)
+            if found:
+                retry_after = float(found.group(1))
+        warnings = [e.message for e in entries if e.level in ("WARNING", "ERROR", "CRITICAL")]
+        error = warnings[-1] if warnings else "the service refused the message"
+        return SendOutcome(False, self._scrub(error)[:500], retry_after)
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text

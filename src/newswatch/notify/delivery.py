@@ -1,0 +1,237 @@
+"""The delivery worker: sends what the outbox says is due, never loses or repeats an alert.
+
+1. Due alerts are read channel by channel, oldest first.
+2. Silences mark their rule's alerts ``silenced``; quiet hours hold non-urgent alerts
+   until the window ends (each is then delivered once).
+3. Alerts become messages: one per alert; one per rule and period for ``digest`` rules;
+   a single summary when more than the channel's flood threshold are due at once.
+4. Each message waits for the channel's rate limit, goes out, and its alerts are marked
+   sent in one transaction. A failure backs the whole channel off (exponential, jittered,
+   honouring a service's ``retry_after``) so its backlog later arrives in order; after
+   ``delivery.max_age`` an alert is marked failed and logged as an error.
+
+Crash safety: alerts are rows before they are messages, so ``kill -9`` loses nothing. The
+one window for a duplicate is between a service accepting a message and the commit of
+``mark_sent_many`` right after it — a single SQLite transaction, microseconds long.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from newswatch.clock import Clock
+from newswatch.config import Config
+from newswatch.config.schema import ChannelConfig
+from newswatch.notify.apprise_adapter import AppriseNotifier, Notifier, SendOutcome
+from newswatch.notify.payload import message_from_payload
+from newswatch.notify.policy import (
+    FLOOD_LIST_MAX,
+    flood_threshold,
+    next_retry,
+    quiet_until,
+    rate_interval,
+)
+from newswatch.notify.render import Batch, BatchKind
+from newswatch.store import OutboxAlert, Store
+from newswatch.store.silences import SilenceRepo
+
+log = logging.getLogger(__name__)
+
+# Waits for a rate limit up to this long happen inline (via the clock); longer ones
+# leave the alerts pending for the next round so the worker never stalls.
+MAX_INLINE_WAIT = 3.0
+DUE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0  # alerts delivered
+    messages: int = 0  # messages sent (a digest or flood summary carries several alerts)
+    retrying: int = 0
+    failed: int = 0
+    silenced: int = 0
+    held: int = 0  # waiting for quiet hours, a rate limit or a channel backing off
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        clock: Clock,
+        *,
+        notifier: Notifier | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.outbox = store.outbox
+        self.silences = SilenceRepo(store.db)
+        self.config = config
+        self.clock = clock
+        self.notifier = notifier or AppriseNotifier(config)
+        self.rng = rng or random.Random()
+        self._priority = {rule.name: rule.priority for rule in config.rules}
+        # Last send per channel (monotonic): rate limits concern this process's pace.
+        self._last_send: dict[str, float] = {}
+
+    def deliver_due(self) -> DeliveryReport:
+        now = self.clock.now()
+        due = self.outbox.due(now, limit=DUE_LIMIT)
+        muted = self.silences.silenced_rules(now)
+        tally: Counter[str] = Counter()
+        for channel, alerts in groupby(due, key=lambda a: a.channel):
+            self._deliver_channel(channel, list(alerts), muted, tally)
+        return DeliveryReport(**tally)
+
+    def _deliver_channel(
+        self, channel: str, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]
+    ) -> None:
+        cfg = self.config.channels.get(channel)
+        if cfg is None:
+            self._give_up(alerts, f"channel {channel!r} is no longer in the config", tally)
+            return
+        alerts = self._apply_silences(alerts, muted, tally)
+        alerts = self._apply_quiet_hours(alerts, cfg, tally)
+        batches = make_batches(channel, alerts, flood_threshold(cfg))
+        for index, (batch, members) in enumerate(batches):
+            later = [a for _, group in batches[index + 1 :] for a in group]
+            if not self._wait_for_rate(channel, cfg, members + later, tally):
+                return
+            outcome = self.notifier.send(batch)
+            self._last_send[channel] = self.clock.monotonic()
+            if outcome.ok:
+                self.outbox.mark_sent_many([a.id for a in members], self.clock.now())
+                tally["sent"] += len(members)
+                tally["messages"] += 1
+                log.info(
+                    "delivered %s (%d alert(s), rule %s) to channel %s",
+                    batch.kind,
+                    len(members),
+                    members[0].rule,
+                    channel,
+                )
+                continue
+            self._on_failure(channel, members, later, outcome, tally)
+            return
+
+    def _apply_silences(
+        self, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]
+    ) -> list[OutboxAlert]:
+        silenced = [a.id for a in alerts if a.rule in muted]
+        if silenced:
+            self.outbox.mark_silenced(silenced, self.clock.now())
+            tally["silenced"] += len(silenced)
+        return [a for a in alerts if a.rule not in muted]
+
+    def _apply_quiet_hours(
+        self, alerts: list[OutboxAlert], cfg: ChannelConfig, tally: Counter[str]
+    ) -> list[OutboxAlert]:
+        end = quiet_until(self.clock.now(), cfg.quiet_hours) if cfg.quiet_hours else None
+        if end is None:
+            return alerts
+        held = [a for a in alerts if self._priority.get(a.rule, "normal") != "urgent"]
+        if held:
+            self.outbox.defer([a.id for a in held], end)
+            tally["held"] += len(held)
+        return [a for a in alerts if self._priority.get(a.rule, "normal") == "urgent"]
+
+    def _wait_for_rate(
+        self, channel: str, cfg: ChannelConfig, pending: list[OutboxAlert], tally: Counter[str]
+    ) -> bool:
+        last = self._last_send.get(channel)
+        if last is None:
+            return True
+        wait = last + rate_interval(cfg) - self.clock.monotonic()
+        if wait <= 0:
+            return True
+        if wait <= MAX_INLINE_WAIT:
+            self.clock.sleep(wait)
+            return True
+        self.outbox.defer([a.id for a in pending], self.clock.now() + timedelta(seconds=wait))
+        tally["held"] += len(pending)
+        return False
+
+    def _on_failure(
+        self,
+        channel: str,
+        members: list[OutboxAlert],
+        later: list[OutboxAlert],
+        outcome: SendOutcome,
+        tally: Counter[str],
+    ) -> None:
+        now = self.clock.now()
+        attempts = max(a.attempts for a in members) + 1
+        earliest: datetime | None = None
+        expired: list[OutboxAlert] = []
+        for alert in members:
+            when = next_retry(alert.created_at, now, attempts, self.config.delivery, self.rng)
+            if when is None:
+                expired.append(alert)
+                continue
+            if outcome.retry_after:
+                when = max(when, now + timedelta(seconds=outcome.retry_after))
+            self.outbox.retry_many([alert.id], outcome.error, when)
+            tally["retrying"] += 1
+            earliest = when if earliest is None else min(earliest, when)
+        log.warning(
+            "channel %s failed (attempt %d, %d alert(s)): %s",
+            channel,
+            attempts,
+            len(members),
+            outcome.error,
+        )
+        self._give_up(expired, outcome.error, tally)
+        if earliest is not None and later:
+            # Newer alerts wait behind the failed one so the backlog arrives in order.
+            self.outbox.defer([a.id for a in later], earliest)
+            tally["held"] += len(later)
+
+    def _give_up(self, alerts: list[OutboxAlert], error: str, tally: Counter[str]) -> None:
+        if not alerts:
+            return
+        self.outbox.fail_many([a.id for a in alerts], error)
+        tally["failed"] += len(alerts)
+        for alert in alerts:
+            log.error(
+                "alert %d (rule %s, channel %s) failed for good after %d attempt(s): %s",
+                alert.id,
+                alert.rule,
+                alert.channel,
+                alert.attempts + 1,
+                error,
+            )
+
+
+def make_batches(
+    channel: str, alerts: Iterable[OutboxAlert], flood_at: int
+) -> list[tuple[Batch, list[OutboxAlert]]]:
+    """Messages to send, in the order of their oldest alert."""
+    alerts = list(alerts)
+    batches: list[tuple[Batch, list[OutboxAlert]]] = []
+    digests: dict[str, list[OutboxAlert]] = {}
+    singles: list[OutboxAlert] = []
+    for alert in alerts:
+        if alert.kind == "digest":
+            digests.setdefault(alert.rule, []).append(alert)
+        else:
+            singles.append(alert)
+    for group in digests.values():
+        messages = tuple(message_from_payload(a.payload) for a in group)
+        kind: BatchKind = "digest" if len(group) > 1 else "alert"
+        batches.append((Batch(channel, kind, messages), group))
+    if len(singles) > flood_at:
+        listed = tuple(message_from_payload(a.payload) for a in singles[:FLOOD_LIST_MAX])
+        omitted = len(singles) - len(listed)
+        batches.append((Batch(channel, "flood", listed, omitted), singles))
+    else:
+        for alert in singles:
+            batches.append(
+                (Batch(channel, "alert", (message_from_payload(alert.payload),)), [alert])
+            )
+    batches.sort(key=lambda pair: pair[1][0].id)
+    return batches
