@@ -59,8 +59,11 @@ def check_liveness(
         allowed = period(source.interval or config.defaults.interval, now) * grace
         allowed += POLL_ALLOWANCE
         state = by_name.get(source.name)
-        last = state.last_poll_at if state is not None else None
-        if now - (last or started_at) > allowed:
+        deadline = ((state.last_poll_at if state else None) or started_at) + allowed
+        if state is not None and state.backoff_until is not None:
+            # A source backing off after failures is skipped on purpose, not forgotten.
+            deadline = max(deadline, state.backoff_until + allowed)
+        if now > deadline:
             overdue.append(source.name)
     if overdue:
         listed = ", ".join(overdue[:10]) + (" …" if len(overdue) > 10 else "")
