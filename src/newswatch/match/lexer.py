@@ -58,12 +58,12 @@ def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:
         return _regex(query, i)
     if ch == "@":
         return _list(query, i)
+    if ch == "-" and i + 1 < len(query) and not query[i + 1].isspace() and query[i + 1] != ")":
+        return Lexeme("-", "-", col), i + 1
     end = i
     while end < len(query) and query[end] not in _STOP:
         end += 1
     run = query[i:end]
-    if ch == "-" and len(run) > 1:
-        return Lexeme("-", "-", col), i + 1
     if not literal and (field := _FIELD.match(run)):
         name = field.group(1)
         if name.lower() not in FIELDS:

@@ -1,0 +1,107 @@
+"""The Matcher over many rules: source filters, the presearcher, and what a match explains."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswatch.config.schema import RuleConfig
+from newswatch.match import Matcher, compile_query, match_query
+from newswatch.match.index import Presearcher, keys
+from newswatch.model import Article
+
+STORY = (
+    "Russian and Syrian warplanes carried out airstrikes on eastern Aleppo on Monday, "
+    "residents said. " + "The city's hospitals were overwhelmed. " * 8 + "Two more airstrikes "
+    "hit the Aleppo countryside near Idlib, where civilians had fled."
+)
+
+
+def article(
+    text: str = STORY, title: str = "Warplanes strike Aleppo", source: str = "bbc"
+) -> Article:
+    return Article(url="https://x.org/a", canonical_url="", title=title, text=text, source=source)
+
+
+def rule(name: str, query: str, sources: list[str] | None = None) -> RuleConfig:
+    return RuleConfig(name=name, query=query, sources=sources)
+
+
+def test_every_matching_rule_in_config_order_and_sources_honoured() -> None:
+    matcher = Matcher(
+        [
+            rule("aleppo", "aleppo airstrike*"),
+            rule("gaza", "gaza"),
+            rule("bbc-only", "idlib", sources=["bbc"]),
+            rule("aj-only", "idlib", sources=["aljazeera"]),
+            rule("not-sport", "NOT football"),
+        ]
+    )
+    assert [m.rule for m in matcher.match(article())] == ["aleppo", "bbc-only", "not-sport"]
+
+
+def test_terms_details_and_snippet_explain_the_match() -> None:
+    found = match_query(compile_query("aleppo AND airstrike*"), article(), "r")
+    assert found is not None
+    assert found.rule == "r"
+    assert found.terms == ("aleppo", "airstrike*")
+    assert found.details == (
+        'title: "Aleppo"',
+        'text: "Aleppo" x2',
+        'text: "airstrikes" x2 (airstrike*)',
+    )
+    snippet = found.snippet
+    assert len(snippet.text) <= 210
+    marked = [snippet.text[h.start : h.end] for h in snippet.highlights]
+    assert set(marked) <= {"Aleppo", "airstrikes"} and len(marked) >= 2
+    assert "**airstrikes** on eastern **Aleppo**" in snippet.marked()
+
+
+def test_snippet_from_the_title_when_only_the_title_matched() -> None:
+    found = match_query(compile_query("title:warplanes"), article())
+    assert found is not None
+    assert found.snippet.marked() == "**Warplanes** strike Aleppo"
+
+
+def test_snippet_of_a_match_on_absence_starts_the_text() -> None:
+    found = match_query(compile_query("NOT football"), article())
+    assert found is not None
+    assert found.snippet.text.startswith("Russian and Syrian")
+    assert found.snippet.highlights == ()
+    assert found.terms == ()
+
+
+def test_regex_and_term_list_hits_are_reported() -> None:
+    terms = {"aleppo": ["Halab", "Aleppo"]}
+    found = match_query(compile_query("@aleppo /war\\w+/", terms), article())
+    assert found is not None
+    assert found.terms == ("Aleppo", "/war\\w+/")
+    assert 'title: "Warplanes" (/war\\w+/)' in found.details
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("aleppo", {(False, "aleppo")}),
+        ("airstrike*", {(True, "airstrike")}),
+        ("aleppo AND the", {(False, "aleppo")}),  # the rarer word
+        ("aleppo AND idlib", {(False, "aleppo")}),  # the longer word
+        ("(aleppo OR halab) AND idlib", {(False, "idlib")}),
+        ("aleppo OR gaza*", {(False, "aleppo"), (True, "gaza")}),
+        ('"siege of aleppo"', {(False, "aleppo")}),
+        ("title:aleppo -idlib", {(False, "aleppo")}),
+        ("idlib NEAR/5 (civilians OR casualties)", {(False, "idlib")}),
+        ("NOT aleppo", None),
+        ("/alep+o/", None),
+        ("aleppo OR NOT idlib", None),
+    ],
+)
+def test_presearch_keys(query: str, expected: set[tuple[bool, str]] | None) -> None:
+    found = keys(compile_query(query).root)
+    assert (set(found) if found is not None else None) == expected
+
+
+def test_presearcher_proposes_only_rules_whose_key_is_present() -> None:
+    roots = [compile_query(q).root for q in ["gaza", "aleppo idlib", "airstr*", "NOT x", "kyiv*"]]
+    index = Presearcher(roots)
+    assert index.candidates({"aleppo", "airstrikes"}) == [1, 2, 3]
+    assert index.candidates(set()) == [3]

@@ -1,0 +1,58 @@
+"""The indexed matcher and the naive reference evaluator give identical matches."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newswatch.config.schema import RuleConfig
+from newswatch.match import Matcher, NaiveMatcher
+from newswatch.model import Article
+
+WORDS = ["aleppo", "idlib", "air", "strike", "strikes", "airstrike", "civilians", "حلب", "алеппо"]
+FILLER = ["the", "on", "near", "report", "Aléppo", "AIR-STRIKE", "Aleppo's", "ХАЛЕБ", "حَلَب"]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "-", "'s ", "\n"]
+
+word = st.sampled_from(WORDS)
+prefix = st.tuples(word, st.integers(1, 6)).map(lambda p: p[0][: p[1]] + "*")
+phrase = st.tuples(word, word, st.sampled_from(["", "*"])).map(lambda p: f'"{p[0]} {p[1]}{p[2]}"')
+field = st.sampled_from(["title:", "text:", ""])
+plain_leaf = st.tuples(field, st.one_of(word, prefix, phrase)).map("".join)
+regex = st.sampled_from(["/alep+o/", "/air.strike/", "/\\d+/"])
+
+
+def compound(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    pair = st.tuples(children, st.sampled_from([" AND ", " ", " OR "]), children)
+    return st.one_of(
+        pair.map(lambda p: f"({''.join(p)})"),
+        children.map(lambda c: f"(NOT {c})"),
+        children.map(lambda c: f"(-{c})"),
+    )
+
+
+def near(operand: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    parts = st.tuples(operand, st.integers(1, 4), operand)
+    return parts.map(lambda p: f"({p[0]} NEAR/{p[1]} {p[2]})")
+
+
+query = st.recursive(
+    st.one_of(plain_leaf, regex, near(st.recursive(plain_leaf, compound, max_leaves=3))),
+    compound,
+    max_leaves=6,
+)
+
+token = st.sampled_from(WORDS + FILLER)
+text = st.lists(st.tuples(token, st.sampled_from(SEPARATORS)).map("".join), max_size=25).map(
+    "".join
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(query, min_size=1, max_size=5), text, text, st.sampled_from(["a", "b"]))
+def test_indexed_and_naive_agree(queries: list[str], title: str, body: str, source: str) -> None:
+    rules = [
+        RuleConfig(name=f"r{i}", query=q, sources=["a"] if i % 3 == 2 else None)
+        for i, q in enumerate(queries)
+    ]
+    art = Article(url="https://x.org/1", canonical_url="", title=title, text=body, source=source)
+    assert Matcher(rules).match(art) == NaiveMatcher(rules).match(art)
