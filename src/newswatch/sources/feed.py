@@ -23,6 +23,7 @@ from newswatch.sources.common import Parsed, absolute
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 PROLOG_BYTES = 64 * 1024
 _SPACES = re.compile(r"\s+")
+HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
 def plain_text(html: str) -> str:
@@ -76,8 +77,20 @@ class FeedKind:
             sanitize_html=False,
         )
         items = feed.get("entries", [])
-        if not items and (feed.get("bozo") or not feed.get("version")):
-            problem = feed.get("bozo_exception") or "no RSS or Atom document found"
-            raise SourceError(f"{result.url}: not a usable feed: {problem}")
-        entries = (_entry(source, result.url, item) for item in items)
-        return Parsed([entry for entry in entries if entry is not None])
+        entries = [e for e in (_entry(source, result.url, item) for item in items) if e]
+        if entries or (not items and not _broken(feed)):
+            return Parsed(entries)
+        problem = "no entry has a link" if items else _broken(feed)
+        raise SourceError(f"{result.url}: not a usable feed: {problem}")
+
+
+def _broken(feed: Any) -> str:
+    """Why a feed without items is unusable; empty when it is just an empty feed.
+
+    A wrong Content-Type or charset label is common and harmless (feedparser copes), so it
+    does not make a feed broken by itself.
+    """
+    problem = feed.get("bozo_exception")
+    if problem is not None and not isinstance(problem, HARMLESS):
+        return str(problem)
+    return "" if feed.get("version") else "no RSS or Atom document found"

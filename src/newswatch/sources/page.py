@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.exceptions import ParserRejectedMarkup
+from soupsieve import SelectorSyntaxError
 
 from newswatch.config.schema import SourceConfig
 from newswatch.errors import SourceError
@@ -78,7 +79,7 @@ class PageKind:
         if source.links:
             try:
                 links = [a for a in soup.select(source.links) if isinstance(a, Tag)]
-            except ValueError as exc:
+            except (ValueError, SelectorSyntaxError) as exc:
                 raise SourceError(f"links selector {source.links!r}: {exc}") from None
             links = [a if a.name == "a" else a.find("a", href=True) or a for a in links]
         else:
