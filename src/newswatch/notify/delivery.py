@@ -134,11 +134,15 @@ class DeliveryWorker:
         end = quiet_until(self.clock.now(), cfg.quiet_hours) if cfg.quiet_hours else None
         if end is None:
             return alerts
-        held = [a for a in alerts if self._priority.get(a.rule, "normal") != "urgent"]
+        held = [a for a in alerts if not self._urgent(a)]
         if held:
             self.outbox.defer([a.id for a in held], end)
             tally["held"] += len(held)
-        return [a for a in alerts if self._priority.get(a.rule, "normal") == "urgent"]
+        return [a for a in alerts if self._urgent(a)]
+
+    def _urgent(self, alert: OutboxAlert) -> bool:
+        priority = alert.payload.get("priority") or self._priority.get(alert.rule, "normal")
+        return bool(priority == "urgent")
 
     def _wait_for_rate(
         self, channel: str, cfg: ChannelConfig, pending: list[OutboxAlert], tally: Counter[str]

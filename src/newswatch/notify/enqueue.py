@@ -27,7 +27,9 @@ def enqueue_alerts(
     worker finds a period's alerts together. Silences and quiet hours are applied when
     an alert comes due, so changing them also affects alerts already waiting.
     """
-    payload = alert_payload(message)
+    # The priority travels with the alert: quiet hours must know it even for rules that
+    # are not in the config (the daemon's source-health alerts) or were edited since.
+    payload = {**alert_payload(message), "priority": rule.priority}
     kind = "digest" if rule.digest else "match"
     next_at = digest_due(at, rule.digest) if rule.digest else at
     return [

@@ -21,6 +21,10 @@ TITLE_MAX = 300
 # C0/C1 controls (terminal escapes among them) and the bidi overrides used for spoofing;
 # newline and tab survive because snippets keep their line structure.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Whole terminal escape sequences (CSI, OSC), so no parameters are left behind.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+)
 _ZWSP = "\u200b"
 # A mention or an auto-linked address in a chat message is an action, not text: a
 # zero-width space keeps the words readable while no client parses them any more.
@@ -31,7 +35,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~!])")
 
 
 def clean(text: str) -> str:
-    return _CONTROLS.sub("", text)
+    return _CONTROLS.sub("", _ANSI.sub("", text))
 
 
 def one_line(text: str, limit: int = TITLE_MAX) -> str:
@@ -96,7 +100,10 @@ class Dialect:
     bold: tuple[str, str]
     newline: str
     link: Callable[[str, str], str]
-    body_format: str | None  # what apprise is told; None leaves the body untouched
+    body_format: str | None
+    url_text: Callable[[str], str] = (
+        _plain  # our own link shown as text  # what apprise is told; None leaves the body untouched
+    )
 
     def text(self, value: str) -> str:
         return self.escape(clean(value))
@@ -126,10 +133,10 @@ ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
 
 DIALECTS: dict[str, Dialect] = {
     # Email: a full HTML part; apprise derives the plain-text alternative from it.
-    "email": Dialect("email", _html, ("<b>", "</b>"), "<br>\n", _html_link, "html"),
+    "email": Dialect("email", _html, ("<b>", "</b>"), "<br>\n", _html_link, "html", _html),
     # Slack and Telegram: the small HTML subset both accept; apprise turns it into Slack
     # mrkdwn (escaping & < >) or passes it to Telegram's HTML parse mode.
-    "chat": Dialect("chat", _chat, ("<b>", "</b>"), "<br>\n", _html_link, "html"),
+    "chat": Dialect("chat", _chat, ("<b>", "</b>"), "<br>\n", _html_link, "html", _html),
     "markdown": Dialect("markdown", _markdown, ("**", "**"), "\n", _markdown_link, "markdown"),
     "text": Dialect("text", _plain, ("**", "**"), "\n", _plain_link, "text"),
     "console": Dialect("console", _plain, ("**", "**"), "\n", _plain_link, None),

@@ -69,7 +69,7 @@ def _view(message: AlertMessage, d: Dialect) -> dict[str, Any]:
         "title": d.line(message.title or message.url),
         "source": d.line(message.source, 100),
         "published": published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if published else "",
-        "url": url or "",
+        "url": d.url_text(url) if url else "",
         "link": d.link(url, "Open article") if url else d.line(message.url),
         "snippet": d.snippet(snippet),
         "feed_only": message.feed_only,
