@@ -1,0 +1,221 @@
+"""Story clusters: which earlier article, if any, is the same story as a new one.
+
+``assign`` runs inside the pipeline's transaction, right after the article's insert:
+
+1. Fingerprint the article (MinHash of its text and of its headline + lead).
+2. Full text: candidates from the body index (LSH bands), scored by the resemblance of
+   their word 3-grams (mean of Jaccard and overlap); the best at or above
+   ``config.threshold`` wins.
+3. Feed-only or very short text (or no body match): candidates from the lead index,
+   scored the same way on headline + lead words against ``LEAD_THRESHOLD``.
+4. The winner must still be in the store with the same signature (a rolled-back
+   transaction leaves no row); join its cluster, else open a new cluster.
+5. Persist signature and cluster, and remember the article in memory.
+
+Only articles seen within ``config.window`` are candidates: after that, a similar article
+is a new story.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from newswatch.clock import Clock
+from newswatch.config.schema import DedupConfig
+from newswatch.dedup.bands import BandIndex
+from newswatch.dedup.fingerprint import (
+    BODY_BANDS,
+    BODY_ROWS,
+    LEAD_BANDS,
+    LEAD_ROWS,
+    RECORD,
+    SIGNATURE_BYTES,
+    Fingerprint,
+    fingerprint,
+    resemblance,
+)
+from newswatch.dedup.members import Members
+from newswatch.model import Article
+from newswatch.store import Store
+from newswatch.store.stories import StoryMember, StoryRepo
+
+# Headline + lead words shared by a feed-only item and an earlier article (Jaccard).
+LEAD_THRESHOLD = 0.45
+
+
+@dataclass(frozen=True)
+class StoryDecision:
+    cluster_id: int
+    new_story: bool  # False: joined an existing story (near-duplicate)
+    similar_article_id: int | None  # the nearest earlier member when joined
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    row: int
+    similarity: float
+
+
+class StoryIndex:
+    """Near-duplicate articles of the last ``config.window``, in memory, rebuilt from the store.
+
+    Rows added since the last rebuild wait in the band indexes' side dicts; every
+    ``compact_every`` additions the index drops articles that left the window and
+    rebuilds its sorted arrays (about 0.5 s per 100,000 articles).
+    """
+
+    def __init__(
+        self, store: Store, clock: Clock, config: DedupConfig, *, compact_every: int = 5000
+    ) -> None:
+        self.store = store
+        self.compact_every = compact_every
+        self.repo = StoryRepo(store.db)
+        self.clock = clock
+        self.config = config
+        self._lock = threading.Lock()
+        self._members = Members()
+        self._body = BandIndex(BODY_BANDS, BODY_ROWS)
+        self._lead = BandIndex(LEAD_BANDS, LEAD_ROWS)
+        self.rebuild()
+
+    # -- start-up -------------------------------------------------------------------------
+
+    def rebuild(self) -> int:
+        """Reload every fingerprinted article of the window from the store; returns the count."""
+        since = self.clock.now() - self.config.window
+        members = Members()
+        for batch in self.repo.members_since(since):
+            _extend(members, batch)
+        with self._lock:
+            self._members = members
+            self._reindex()
+        return members.size
+
+    def _reindex(self) -> None:
+        rows = self._members.rows()
+        full = rows[~self._members.short[: self._members.size]]
+        self._body.build(self._members.body[full], full)
+        self._lead.build(self._members.lead[rows], rows)
+
+    # -- the pipeline's call ------------------------------------------------------------
+
+    def assign(self, conn: sqlite3.Connection, article_id: int, article: Article) -> StoryDecision:
+        now = self.clock.now()
+        fp = fingerprint(article.title, article.text, feed_only=article.feed_only)
+        with self._lock:
+            self._maybe_compact(now)
+            found = self._nearest(conn, fp, now.timestamp())
+            if found is None:
+                cluster_id = self.store.articles.new_cluster(conn, now, article.title)
+                decision = StoryDecision(cluster_id, True, None, None)
+            else:
+                similar_id, cluster_id, similarity = found
+                self.store.articles.touch_cluster(conn, cluster_id, now)
+                decision = StoryDecision(cluster_id, False, similar_id, round(similarity, 3))
+            self.repo.set_story(conn, article_id, cluster_id, fp.to_bytes())
+            row = self._members.append(article_id, cluster_id, now.timestamp(), fp)
+            if not fp.short:
+                self._body.add(row, fp.body)
+            self._lead.add(row, fp.lead)
+        return decision
+
+    def also_reported_by(self, cluster_id: int) -> list[str]:
+        """Source names of the cluster's members, the first reporter first."""
+        return self.store.articles.cluster_sources(cluster_id)
+
+    # -- matching -----------------------------------------------------------------------
+
+    def _nearest(
+        self, conn: sqlite3.Connection, fp: Fingerprint, now: float
+    ) -> tuple[int, int, float] | None:
+        """(article id, cluster id, similarity) of the best earlier member still stored."""
+        cutoff = now - self.config.window.total_seconds()
+        ranked = [] if fp.short else self._score_bodies(fp, cutoff)
+        if not ranked:
+            ranked = self._score_leads(fp, cutoff)
+        for cand in ranked:
+            member = self._members.member(cand.row)
+            stored = self.repo.stored(conn, member.article_id)
+            # A rolled-back transaction leaves a row in memory and none in the store, and
+            # SQLite may hand its id to a later article: the signature tells them apart.
+            if stored is not None and self._members.signature_is(cand.row, stored[1]):
+                return member.article_id, stored[0], cand.similarity
+        return None
+
+    def _alive(self, rows: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.int64]:
+        return rows[self._members.seen[rows] >= cutoff]
+
+    def _score_bodies(self, fp: Fingerprint, cutoff: float) -> list[_Candidate]:
+        rows = self._alive(self._body.candidates(fp.body), cutoff)
+        if fp.body_size == 0 or len(rows) == 0:
+            return []
+        m = self._members
+        sims = resemblance(fp.body, fp.body_size, m.body[rows], m.body_size[rows])
+        return _ranked(rows, sims, self.config.threshold)
+
+    def _score_leads(self, fp: Fingerprint, cutoff: float) -> list[_Candidate]:
+        rows = self._alive(self._lead.candidates(fp.lead), cutoff)
+        if not fp.short:
+            # A full article is compared on its lead only with feed-only members: two full
+            # texts that differ are different stories even under similar headlines.
+            rows = rows[self._members.short[rows]]
+        if fp.lead_size == 0 or len(rows) == 0:
+            return []
+        m = self._members
+        sims = resemblance(fp.lead, fp.lead_size, m.lead[rows], m.lead_size[rows])
+        return _ranked(rows, sims, LEAD_THRESHOLD)
+
+    # -- upkeep -------------------------------------------------------------------------
+
+    def _maybe_compact(self, now: datetime) -> None:
+        if self._lead.pending < self.compact_every:
+            return
+        cutoff = (now - self.config.window).timestamp()
+        self._members.keep(self._members.seen[: self._members.size] >= cutoff)
+        self._reindex()
+
+    @property
+    def size(self) -> int:
+        return self._members.size
+
+    @property
+    def nbytes(self) -> int:
+        return self._members.nbytes + self._body.nbytes + self._lead.nbytes
+
+
+def _ranked(
+    rows: npt.NDArray[np.int64], sims: npt.NDArray[np.float64], threshold: float
+) -> list[_Candidate]:
+    keep = sims >= threshold
+    order = np.argsort(-sims[keep], kind="stable")
+    return [
+        _Candidate(int(r), float(s))
+        for r, s in zip(rows[keep][order], sims[keep][order], strict=True)
+    ]
+
+
+def _extend(members: Members, batch: list[StoryMember]) -> None:
+    good = [m for m in batch if len(m.signature) == SIGNATURE_BYTES]
+    if not good:
+        return
+    records = np.frombuffer(b"".join(m.signature for m in good), dtype=RECORD)
+    valid = records["magic"] == b"N1"
+    members.extend(
+        {
+            "article_id": np.array([m.article_id for m in good], dtype=np.int64)[valid],
+            "cluster_id": np.array([m.cluster_id for m in good], dtype=np.int64)[valid],
+            "seen": np.array([m.seen_at.timestamp() for m in good])[valid],
+            "body_size": records["body_size"][valid],
+            "lead_size": records["lead_size"][valid],
+            "short": (records["flags"][valid] & 1).astype(bool),
+            "body": records["body"][valid],
+            "lead": records["lead"][valid],
+        }
+    )
