@@ -1,0 +1,63 @@
+"""HTML page → :class:`~newswatch.model.Article`. No network: the page is already fetched.
+
+The stages, in order:
+1. decode the bytes (BOM, declared charset, UTF-8, statistical guess) and reject non-HTML;
+2. parse once with lxml; every later stage reads the same tree;
+3. body text: trafilatura's candidates and the JSON-LD ``articleBody``, best one kept;
+4. metadata: JSON-LD, then meta tags, then the visible page, then trafilatura's guesses;
+5. language: declared by the page, else identified from the body text.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from newswatch.errors import ExtractError
+from newswatch.extract import metadata as meta
+from newswatch.extract import metadata_fallbacks
+from newswatch.extract.body import extract_body
+from newswatch.extract.decode import decode_html, ensure_html
+from newswatch.extract.jsonld import find_article
+from newswatch.extract.language import detect_language
+from newswatch.model import Article
+
+
+def extract_article(html: str | bytes, url: str, *, source: str = "") -> Article:
+    """Extract an article from one page; ``text`` is ``""`` when the page has no body text.
+
+    Raises :class:`ExtractError` only when the input is not HTML at all.
+    """
+    # 1. decode
+    text = decode_html(html) if isinstance(html, bytes) else html
+    ensure_html(text)
+    # 2. parse
+    tree = _parse(text)
+    # 3. body
+    ld = find_article(tree)
+    body = extract_body(tree, url, ld)
+    # 4. metadata
+    tags = meta.meta_tags(tree)
+    title = meta.find_title(tree, tags, ld) or metadata_fallbacks.title(tree)
+    # 5. language
+    language = meta.declared_language(tree, tags, ld) or detect_language(body)
+    return Article(
+        url=url,
+        canonical_url=meta.find_canonical(tree, tags, url),
+        title=title,
+        text=body,
+        published=meta.find_published(tree, tags, ld) or metadata_fallbacks.published(tree, url),
+        authors=meta.find_authors(tags, ld) or metadata_fallbacks.authors(tree),
+        language=language,
+        source=source,
+    )
+
+
+def _parse(text: str) -> HtmlElement:
+    tree = load_html(text)
+    if tree is None:
+        # trafilatura rejects bare fragments ("<p>x</p>"); a wrapper makes them a document.
+        tree = load_html(f"<html><body><div>{text}</div></body></html>")
+    if tree is None:
+        raise ExtractError("input could not be parsed as HTML")
+    return tree

@@ -1,0 +1,159 @@
+"""Title, publication time, authors, canonical URL and language of a page.
+
+Each field is a cascade, most reliable source first: the JSON-LD article, then the
+OpenGraph/Dublin Core ``<meta>`` tags publishers fill for social previews, then the visible
+page (``<title>``, ``<time>``, ``<h1>``), then trafilatura's own guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from newswatch.extract.jsonld import LdArticle
+
+_TITLE_KEYS = ("og:title", "dc.title", "dcterms.title", "twitter:title")
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+_LANG_KEYS = ("content-language", "og:locale", "dc.language", "language")
+_LANG_CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»·:/]\s+")
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    published: datetime | None
+    authors: tuple[str, ...]
+    canonical_url: str
+    language: str | None
+
+
+def meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """``<meta>`` contents keyed by lowercased name/property/itemprop/http-equiv (first wins)."""
+    tags: dict[str, str] = {}
+    for meta in tree.iterfind(".//meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key:
+                tags.setdefault(key, content)
+    return tags
+
+
+def find_title(tree: HtmlElement, tags: dict[str, str], ld: LdArticle | None) -> str:
+    if ld and ld.headline:
+        return ld.headline
+    for key in _TITLE_KEYS:
+        if tags.get(key):
+            return _clean(tags[key])
+    return _title_element(tree) or _first_text(tree, ".//h1")
+
+
+def _title_element(tree: HtmlElement) -> str:
+    """``<title>`` without the site name that follows (or precedes) a separator."""
+    title = _first_text(tree, ".//title")
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    longest = max(parts, key=len)
+    # Only cut when what stays still reads like a headline, not a stub like "Home".
+    return longest if len(longest.split()) >= 4 else title
+
+
+def find_published(
+    tree: HtmlElement, tags: dict[str, str], ld: LdArticle | None
+) -> datetime | None:
+    candidates = [ld.published if ld else ""]
+    candidates += [tags.get(key, "") for key in _DATE_KEYS]
+    candidates += [t.get("datetime", "") for t in tree.iterfind(".//time[@datetime]")][:3]
+    for text in candidates:
+        when = parse_datetime(text)
+        if when is not None:
+            return when
+    return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 date as aware UTC; a naive time is taken as UTC."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def find_authors(tags: dict[str, str], ld: LdArticle | None) -> tuple[str, ...]:
+    names: list[str] = list(ld.authors) if ld else []
+    if not names:
+        names = [tags[key] for key in _AUTHOR_KEYS if key in tags][:1]
+    return clean_authors(names)
+
+
+def clean_authors(names: list[str]) -> tuple[str, ...]:
+    cleaned = (_clean(n) for n in names)
+    # Profile links and "By" prefixes are what sites put in author fields, not names.
+    cleaned = (re.sub(r"^by\s+", "", n, flags=re.I) for n in cleaned if "://" not in n)
+    return tuple(dict.fromkeys(n for n in cleaned if n))
+
+
+def find_canonical(tree: HtmlElement, tags: dict[str, str], url: str) -> str:
+    hrefs = [
+        link.get("href", "")
+        for link in tree.iterfind(".//link[@rel]")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    for href in [*hrefs, tags.get("og:url", "")]:
+        absolute = urljoin(url, href.strip()) if href.strip() else ""
+        if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
+            return absolute
+    return url
+
+
+def declared_language(tree: HtmlElement, tags: dict[str, str], ld: LdArticle | None) -> str | None:
+    """The ISO 639-1 code the page declares (``<html lang>``, meta tags, JSON-LD)."""
+    declared = [tree.get("lang", ""), tree.get("xml:lang", "")]
+    declared += [tags.get(key, "") for key in _LANG_KEYS]
+    declared.append(ld.language if ld else "")
+    for value in declared:
+        match = _LANG_CODE.match(value.strip())
+        if match and len(match.group(1)) == 2:
+            return match.group(1).lower()
+    return None
+
+
+def _first_text(tree: HtmlElement, path: str) -> str:
+    found = tree.find(path)
+    return _clean(found.text_content()) if found is not None else ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,141 @@
+"""extract_article on small hand-written news pages (tests/fixtures/extract/)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newswatch.errors import ExtractError
+from newswatch.extract import extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def page(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "url", "title", "in_text", "language"),
+    [
+        (
+            "arabic-windows-1256.html",
+            "https://news.example.net/ar/aleppo",
+            "غارات جوية تستهدف ريف حلب الشمالي",
+            "طائرات حربية شنت صباح اليوم سلسلة من الغارات الجوية",
+            "ar",
+        ),
+        (
+            "russian-cp1251.html",
+            "https://news.example.ru/world/123",
+            "Авиаудары по пригородам Алеппо",  # the site name after the dash is dropped
+            "нанесли серию ударов по районам к западу от Алеппо",
+            "ru",  # not declared: identified from the text
+        ),
+        (
+            "jsonld-newsarticle.html",
+            "https://ledger.example.com/world/2024/03/05/aid-convoy-reaches-besieged-town",
+            "Aid convoy reaches besieged town after weeks of talks",
+            "A convoy of 40 lorries carrying food, medicine and fuel reached the besieged town",
+            "en",
+        ),
+    ],
+)
+def test_article_pages(fixture: str, url: str, title: str, in_text: str, language: str) -> None:
+    article = extract_article(page(fixture), url, source="demo")
+    assert article.title == title
+    assert in_text in article.text
+    assert article.language == language
+    assert article.url == url
+    assert article.source == "demo"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "published"),
+    [
+        ("jsonld-newsarticle.html", datetime(2024, 3, 5, 12, 30, tzinfo=UTC)),
+        ("arabic-windows-1256.html", datetime(2024, 2, 11, 5, 15, tzinfo=UTC)),
+    ],
+)
+def test_published_is_utc(fixture: str, published: datetime) -> None:
+    article = extract_article(page(fixture), "https://example.org/a")
+    assert article.published == published
+    assert article.published is not None and article.published.utcoffset() is not None
+
+
+def test_jsonld_authors() -> None:
+    article = extract_article(page("jsonld-newsarticle.html"), "https://ledger.example.com/x")
+    assert article.authors == ("Maria Okafor", "James Lindqvist")
+
+
+def test_body_is_paragraphs_without_navigation() -> None:
+    article = extract_article(page("jsonld-newsarticle.html"), "https://ledger.example.com/x")
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[-1].startswith("Doctors in the town said")
+    assert not {"World", "Business", "Sport", "Ceasefire talks stall"} & set(paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "https://ledger.example.com/amp/aid-convoy?utm_source=feed",
+            "https://ledger.example.com/world/2024/03/05/aid-convoy-reaches-besieged-town",
+        ),
+        (
+            "http://mirror.example.org/x",
+            "http://mirror.example.org/world/2024/03/05/aid-convoy-reaches-besieged-town",
+        ),
+    ],
+)
+def test_relative_canonical_made_absolute(url: str, canonical: str) -> None:
+    assert extract_article(page("jsonld-newsarticle.html"), url).canonical_url == canonical
+
+
+@pytest.mark.parametrize(
+    ("html", "canonical"),
+    [
+        (
+            '<html><head><meta property="og:url" content="https://a.example/s/1"></head>',
+            "https://a.example/s/1",
+        ),
+        (
+            '<html><head><link rel="canonical" href="javascript:void(0)"></head>',
+            "https://x.example/p",
+        ),
+        ("<html><head></head><body><p>short</p></body></html>", "https://x.example/p"),
+    ],
+)
+def test_canonical_fallbacks(html: str, canonical: str) -> None:
+    assert extract_article(html, "https://x.example/p").canonical_url == canonical
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page("listing-no-body.html"),
+        b"<html><body></body></html>",
+        "<p>just a fragment</p>",
+        "<html><body><div><div><span></span></div>",  # truncated
+        b"<html><head><meta charset='no-such-charset'></head><body>\xff\xfe</body></html>",
+    ],
+)
+def test_pages_without_body_give_empty_text(html: str | bytes) -> None:
+    assert extract_article(html, "https://ledger.example.com/world/").text == ""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>",
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+        '{"a": 1}',
+        "plain text",
+    ],
+)
+def test_non_html_raises(data: str | bytes) -> None:
+    with pytest.raises(ExtractError):
+        extract_article(data, "https://x.example/file")
