@@ -230,3 +230,49 @@ def test_kinds_are_keyed_by_the_config_word() -> None:
     assert sorted(KINDS) == ["feed", "page", "sitemap"]
     with pytest.raises(SourceError, match="feed, page, sitemap"):
         kind_of("podcast")
+
+
+RSS_VARIANTS = [
+    RSS,
+    ATOM,
+    RSS.replace(b"<pubDate>Mon, 05 Jan 2026 13:30:00 +0300</pubDate>", b""),
+    RSS.replace(b"<link>http://other.example/b</link>", b"<guid>http://other.example/b</guid>"),
+    RSS.replace(
+        b"<rss version",
+        b'<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" version',
+    ).replace(
+        b"<title>Second</title>",
+        b"<title>Second</title><content:encoded>&lt;p&gt;Full &amp;amp; text&lt;/p&gt;"
+        b"</content:encoded>",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "body", RSS_VARIANTS, ids=["rss", "atom", "no-date", "guid-link", "content"]
+)
+def test_fast_path_agrees_with_feedparser(body: bytes) -> None:
+    from newswatch.fetch import FetchResult
+    from newswatch.sources.feed import FeedKind
+    from newswatch.sources.feed_fast import fast_items
+
+    result = FetchResult("http://127.0.0.1/feed", 200, body, {"content-type": "application/xml"})
+    source = _source("feed", result.url)
+    assert fast_items(body), "the fast path should handle this feed"
+    assert FeedKind().parse(source, result) == FeedKind._parse_with_feedparser(source, result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        BOZO_RSS,
+        RSS.replace(b"+0300", b"+03:00 in the afternoon"),
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+        RSS.replace(b"<channel>", b'<channel xml:base="http://x/">'),
+    ],
+    ids=["not-well-formed", "odd-date", "rss1", "xml-base"],
+)
+def test_unusual_feeds_go_to_feedparser(body: bytes) -> None:
+    from newswatch.sources.feed_fast import fast_items
+
+    assert fast_items(body) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, datetime
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from newswatch.config.schema import SourceConfig
 from newswatch.errors import SourceError
