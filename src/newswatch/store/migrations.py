@@ -102,4 +102,9 @@ MIGRATIONS: list[str] = [
         comment     TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 2: which URLs (and message pieces) of a channel already accepted an alert, so a
+    # retry after a partial failure skips them instead of repeating the alert there.
+    """
+    ALTER TABLE alerts ADD COLUMN delivered TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
