@@ -203,3 +203,17 @@ def test_quiet_hours_hold_normal_alerts_until_the_window_ends(store: Store) -> N
     assert (night.sent, night.held, early.sent, morning.sent, again.sent) == (1, 1, 0, 1, 0)
     got = [r.json()["title"] for r in rx.requests]
     assert got == ["[newswatch] urgent: wake me", "[newswatch] aleppo: can wait"]
+
+
+def test_partial_failure_retries_only_the_url_that_failed(store: Store, clock: FakeClock) -> None:
+    with http_receiver() as good, http_receiver(failing_first(2)) as flaky:
+        urls = [f"json://127.0.0.1:{rx.url.rsplit(':', 1)[1]}/in" for rx in (good, flaky)]
+        config = make_config({"both": {"urls": urls}})
+        enqueue(store, config, "story", clock.now())
+        w = worker(store, config, clock)
+        for _ in range(6):
+            w.deliver_due()
+            clock.advance(300)
+    assert len(good.requests) == 1
+    assert len(flaky.requests) == 3  # two failures, then the one that arrives
+    assert store.outbox.counts() == {"sent": 1}

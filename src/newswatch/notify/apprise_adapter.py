@@ -39,11 +39,15 @@ class SendOutcome:
     ok: bool
     error: str = ""
     retry_after: float | None = None  # seconds the service asked us to wait
+    # Keys ("<url index>:<piece>") accepted in this call; on a partial failure the worker
+    # stores them so the retry skips those URLs and pieces.
+    delivered: tuple[str, ...] = ()
 
 
 class Notifier(Protocol):
-    def send(self, batch: Batch) -> SendOutcome:
-        """Deliver one message to every URL of ``batch.channel``."""
+    def send(self, batch: Batch, done: frozenset[str] = frozenset()) -> SendOutcome:
+        """Deliver one message to every URL of ``batch.channel``, skipping the keys in
+        ``done`` (accepted by an earlier, partly failed attempt)."""
         ...
 
 
@@ -107,29 +111,37 @@ class AppriseNotifier:
         masked = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
         return Target(box, plugin, choose_dialect(url, plugin, fmt, self.tty), masked)
 
-    def send(self, batch: Batch) -> SendOutcome:
+    def send(self, batch: Batch, done: frozenset[str] = frozenset()) -> SendOutcome:
         try:
             targets = self.targets(batch.channel)
         except (KeyError, ValueError) as exc:
             return SendOutcome(False, str(exc).strip("'\""))
         template = self.config.channels[batch.channel].template
         errors: list[str] = []
+        delivered: list[str] = []
         retry_after: float | None = None
-        for target in targets:
+        for index, target in enumerate(targets):
             rendered = render(batch, target.dialect, template)
-            outcome = self._send_one(target, rendered)
+            outcome = self._send_one(target, rendered, f"{index}:", done)
+            delivered.extend(outcome.delivered)
             if not outcome.ok:
                 errors.append(f"{target.masked_url}: {outcome.error}")
                 retry_after = max(retry_after or 0.0, outcome.retry_after or 0.0) or None
         if errors:
-            return SendOutcome(False, "; ".join(errors), retry_after)
-        return SendOutcome(True)
+            return SendOutcome(False, "; ".join(errors), retry_after, tuple(delivered))
+        return SendOutcome(True, delivered=tuple(delivered))
 
-    def _send_one(self, target: Target, rendered: Rendered) -> SendOutcome:
+    def _send_one(
+        self, target: Target, rendered: Rendered, prefix: str, done: frozenset[str]
+    ) -> SendOutcome:
         headers = getattr(target.plugin, "headers", None)
         if rendered.headers and isinstance(headers, dict):
             headers.update(dict(rendered.headers))
+        accepted: list[str] = []
         for number, body in enumerate(rendered.bodies):
+            key = f"{prefix}{number}"
+            if key in done:
+                continue
             try:
                 result = target.apprise.notify(
                     body=body,
@@ -138,16 +150,19 @@ class AppriseNotifier:
                     log_level=logging.DEBUG,
                 )
             except Exception as exc:  # a plugin bug must not stop the delivery worker
-                return SendOutcome(False, self._scrub(f"{type(exc).__name__}: {exc}"))
+                error = self._scrub(f"{type(exc).__name__}: {exc}")
+                return SendOutcome(False, error, delivered=tuple(accepted))
             if not result:
-                return self._failure(result)
+                failure = self._failure(result)
+                return SendOutcome(False, failure.error, failure.retry_after, tuple(accepted))
+            accepted.append(key)
             log.debug(
                 "sent %s message (%d chars) via %s",
                 rendered.body_format,
                 len(body),
                 target.masked_url,
             )
-        return SendOutcome(True)
+        return SendOutcome(True, delivered=tuple(accepted))
 
     def _failure(self, result: Any) -> SendOutcome:
         entries = list(result.logs())

@@ -102,7 +102,8 @@ class DeliveryWorker:
             later = [a for _, group in batches[index + 1 :] for a in group]
             if not self._wait_for_rate(channel, cfg, members + later, tally):
                 return
-            outcome = self.notifier.send(batch)
+            done = frozenset.intersection(*(a.delivered for a in members))
+            outcome = self.notifier.send(batch, done)
             self._last_send[channel] = self.clock.monotonic()
             if outcome.ok:
                 self.outbox.mark_sent_many([a.id for a in members], self.clock.now())
@@ -168,6 +169,7 @@ class DeliveryWorker:
         outcome: SendOutcome,
         tally: Counter[str],
     ) -> None:
+        self.outbox.record_delivered([a.id for a in members], list(outcome.delivered))
         now = self.clock.now()
         attempts = max(a.attempts for a in members) + 1
         earliest: datetime | None = None

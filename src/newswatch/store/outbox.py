@@ -32,6 +32,8 @@ class OutboxAlert:
     next_attempt_at: datetime
     sent_at: datetime | None
     last_error: str | None
+    # Keys of the channel's URLs / message pieces that already accepted this alert.
+    delivered: frozenset[str] = frozenset()
 
 
 class OutboxRepo:
@@ -144,6 +146,21 @@ class OutboxRepo:
                 [(to_iso(at), i) for i in ids],
             )
 
+    def record_delivered(self, ids: list[int], keys: list[str]) -> None:
+        """Remember which targets accepted an alert whose channel failed elsewhere."""
+        if not keys:
+            return
+        with self.db.transaction() as conn:
+            for alert_id in ids:
+                row = conn.execute(
+                    "SELECT delivered FROM alerts WHERE id = ?", (alert_id,)
+                ).fetchone()
+                known = set(json.loads(row[0])) if row else set()
+                conn.execute(
+                    "UPDATE alerts SET delivered = ? WHERE id = ?",
+                    (json.dumps(sorted(known | set(keys))), alert_id),
+                )
+
     def get(self, alert_id: int) -> OutboxAlert | None:
         with self.db.read() as conn:
             row = conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
@@ -182,4 +199,5 @@ def _from_row(row: sqlite3.Row) -> OutboxAlert:
         next_attempt_at=from_iso(row["next_attempt_at"]) or datetime.min,
         sent_at=from_iso(row["sent_at"]),
         last_error=row["last_error"],
+        delivered=frozenset(json.loads(row["delivered"])),
     )
