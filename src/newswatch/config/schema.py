@@ -120,6 +120,19 @@ class QuietHours(Strict):
     end: Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}$")]
     timezone: str = "UTC"
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name like Europe/Istanbul)"
+            ) from None
+        return value
+
 
 class ChannelConfig(Strict):
     urls: list[str]
