@@ -78,3 +78,17 @@ def test_silence_mistakes_exit_1_with_a_message(
     config = str(write_config(tmp_path, '  console: "console://"'))
     assert main(["silence", "-c", config, *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_the_config_example_in_docs_notify_loads() -> None:
+    from newswatch.config.loader import parse_config
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "notify.md").read_text("utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    env = {
+        k: "x" * 20 for k in ("SMTP_PASSWORD", "SLACK_TOKEN_A", "SLACK_TOKEN_B", "SLACK_TOKEN_C")
+    }
+    env |= {"TELEGRAM_BOT_TOKEN": "123456789:abcdefghijklmnopqrstu", "TELEGRAM_CHAT_ID": "-100"}
+    config = parse_config(example, env)
+    assert config.channels["desk-slack"].quiet_hours is not None
+    assert [r.digest is not None for r in config.rules] == [False, True]
