@@ -27,6 +27,9 @@ class _Server(ThreadingHTTPServer):
     max_in_flight: int
     lock: threading.Lock
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # hostile handlers break connections on purpose; no tracebacks on stderr
+
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -145,6 +148,24 @@ def drip(interval: float = 1.0, total: int = 100) -> Handler:
                 time.sleep(interval)
         except OSError:
             pass
+
+    return handler
+
+
+def drip_headers(interval: float = 0.3, count: int = 100) -> Handler:
+    """Send the status line, then one header byte per ``interval``: socket timeouts never
+    fire, only a total deadline stops it."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        try:
+            request.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(count):
+                request.wfile.write(b"x")
+                request.wfile.flush()
+                time.sleep(interval)
+        except OSError:
+            pass
+        request.close_connection = True
 
     return handler
 

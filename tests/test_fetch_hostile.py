@@ -15,6 +15,7 @@ from tests.servers_hostile import (
     Handler,
     LocalServer,
     drip,
+    drip_headers,
     endless,
     gzip_bomb,
     page,
@@ -50,6 +51,7 @@ def _hops(server: LocalServer, count: int) -> dict[str, Handler]:
     ("handler", "reason"),
     [
         (drip(interval=0.3), "time"),
+        (drip_headers(interval=0.3), "time"),
         (endless(), "cap"),
         (page(b"x" * 300_000), "cap"),
         (page(b"x" * 1000, Content_Length="300000"), "cap"),
@@ -61,6 +63,7 @@ def _hops(server: LocalServer, count: int) -> dict[str, Handler]:
     ],
     ids=[
         "slow-drip",
+        "slow-headers",
         "endless",
         "over-cap",
         "declared-over-cap",

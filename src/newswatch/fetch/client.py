@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
-from typing import Any
 from urllib.parse import urljoin
 
 import requests
@@ -27,6 +26,8 @@ from requests.structures import CaseInsensitiveDict
 
 from newswatch.clock import Clock
 from newswatch.errors import FetchError
+from newswatch.fetch.deadline import install as install_deadline
+from newswatch.fetch.deadline import watch
 from newswatch.fetch.encoding import decode
 from newswatch.fetch.politeness import Politeness
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
@@ -39,6 +40,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
 CHUNK = 64 * 1024
 MAX_RETRY_AFTER = 24 * 3600.0
+TOO_SLOW = "exceeded the total time allowed for one request"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Fetcher:
             clock, concurrency=per_origin_concurrency, delay=per_origin_delay
         )
         self.robots = RobotsCache(clock)
+        install_deadline(session)
 
     def fetch(
         self,
@@ -182,29 +185,46 @@ class Fetcher:
             # The deadline starts once the origin lets us in: waiting for politeness is
             # not the server's slowness.
             deadline = self.clock.monotonic() + settings.timeout
-            remaining = settings.timeout
-            try:
-                response = self.session.get(
-                    url,
-                    headers={"User-Agent": settings.user_agent, **settings.headers, **extra},
-                    timeout=(min(settings.connect_timeout, remaining), remaining),
-                    proxies=self._proxies(settings),
-                    allow_redirects=False,
-                    stream=True,
-                )
-            except requests.Timeout:
-                raise FetchError(url, f"timed out after {settings.timeout:g}s") from None
-            except requests.RequestException as exc:
-                raise FetchError(url, f"connection failed: {_reason(exc)}") from None
-            with closing(response):
-                headers = _frozen_headers(response.headers)
-                status = response.status_code
-                if not 200 <= status < 300:
-                    return _Response(url, status, headers, b"")
-                if expect_html:
-                    _require_html(url, headers)
-                body = self._read(response, url, max_bytes, deadline)
-                return _Response(url, status, headers, body)
+            with watch(lambda: deadline - self.clock.monotonic()) as watched:
+                try:
+                    return self._send(url, settings, extra, expect_html, max_bytes, deadline)
+                except FetchError:
+                    if watched.fired:
+                        raise FetchError(url, TOO_SLOW) from None
+                    raise
+
+    def _send(
+        self,
+        url: str,
+        settings: FetchSettings,
+        extra: Mapping[str, str],
+        expect_html: bool,
+        max_bytes: int,
+        deadline: float,
+    ) -> _Response:
+        remaining = max(deadline - self.clock.monotonic(), 0.01)
+        try:
+            response = self.session.get(
+                url,
+                headers={"User-Agent": settings.user_agent, **settings.headers, **extra},
+                timeout=(min(settings.connect_timeout, remaining), remaining),
+                proxies=self._proxies(settings),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.Timeout:
+            raise FetchError(url, f"timed out after {settings.timeout:g}s") from None
+        except requests.RequestException as exc:
+            raise FetchError(url, f"connection failed: {_reason(exc)}") from None
+        with closing(response):
+            headers = _frozen_headers(response.headers)
+            status = response.status_code
+            if not 200 <= status < 300:
+                return _Response(url, status, headers, b"")
+            if expect_html:
+                _require_html(url, headers)
+            body = self._read(response, url, max_bytes, deadline)
+            return _Response(url, status, headers, body)
 
     def _read(
         self, response: requests.Response, url: str, max_bytes: int, deadline: float
@@ -216,10 +236,10 @@ class Fetcher:
         chunks: list[bytes] = []
         total = 0
         while True:
-            _tighten_socket_timeout(raw, self._remaining(url, deadline))
+            self._remaining(url, deadline)
             try:
-                # read1 returns what has arrived instead of waiting for a full chunk, so
-                # the deadline is checked even while a server drips bytes.
+                # read1 returns what has arrived instead of waiting for a full chunk; the
+                # deadline watch cuts off a read that outlives the request's time.
                 chunk = raw.read1(CHUNK, decode_content=True)
             except (urllib3.exceptions.HTTPError, OSError, requests.RequestException) as exc:
                 raise FetchError(url, f"reading body failed: {_reason(exc)}") from None
@@ -233,7 +253,7 @@ class Fetcher:
     def _remaining(self, url: str, deadline: float) -> float:
         remaining = deadline - self.clock.monotonic()
         if remaining <= 0:
-            raise FetchError(url, "exceeded the total time allowed for one request")
+            raise FetchError(url, TOO_SLOW)
         return remaining
 
     # 6.
@@ -282,15 +302,6 @@ def _require_html(url: str, headers: Mapping[str, str]) -> None:
     media = (headers.get("content-type") or "").split(";")[0].strip().lower()
     if media not in HTML_TYPES:
         raise FetchError(url, f"not an HTML page (Content-Type {media})")
-
-
-def _tighten_socket_timeout(raw: Any, remaining: float) -> None:
-    """Cap the next socket read at the time left, so one slow recv cannot outlive the
-    deadline. Best effort: urllib3 exposes the connection only as a private attribute."""
-    sock = getattr(getattr(raw, "_connection", None), "sock", None)
-    if sock is not None:
-        with suppress(OSError):
-            sock.settimeout(max(remaining, 0.01))
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,0 +1,127 @@
+"""A total deadline per request, headers included.
+
+Socket timeouts bound each ``recv``, not the whole answer: a server that sends one header
+byte a second never trips them. Here a timer shuts the request's socket down when its
+time is up, so the blocked read returns and the request fails.
+
+How: :class:`DeadlineAdapter` gives urllib3 connection classes whose ``getresponse``
+starts that timer (the socket is known by then, also for a reused keep-alive
+connection). The fetcher says how much time is left with :func:`watch`; leaving it
+cancels the timer. Plain, HTTPS, HTTP-proxy and SOCKS connections are all covered,
+since every urllib3 connection class is wrapped the same way.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from functools import cache
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool
+
+_local = threading.local()
+
+
+class Watch:
+    """One request's deadline; ``fired`` tells a cut-off from a server hanging up."""
+
+    def __init__(self, seconds_left: Callable[[], float]) -> None:
+        self.seconds_left = seconds_left
+        self.fired = False
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def arm(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(max(self.seconds_left(), 0.0), self._fire, (sock,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def disarm(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = None
+
+    def _fire(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self._timer is None:
+                return  # disarmed meanwhile: the socket may already serve another request
+            self.fired = True
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextmanager
+def watch(seconds_left: Callable[[], float]) -> Iterator[Watch]:
+    """Requests made inside this block are cut off after ``seconds_left()`` (asked when the
+    request has been sent)."""
+    current = Watch(seconds_left)
+    _local.watch = current
+    try:
+        yield current
+    finally:
+        current.disarm()
+        _local.watch = None
+
+
+class _WatchedConnection:
+    """Mixed into a urllib3 connection class ahead of it."""
+
+    sock: socket.socket | None
+
+    def getresponse(self) -> Any:
+        current: Watch | None = getattr(_local, "watch", None)
+        if current is not None and self.sock is not None:
+            current.arm(self.sock)
+        return super().getresponse()  # type: ignore[misc]
+
+
+@cache
+def _watched_pool(pool: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+    connection = type(
+        f"Watched{pool.ConnectionCls.__name__}", (_WatchedConnection, pool.ConnectionCls), {}
+    )
+    return type(f"Watched{pool.__name__}", (pool,), {"ConnectionCls": connection})
+
+
+def _watch_manager(manager: Any) -> Any:
+    classes = manager.pool_classes_by_scheme
+    manager.pool_classes_by_scheme = {scheme: _watched_pool(cls) for scheme, cls in classes.items()}
+    return manager
+
+
+class DeadlineAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_manager(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        known = proxy in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        return manager if known else _watch_manager(manager)
+
+
+def install(session: requests.Session) -> None:
+    """Mount :class:`DeadlineAdapter` for http and https, keeping the pool sizes and retry
+    policy of the adapters already mounted."""
+    for prefix in ("http://", "https://"):
+        current = session.get_adapter(prefix)
+        if isinstance(current, DeadlineAdapter):
+            continue
+        session.mount(
+            prefix,
+            DeadlineAdapter(
+                pool_connections=getattr(current, "_pool_connections", 10),
+                pool_maxsize=getattr(current, "_pool_maxsize", 10),
+                max_retries=getattr(current, "max_retries", 0),
+                pool_block=getattr(current, "_pool_block", False),
+            ),
+        )
