@@ -217,3 +217,27 @@ def test_partial_failure_retries_only_the_url_that_failed(store: Store, clock: F
     assert len(good.requests) == 1
     assert len(flaky.requests) == 3  # two failures, then the one that arrives
     assert store.outbox.counts() == {"sent": 1}
+
+
+def test_two_workers_on_one_state_file_send_each_alert_once(
+    store: Store, clock: FakeClock, tmp_path: Any
+) -> None:
+    import threading
+
+    with http_receiver() as rx:
+        url = f"json://127.0.0.1:{rx.url.rsplit(':', 1)[1]}/in"
+        config = make_config({"hook": {"urls": [url], "flood_threshold": 1000}})
+        for n in range(20):
+            enqueue(store, config, f"story {n}", clock.now())
+        other = Store(tmp_path / "state.db")  # a second connection, as `once` beside `run`
+        workers = [worker(store, config, clock), worker(other, config, clock)]
+        threads = [threading.Thread(target=w.deliver_due) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for w in workers:
+            w.deliver_due()
+        other.close()
+    titles = [r.json()["title"] for r in rx.requests]
+    assert sorted(titles) == sorted({f"[newswatch] aleppo: story {n}" for n in range(20)})

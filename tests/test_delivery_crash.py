@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newswatch.clock import SystemClock
+from newswatch.clock import FakeClock
 from newswatch.notify import DeliveryWorker, enqueue_alerts
+from newswatch.notify.delivery import LEASE
 from newswatch.store import Store
 from tests.receivers import Request, http_receiver, make_config, make_message
 
@@ -65,7 +66,9 @@ def test_kill_9_during_burst_then_restart_delivers_everything(tmp_path: Path) ->
         received_before = len(rx.requests)
 
         store = Store(db)
-        report = DeliveryWorker(store, config, SystemClock()).deliver_due()
+        # The batch the dead worker had claimed is due again once its lease ends.
+        after_lease = FakeClock(datetime.now(UTC) + LEASE + timedelta(seconds=1))
+        report = DeliveryWorker(store, config, after_lease).deliver_due()
         counts = store.outbox.counts()
         store.close()
         titles = [r.json()["title"] for r in rx.requests]

@@ -12,7 +12,9 @@
 
 Crash safety: alerts are rows before they are messages, so ``kill -9`` loses nothing. The
 one window for a duplicate is between a service accepting a message and the commit of
-``mark_sent_many`` right after it — a single SQLite transaction, microseconds long.
+``mark_sent_many`` right after it — a single SQLite transaction, microseconds long. A batch
+is claimed (leased for ``LEASE``) before it is sent, so two workers on one state file never
+send it both; an alert whose sender died is retried when its lease ends.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ log = logging.getLogger(__name__)
 # leave the alerts pending for the next round so the worker never stalls.
 MAX_INLINE_WAIT = 3.0
 DUE_LIMIT = 1000
+# A batch is leased to the worker sending it, so a second worker (a `once` run beside
+# the daemon) never sends it too; after a crash it is due again when the lease ends.
+LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,9 @@ class DeliveryWorker:
             later = [a for _, group in batches[index + 1 :] for a in group]
             if not self._wait_for_rate(channel, cfg, members + later, tally):
                 return
+            now = self.clock.now()
+            if not self.outbox.claim([a.id for a in members], now, now + LEASE):
+                return  # another worker is delivering this channel right now
             done = frozenset.intersection(*(a.delivered for a in members))
             outcome = self.notifier.send(batch, done)
             self._last_send[channel] = self.clock.monotonic()

@@ -104,6 +104,25 @@ class OutboxRepo:
                 (error[:1000], alert_id),
             )
 
+    def claim(self, ids: list[int], now: datetime, lease_until: datetime) -> bool:
+        """Take a batch for sending: all of it if every row is still pending and due,
+        else none (another worker, thread or process, has it). The lease makes the rows
+        due again should this process die mid-send."""
+        marks = ",".join("?" * len(ids))
+        with self.db.transaction() as conn:
+            due = conn.execute(
+                f"SELECT COUNT(*) FROM alerts WHERE id IN ({marks}) "
+                "AND status = 'pending' AND next_attempt_at <= ?",
+                (*ids, to_iso(now)),
+            ).fetchone()[0]
+            if due != len(ids):
+                return False
+            conn.execute(
+                f"UPDATE alerts SET next_attempt_at = ? WHERE id IN ({marks})",
+                (to_iso(lease_until), *ids),
+            )
+            return True
+
     def mark_sent_many(self, ids: list[int], at: datetime) -> None:
         """One transaction for a whole batch (digest, flood summary): all or none."""
         with self.db.transaction() as conn:
