@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
@@ -26,8 +26,8 @@ from requests.structures import CaseInsensitiveDict
 
 from newswatch.clock import Clock
 from newswatch.errors import FetchError
+from newswatch.fetch.deadline import Watchdog
 from newswatch.fetch.deadline import install as install_deadline
-from newswatch.fetch.deadline import watch
 from newswatch.fetch.encoding import decode
 from newswatch.fetch.politeness import Politeness
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
@@ -39,6 +39,7 @@ MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
 CHUNK = 64 * 1024
+DRAIN_BYTES = 16 * 1024
 MAX_RETRY_AFTER = 24 * 3600.0
 TOO_SLOW = "exceeded the total time allowed for one request"
 
@@ -90,6 +91,7 @@ class Fetcher:
         )
         self.robots = RobotsCache(clock)
         install_deadline(session)
+        self.watchdog = Watchdog()
 
     def fetch(
         self,
@@ -185,7 +187,7 @@ class Fetcher:
             # The deadline starts once the origin lets us in: waiting for politeness is
             # not the server's slowness.
             deadline = self.clock.monotonic() + settings.timeout
-            with watch(lambda: deadline - self.clock.monotonic()) as watched:
+            with self.watchdog.watch(lambda: deadline - self.clock.monotonic()) as watched:
                 try:
                     return self._send(url, settings, extra, expect_html, max_bytes, deadline)
                 except FetchError:
@@ -220,6 +222,7 @@ class Fetcher:
             headers = _frozen_headers(response.headers)
             status = response.status_code
             if not 200 <= status < 300:
+                _drain(response)
                 return _Response(url, status, headers, b"")
             if expect_html:
                 _require_html(url, headers)
@@ -302,6 +305,15 @@ def _require_html(url: str, headers: Mapping[str, str]) -> None:
     media = (headers.get("content-type") or "").split(";")[0].strip().lower()
     if media not in HTML_TYPES:
         raise FetchError(url, f"not an HTML page (Content-Type {media})")
+
+
+def _drain(response: requests.Response) -> None:
+    """Read a short non-2xx body (a 304 has none) so the connection goes back to the pool
+    for keep-alive; a long one is not worth it and the connection is dropped instead."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= DRAIN_BYTES:
+        with suppress(urllib3.exceptions.HTTPError, OSError, requests.RequestException):
+            response.raw.read(DRAIN_BYTES, decode_content=False)
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,20 +1,22 @@
 """A total deadline per request, headers included.
 
 Socket timeouts bound each ``recv``, not the whole answer: a server that sends one header
-byte a second never trips them. Here a timer shuts the request's socket down when its
+byte a second never trips them. Here a watchdog shuts the request's socket down when its
 time is up, so the blocked read returns and the request fails.
 
 How: :class:`DeadlineAdapter` gives urllib3 connection classes whose ``getresponse``
-starts that timer (the socket is known by then, also for a reused keep-alive
-connection). The fetcher says how much time is left with :func:`watch`; leaving it
-cancels the timer. Plain, HTTPS, HTTP-proxy and SOCKS connections are all covered,
+arms that watch (the socket is known by then, also for a reused keep-alive
+connection). The fetcher says how much time is left with :meth:`Watchdog.watch`;
+leaving the block disarms it. Plain, HTTPS, HTTP-proxy and SOCKS connections are all covered,
 since every urllib3 connection class is wrapped the same way.
 """
 
 from __future__ import annotations
 
+import heapq
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -30,46 +32,81 @@ _local = threading.local()
 class Watch:
     """One request's deadline; ``fired`` tells a cut-off from a server hanging up."""
 
-    def __init__(self, seconds_left: Callable[[], float]) -> None:
+    def __init__(self, watchdog: Watchdog, seconds_left: Callable[[], float]) -> None:
+        self.watchdog = watchdog
         self.seconds_left = seconds_left
         self.fired = False
-        self._timer: threading.Timer | None = None
+        self._sock: socket.socket | None = None
+        self._generation = 0
         self._lock = threading.Lock()
 
     def arm(self, sock: socket.socket) -> None:
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(max(self.seconds_left(), 0.0), self._fire, (sock,))
-            self._timer.daemon = True
-            self._timer.start()
+            self._sock = sock
+            self._generation += 1
+            generation = self._generation
+        self.watchdog.schedule(time.monotonic() + max(self.seconds_left(), 0.0), self, generation)
 
     def disarm(self) -> None:
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = None
+            self._sock = None
 
-    def _fire(self, sock: socket.socket) -> None:
+    def fire(self, generation: int) -> None:
         with self._lock:
-            if self._timer is None:
-                return  # disarmed meanwhile: the socket may already serve another request
+            # Disarmed or re-armed since: the socket may already serve another request.
+            if self._sock is None or generation != self._generation:
+                return
             self.fired = True
             with suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+                self._sock.shutdown(socket.SHUT_RDWR)
 
 
-@contextmanager
-def watch(seconds_left: Callable[[], float]) -> Iterator[Watch]:
-    """Requests made inside this block are cut off after ``seconds_left()`` (asked when the
-    request has been sent)."""
-    current = Watch(seconds_left)
-    _local.watch = current
-    try:
-        yield current
-    finally:
-        current.disarm()
-        _local.watch = None
+class Watchdog:
+    """One thread that fires every :class:`Watch` whose time is up (a heap of deadlines);
+    cheaper than a timer thread per request. Started on first use."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Watch, int]] = []
+        self._seq = 0
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def watch(self, seconds_left: Callable[[], float]) -> Iterator[Watch]:
+        """Requests made inside this block are cut off after ``seconds_left()`` (asked
+        when the request has been sent)."""
+        current = Watch(self, seconds_left)
+        _local.watch = current
+        try:
+            yield current
+        finally:
+            current.disarm()
+            _local.watch = None
+
+    def schedule(self, when: float, watch: Watch, generation: int) -> None:
+        with self._cond:
+            self._seq += 1
+            heapq.heappush(self._heap, (when, self._seq, watch, generation))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="newswatch-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                when, _, watch, generation = self._heap[0]
+                delay = when - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+                watch.fire(generation)
 
 
 class _WatchedConnection:
