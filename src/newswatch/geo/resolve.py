@@ -1,0 +1,142 @@
+"""Decide which mentions are places and which place each one means.
+
+1. Drop mentions that are ordinary words in context: lowercase in a cased script, function
+   words, and frequent words without support (a locative before them mid-sentence, or
+   their country named in the article).
+2. Collect the article's context: the countries it names and the places whose reading is
+   clear (one candidate, or one far more populous than the others).
+3. Score each candidate: population (log), main name rather than variant, its country
+   named, near another clear place, a user place. Confidence is the winner's share of the
+   candidates' softmax, times how sure the words were.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newswatch.geo.gazetteer import Gazetteer
+from newswatch.geo.mentions import Mention
+from newswatch.geo.names import word_commonness
+from newswatch.geo.places import GeoPlace, distance_km
+
+_NEARBY_KM = 400.0
+_CLEAR_SHARE = 0.9
+_SHARPNESS = 2.0
+_SUPPORTIVE = 0.8
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A mention read as one place, with how sure that is."""
+
+    mention: Mention
+    place: GeoPlace
+    confidence: float
+
+
+class Resolver:
+    """Resolves the mentions of one article; ``commonness`` is memoised by the caller."""
+
+    def __init__(self, gazetteer: Gazetteer, commonness: dict[str, int]) -> None:
+        self.gazetteer = gazetteer
+        self.commonness = commonness
+
+    def read(self, mentions: Sequence[Mention]) -> list[Reading]:
+        kept = [(m, q) for m in mentions if (q := self._word_quality(m)) > 0]
+        # Only names that need no support may lend it: "Nice" cannot vouch for itself.
+        strong = [m for m, q in kept if q >= _SUPPORTIVE]
+        countries = {p.country for m in strong for p in self._places(m) if p.kind == "country"}
+        clear = [p for m in strong if (p := self._clear(m)) is not None]
+        countries |= {p.country for p in clear}
+        readings: list[Reading] = []
+        for mention, quality in kept:
+            places = self._places(mention)
+            supported = any(p.country in countries for p in places) or (
+                mention.locative and not mention.uncertain_case
+            )
+            if quality < _SUPPORTIVE and not supported:
+                continue
+            place, share = self._best(mention, places, countries, clear)
+            readings.append(Reading(mention, place, quality * share))
+        return readings
+
+    def _word_quality(self, m: Mention) -> float:
+        """How sure the words alone make us that this is a place name (0 = not at all);
+        below 1 means it needs support from the rest of the article."""
+        if m.lowercase:
+            return 0.0
+        prominent = any(self._prominent(i, m.cased) for i in m.candidates)
+        common = self._commonness(m)
+        if common == 2 or (common == 1 and not prominent and m.inside_name):
+            return 0.0
+        quality = 0.7 if common == 1 and not prominent else 1.0
+        if m.inflected:
+            # An inflected form opening a sentence is as likely an ordinary word ("Атака").
+            quality *= 0.75 if m.uncertain_case else 0.85
+        if m.inside_name:
+            quality *= 0.6
+        return quality
+
+    def _prominent(self, pid: int, cased: bool) -> bool:
+        # Without capitals, only a country's name outweighs a frequent word: in Arabic
+        # "مدينة" is "city" far more often than it is Medina.
+        if cased:
+            return pid in self.gazetteer.prominent
+        return self.gazetteer.places[pid].kind == "country"
+
+    def _commonness(self, m: Mention) -> int:
+        memo = f"{m.key}\n{m.surface}"
+        value = self.commonness.get(memo)
+        if value is None:
+            if len(self.commonness) > 100_000:
+                self.commonness.clear()
+            value = self.commonness[memo] = word_commonness(m.key, m.surface)
+        return value
+
+    def _places(self, m: Mention) -> list[GeoPlace]:
+        return [self.gazetteer.places[i] for i in m.candidates]
+
+    def _clear(self, m: Mention) -> GeoPlace | None:
+        places = [p for p in self._places(m) if p.kind != "country"]
+        if not places:
+            return None
+        shares = _softmax([_prior(p, self.gazetteer.primary_key[p.id] == m.key) for p in places])
+        best = max(range(len(places)), key=shares.__getitem__)
+        return places[best] if shares[best] >= _CLEAR_SHARE else None
+
+    def _best(
+        self,
+        m: Mention,
+        places: list[GeoPlace],
+        countries: set[str],
+        clear: Iterable[GeoPlace],
+    ) -> tuple[GeoPlace, float]:
+        anchors = [c for c in clear if c.id not in m.candidates]
+        scores = [
+            _prior(p, self.gazetteer.primary_key[p.id] == m.key)
+            + 2.0 * (p.country in countries and p.kind != "country")
+            + 1.0 * _near_any(p, anchors)
+            for p in places
+        ]
+        shares = _softmax(scores)
+        best = max(range(len(places)), key=shares.__getitem__)
+        return places[best], shares[best]
+
+
+def _prior(p: GeoPlace, primary: bool) -> float:
+    return math.log10(p.population + 10) + 0.3 * primary + 1.5 * (p.kind == "user")
+
+
+def _near_any(p: GeoPlace, anchors: Iterable[GeoPlace]) -> bool:
+    if p.kind == "country":
+        return False
+    return any(distance_km(p.lat, p.lon, a.lat, a.lon) <= _NEARBY_KM for a in anchors)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    weights = [math.exp(_SHARPNESS * (s - top)) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
