@@ -179,7 +179,10 @@ class Pipeline:
         if self.config.setting(source, "fetch_articles"):
             try:
                 page = self.fetcher.fetch(
-                    entry.url, settings, allow_private=is_private_url(source.url)
+                    entry.url,
+                    settings,
+                    allow_private=is_private_url(source.url),
+                    expect_html=True,  # a PDF or image is refused before it is downloaded
                 )
                 article = extract_article(page.body, page.url, source=source.name)
                 if article.text.strip():
