@@ -276,3 +276,20 @@ def test_unusual_feeds_go_to_feedparser(body: bytes) -> None:
     from newswatch.sources.feed_fast import fast_items
 
     assert fast_items(body) is None
+
+
+def test_public_source_never_leads_into_private_networks(fetcher: Fetcher) -> None:
+    """A 'public' feed (reached through a local proxy) links to private addresses."""
+    feed = b"""<rss version="2.0"><channel>
+      <item><title>ok</title><link>http://93.184.216.34/news/story-1</link></item>
+      <item><title>loopback</title><link>http://127.0.0.1:8080/admin</link></item>
+      <item><title>lan</title><link>http://192.168.1.1/</link></item>
+      <item><title>metadata</title><link>http://169.254.169.254/latest/</link></item>
+      <item><title>file</title><link>file:///etc/passwd</link></item>
+      <item><title>localhost</title><link>http://localhost/x</link></item>
+    </channel></rss>"""
+    with serve() as proxy:
+        proxy.routes["http://93.184.216.34/feed"] = page(feed, Content_Type="application/rss+xml")
+        settings = FetchSettings(timeout=2.0, robots=False, proxy=proxy.base)
+        found = discover(_source("feed", "http://93.184.216.34/feed"), fetcher, settings)
+    assert [e.title for e in found.entries] == ["ok"]
