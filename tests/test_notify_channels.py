@@ -178,3 +178,22 @@ def test_console_prints_a_readable_alert(
     assert OUR_LINK in out
     assert "(matched on the feed summary; the article page could not be read)" in out
     assert ("\x1b[" in out) is tty
+
+
+def test_discord_gets_markdown_without_pings(store: Store) -> None:
+    from apprise.plugins.discord import NotifyDiscord
+
+    saved = NotifyDiscord.notify_url
+    with http_receiver(lambda n, r: (204, b"", {})) as rx:
+        NotifyDiscord.notify_url = f"{rx.url}/discord"
+        try:
+            config = make_config({"discord": "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js"})
+            report = deliver(store, config, make_message(HOSTILE_TITLE, text=HOSTILE_TEXT))
+        finally:
+            NotifyDiscord.notify_url = saved
+        (request,) = rx.requests
+    raw = request.body.decode()
+    assert report.sent == 1
+    assert "@everyone" not in raw and "@here" not in raw and "<@U123>" not in raw
+    assert "https://evil" not in raw
+    assert "**Aleppo**" in raw or "__Aleppo__" in raw or "Aleppo" in raw

@@ -30,6 +30,13 @@ _SCHEME_DIALECT = {
     "slack": "chat",
     "tgram": "chat",
     "console": "console",
+    # Generic webhooks: their consumers are programs, so no markup.
+    "json": "text",
+    "jsons": "text",
+    "form": "text",
+    "forms": "text",
+    "xml": "text",
+    "xmls": "text",
 }
 _FORMAT_DIALECT = {"markdown": "markdown", "html": "chat", "text": "text"}
 
@@ -80,7 +87,10 @@ def choose_dialect(url: str, plugin: Any, configured: str, tty: bool) -> str:
         )
     if dialect:
         return dialect
-    return _FORMAT_DIALECT.get(_formats(plugin)[0], "text")
+    formats = _formats(plugin)
+    if "markdown" in formats:  # bold terms and real links wherever the service renders them
+        return "markdown"
+    return _FORMAT_DIALECT.get(formats[0], "text")
 
 
 class AppriseNotifier:

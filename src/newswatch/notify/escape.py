@@ -79,6 +79,11 @@ def _plain(text: str) -> str:
     return text
 
 
+def _text(text: str) -> str:
+    # Plain text still reaches services that parse mentions (Discord's @everyone).
+    return defuse(text)
+
+
 def _html_link(url: str, label: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
 
@@ -138,7 +143,7 @@ DIALECTS: dict[str, Dialect] = {
     # mrkdwn (escaping & < >) or passes it to Telegram's HTML parse mode.
     "chat": Dialect("chat", _chat, ("<b>", "</b>"), "<br>\n", _html_link, "html", _html),
     "markdown": Dialect("markdown", _markdown, ("**", "**"), "\n", _markdown_link, "markdown"),
-    "text": Dialect("text", _plain, ("**", "**"), "\n", _plain_link, "text"),
+    "text": Dialect("text", _text, ("**", "**"), "\n", _plain_link, "text"),
     "console": Dialect("console", _plain, ("**", "**"), "\n", _plain_link, None),
     "console-ansi": Dialect("console", _plain, ANSI_BOLD, "\n", _plain_link, None),
 }

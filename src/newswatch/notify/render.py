@@ -128,6 +128,8 @@ def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rend
     # Chat services show titles their own way (Telegram even parses them as HTML), so
     # the heading lives inside the escaped body instead.
     title = "" if d.name in ("chat", "console") else subject(batch)
+    if d.name != "email":  # a mail subject is not markup; elsewhere the title may be
+        title = d.escape(title)
     return Rendered(title, bodies, d.body_format, headers)
 
 
