@@ -52,6 +52,7 @@ LISTING = b"""<html><head><base href="/middle-east/"></head><body>
   <a href="/2026/01/05/in-nav-story-about-things">n</a></nav></header>
 <main>
  <article><h2><a href="/2026/01/05/warplanes-strike-near-aleppo-and-idlib">Warplanes strike</a></h2>
+   <time datetime="2026-01-05T13:30:00+03:00">5 Jan</time>
    <a href="/author/jane-doe">Jane Doe</a> <a href="/tag/syria">Syria</a></article>
  <article><h2><a href="story-98765432.html">Aid convoy reaches Idlib</a></h2></article>
  <article><h2><a href="https://elsewhere.example/2026/01/05/some-long-story-slug">away</a></h2></article>
@@ -159,9 +160,13 @@ def test_listing_without_selector_keeps_only_article_links(
 ) -> None:
     server.routes["/middle-east/"] = page(LISTING)
     found = discover(_source("page", server.url("/middle-east/")), fetcher, SETTINGS)
-    assert [(e.url, e.title) for e in found.entries] == [
-        (server.url("/2026/01/05/warplanes-strike-near-aleppo-and-idlib"), "Warplanes strike"),
-        (server.url("/middle-east/story-98765432.html"), "Aid convoy reaches Idlib"),
+    assert [(e.url, e.title, e.published) for e in found.entries] == [
+        (
+            server.url("/2026/01/05/warplanes-strike-near-aleppo-and-idlib"),
+            "Warplanes strike",
+            datetime(2026, 1, 5, 10, 30, tzinfo=UTC),
+        ),
+        (server.url("/middle-east/story-98765432.html"), "Aid convoy reaches Idlib", None),
     ]
 
 

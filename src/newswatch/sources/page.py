@@ -11,6 +11,7 @@ Without a selector, a link counts as an article when
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -22,7 +23,9 @@ from newswatch.errors import SourceError
 from newswatch.fetch import FetchResult
 from newswatch.model import Entry
 from newswatch.sources.common import Parsed, absolute
+from newswatch.sources.sitemap import parse_date
 
+TEASER_DEPTH = 4
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
 NAV_HINT = re.compile(r"\b(nav|navbar|menu|breadcrumbs?|footer|header|sidebar|pagination)\b", re.I)
 NOT_ARTICLE = re.compile(
@@ -58,6 +61,20 @@ def looks_like_article(url: str, listing: str) -> bool:
     if url.rstrip("/") == listing.rstrip("/") or NOT_ARTICLE.search(path):
         return False
     return bool(ARTICLE_PATH.search(path))
+
+
+def _published(link: Tag) -> datetime | None:
+    """The ``<time datetime>`` of the link's own teaser (its ``article`` or ``li``), in UTC.
+
+    Only a teaser container counts: a date found higher up would belong to the whole list.
+    """
+    for depth, parent in enumerate(link.parents):
+        if depth >= TEASER_DEPTH or parent.name in ("main", "body", "ul", "ol", "section"):
+            return None
+        if parent.name in ("article", "li"):
+            stamp = parent.find("time", attrs={"datetime": True})
+            return parse_date(str(stamp["datetime"])) if isinstance(stamp, Tag) else None
+    return None
 
 
 def _title(link: Tag) -> str:
@@ -97,5 +114,7 @@ class PageKind:
                 _in_navigation(link) or not looks_like_article(url, result.url)
             ):
                 continue
-            entries.append(Entry(url=url, source=source.name, title=_title(link)))
+            entries.append(
+                Entry(url=url, source=source.name, title=_title(link), published=_published(link))
+            )
         return Parsed(entries)
