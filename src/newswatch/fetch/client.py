@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import closing, suppress
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from urllib.parse import urljoin
 
@@ -29,7 +28,7 @@ from newswatch.errors import FetchError
 from newswatch.fetch.deadline import Watchdog
 from newswatch.fetch.deadline import install as install_deadline
 from newswatch.fetch.encoding import decode
-from newswatch.fetch.politeness import Politeness
+from newswatch.fetch.politeness import Politeness, parse_retry_after
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from newswatch.fetch.settings import FetchSettings
 from newswatch.fetch.urlsafety import check_url
@@ -40,7 +39,6 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
 CHUNK = 64 * 1024
 DRAIN_BYTES = 16 * 1024
-MAX_RETRY_AFTER = 24 * 3600.0
 TOO_SLOW = "exceeded the total time allowed for one request"
 
 
@@ -110,7 +108,7 @@ class Fetcher:
         headers = self._conditional_headers(url) if conditional else {}
         response = self._follow(url, settings, headers, allow_private, expect_html)
         if response.status in (429, 503):
-            retry_after = self._retry_after(response.headers.get("retry-after"))
+            retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock.now())
             if retry_after is not None:
                 self.politeness.back_off(response.url, retry_after)
             raise FetchError(
@@ -282,19 +280,6 @@ class Fetcher:
         self.validators.save(
             url, Validators(etag, modified), response.status, self.clock.now(), len(response.body)
         )
-
-    def _retry_after(self, value: str | None) -> float | None:
-        if not value:
-            return None
-        value = value.strip()
-        if value.isdigit():
-            return min(float(value), MAX_RETRY_AFTER)
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        seconds = (when - self.clock.now()).total_seconds()
-        return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
     @staticmethod
     def _proxies(settings: FetchSettings) -> dict[str, str] | None:
