@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.match import compile_query, match_query
-from newswatch.match.normalize import normalize, token_set, token_words, tokenize
+from newswatch.match.normalize import (
+    normalize,
+    token_offsets,
+    token_set,
+    token_words,
+    tokenize,
+)
 from newswatch.model import Article
 
 
@@ -72,3 +80,12 @@ def test_normalize_is_what_both_sides_share() -> None:
 )
 def test_tokenisation_in_queries(query: str, text: str, expected: bool) -> None:
     assert hit(query, text) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text("ab -'_.\u0301é,حَلَбЖ1"))
+def test_fast_paths_equal_tokenize(text: str) -> None:
+    tokens = tokenize(text)
+    assert token_words(text) == [t.text for t in tokens]
+    assert token_set(text) == {t.text for t in tokens}
+    assert token_offsets(text) == [(t.start, t.end) for t in tokens]

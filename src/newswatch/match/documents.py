@@ -8,11 +8,12 @@ only to explain a match. A property test holds them to the same answers.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property
 
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
-from newswatch.match.normalize import Token, token_set, token_words, tokenize
+from newswatch.match.normalize import Token, token_offsets, token_set, token_words, tokenize
 from newswatch.model import Article
 
 
@@ -29,12 +30,19 @@ class _Base:
     def __init__(self, fields: dict[str, str]) -> None:
         self.raw = fields
         self._tokens: dict[str, list[Token]] = {}
+        self._offsets: dict[str, list[tuple[int, int]]] = {}
 
     def tokens(self, field: str) -> list[Token]:
         """Tokens with character offsets, for explaining a match."""
         if field not in self._tokens:
             self._tokens[field] = tokenize(self.raw[field])
         return self._tokens[field]
+
+    def offsets(self, field: str) -> list[tuple[int, int]]:
+        """Character offsets of the field's tokens, by position, for explaining a match."""
+        if field not in self._offsets:
+            self._offsets[field] = token_offsets(self.raw[field])
+        return self._offsets[field]
 
     def has_regex(self, regex: Regex) -> bool:
         return any(regex.pattern.search(self.raw[f]) for f in regex.fields)
@@ -71,6 +79,8 @@ class FastDocument(_Base):
         self._sets: dict[str, set[str]] = {}
         self._words: dict[str, list[str]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
+        self._sorted: dict[str, list[str]] = {}
+        self._prefixed: dict[tuple[str, str], list[str]] = {}
 
     @cached_property
     def all_tokens(self) -> set[str]:
@@ -91,6 +101,21 @@ class FastDocument(_Base):
             self._words[field], self._positions[field] = words, positions
         return self._words[field], self._positions[field]
 
+    def with_prefix(self, prefix: str, field: str) -> list[str]:
+        """The field's distinct tokens starting with ``prefix``, by bisection."""
+        key = (prefix, field)
+        if key not in self._prefixed:
+            if field not in self._sorted:
+                self._sorted[field] = sorted(self.token_set(field))
+            ordered = self._sorted[field]
+            found = []
+            i = bisect_left(ordered, prefix)
+            while i < len(ordered) and ordered[i].startswith(prefix):
+                found.append(ordered[i])
+                i += 1
+            self._prefixed[key] = found
+        return self._prefixed[key]
+
     def _present(self, term: Term, field: str) -> bool:
         """A cheap necessary condition from the token set alone."""
         tokens = self.token_set(field)
@@ -98,7 +123,7 @@ class FastDocument(_Base):
         if any(t not in tokens for t in exact):
             return False
         if term.prefix:
-            return last in tokens or any(t.startswith(last) for t in tokens)
+            return last in tokens or bool(self.with_prefix(last, field))
         return last in tokens
 
     def spans(self, term: Term, field: str) -> list[Span]:
@@ -107,7 +132,7 @@ class FastDocument(_Base):
         words, positions = self._index(field)
         first, k = term.tokens[0], len(term.tokens)
         if term.prefix and k == 1:
-            starts = sorted(i for w, ps in positions.items() if w.startswith(first) for i in ps)
+            starts = sorted(i for w in self.with_prefix(first, field) for i in positions[w])
         else:
             starts = positions.get(first, [])
         if k == 1:

@@ -43,9 +43,9 @@ def _hits(root: Node, doc: FastDocument | NaiveDocument) -> list[Hit]:
                 found = islice(leaf.pattern.finditer(doc.raw[field]), _MAX_HITS)
                 hits += [Hit(field, m.start(), m.end(), leaf.label) for m in found if m.end()]
                 continue
-            tokens = doc.tokens(field)
+            offsets = doc.offsets(field)
             for first, stop in doc.spans(leaf, field)[:_MAX_HITS]:
-                hits.append(Hit(field, tokens[first].start, tokens[stop - 1].end, leaf.label))
+                hits.append(Hit(field, offsets[first][0], offsets[stop - 1][1], leaf.label))
     return hits
 
 

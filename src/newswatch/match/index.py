@@ -4,18 +4,25 @@ As in Lucene Monitor, each query is reduced to a set of *keys* (words or word pr
 that the query cannot match an article containing none of them: a word is its own key, an
 AND keeps only its cheapest child's keys (the rarest term it cannot match without), an OR
 needs every branch's keys, and anything that can match on absence (``NOT x``, a regex) has
-no keys, so its rule is tried for every article. At match time the article's token set is
+no keys, so its rule is tried for every article.
+
+"Cheapest" is a guess at how many rules a key wakes up: short and common words are frequent
+in articles, and a word many rules share (``airstrike*`` in every place × incident rule) is
+a poor key however rare it is, because each hit fans out to all of them, while the place
+name each rule is about is nearly unique to it. So a key's cost is its length-based guess
+times the number of rules using it. At match time the article's token set is
 intersected with the word keys (a C-level set operation) and scanned once for prefix keys
 with an Aho-Corasick automaton; only the rules behind the keys found are evaluated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 import ahocorasick
 
-from newswatch.match.nodes import And, Near, Node, Not, Regex, Term
+from newswatch.match.nodes import And, Near, Node, Not, Regex, Term, positive_leaves
 
 Key = tuple[bool, str]  # (is_prefix, token)
 
@@ -30,40 +37,61 @@ _COMMON = frozenset(
 
 
 def key_cost(key: Key) -> float:
-    """A guess at how often the key occurs: short and common words are frequent."""
+    """A guess at how often the key occurs in articles: short and common words are frequent."""
     is_prefix, token = key
     cost = 50.0 if token in _COMMON else 1.0 / (1 + len(token))
     return cost * (4.0 if is_prefix else 1.0) + (5.0 if is_prefix and len(token) < 3 else 0.0)
 
 
-def keys(node: Node) -> frozenset[Key] | None:
+Cost = Callable[[Key], float]
+
+
+def keys(node: Node, cost: Cost = key_cost) -> frozenset[Key] | None:
     """Keys one of which must be in any article ``node`` matches; None when there are none."""
     if isinstance(node, Term):
-        return frozenset([_term_key(node)])
+        return frozenset([_term_key(node, cost)])
     if isinstance(node, Regex | Not):
         return None
     if isinstance(node, Near):
-        return _cheapest([keys(node.left), keys(node.right)])
+        return _cheapest([keys(node.left, cost), keys(node.right, cost)], cost)
     if isinstance(node, And):
-        return _cheapest([keys(child) for child in node.children])
+        return _cheapest([keys(child, cost) for child in node.children], cost)
     found: set[Key] = set()
     for child in node.children:
-        child_keys = keys(child)
+        child_keys = keys(child, cost)
         if child_keys is None:
             return None
         found |= child_keys
     return frozenset(found)
 
 
-def _term_key(term: Term) -> Key:
+def _term_options(term: Term) -> list[Key]:
     last = len(term.tokens) - 1
-    options = [(term.prefix and i == last, token) for i, token in enumerate(term.tokens)]
-    return min(options, key=key_cost)
+    return [(term.prefix and i == last, token) for i, token in enumerate(term.tokens)]
 
 
-def _cheapest(options: Iterable[frozenset[Key] | None]) -> frozenset[Key] | None:
+def _term_key(term: Term, cost: Cost) -> Key:
+    return min(_term_options(term), key=cost)
+
+
+def _cheapest(options: Iterable[frozenset[Key] | None], cost: Cost) -> frozenset[Key] | None:
     usable = [o for o in options if o is not None]
-    return min(usable, key=lambda o: sum(map(key_cost, o))) if usable else None
+    return min(usable, key=lambda o: sum(map(cost, o))) if usable else None
+
+
+def shared_cost(roots: Iterable[Node]) -> Cost:
+    """``key_cost`` weighted by how many of ``roots`` could use the key."""
+    users: Counter[Key] = Counter()
+    for root in roots:
+        users.update(
+            {
+                key
+                for leaf in positive_leaves(root)
+                if isinstance(leaf, Term)
+                for key in _term_options(leaf)
+            }
+        )
+    return lambda key: key_cost(key) * users[key]
 
 
 class Presearcher:
@@ -73,8 +101,10 @@ class Presearcher:
         self.always: list[int] = []
         self.words: dict[str, list[int]] = {}
         prefixes: dict[str, list[int]] = {}
+        roots = list(roots)
+        cost = shared_cost(roots)
         for number, root in enumerate(roots):
-            found = keys(root)
+            found = keys(root, cost)
             if found is None:
                 self.always.append(number)
                 continue

@@ -15,7 +15,7 @@ from newswatch.match.nodes import FIELDS
 
 _FIELD = re.compile(r"([A-Za-z]+):")
 _LIST_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_STOP = set(' \t\r\n()"')
+_RUN = re.compile(r'[^\s()"]+')
 OPERATORS = {"AND", "OR", "NOT"}
 
 
@@ -60,9 +60,8 @@ def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:
         return _list(query, i)
     if ch == "-" and i + 1 < len(query) and not query[i + 1].isspace() and query[i + 1] != ")":
         return Lexeme("-", "-", col), i + 1
-    end = i
-    while end < len(query) and query[end] not in _STOP:
-        end += 1
+    found = _RUN.match(query, i)
+    end = found.end() if found else i + 1
     run = query[i:end]
     if not literal and (field := _FIELD.match(run)):
         name = field.group(1)

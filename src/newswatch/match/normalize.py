@@ -84,13 +84,48 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# The fast path splits on ASCII separators with a C-level byte translation, then re-splits
+# only the tokens holding non-ASCII characters with the full regex. The result is exactly
+# ``[t.text for t in tokenize(text)]`` (a property test holds it to that), about ten times
+# faster, which is most of the per-article cost of matching.
+_ASCII_SEPARATORS = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in range(256))
+
+
+def _rough(text: str) -> list[str]:
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS)
+    return data.decode("utf-8", "surrogatepass").split()
+
+
+@lru_cache(maxsize=1 << 17)
+def _split(rough: str) -> tuple[str, ...]:
+    if rough.isascii():
+        return (rough.lower(),)
+    return tuple(w for w in map(normalize_word, _TOKEN.findall(rough)) if w)
+
+
 def token_words(text: str) -> list[str]:
     """The normalised tokens of ``text`` in order, without offsets (the cheap path)."""
-    return [w for w in map(normalize_word, _TOKEN.findall(text)) if w]
+    if text.isascii():
+        return _rough(text.lower())
+    return [w for rough in _rough(text) for w in _split(rough)]
 
 
 def token_set(text: str) -> set[str]:
     """The distinct normalised tokens of ``text``: all the presearcher needs."""
-    words = {normalize_word(w) for w in set(_TOKEN.findall(text))}
-    words.discard("")
-    return words
+    if text.isascii():
+        return set(_rough(text.lower()))
+    return {w for rough in set(_rough(text)) for w in _split(rough)}
+
+
+_RUN = re.compile(r"\S+")
+
+
+def token_offsets(text: str) -> list[tuple[int, int]]:
+    """``[(t.start, t.end) for t in tokenize(text)]``, without building tokens for ASCII text."""
+    if text.isascii():
+        translated = text.translate(_ASCII_TEXT_SEPARATORS)
+        return [m.span() for m in _RUN.finditer(translated)]
+    return [(t.start, t.end) for t in tokenize(text)]
+
+
+_ASCII_TEXT_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}

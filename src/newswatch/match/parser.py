@@ -14,7 +14,7 @@ import re2
 from newswatch.errors import QueryError
 from newswatch.match.lexer import Lexeme, lex
 from newswatch.match.nodes import And, Near, Node, Not, Or, Regex, Term
-from newswatch.match.normalize import tokenize
+from newswatch.match.normalize import token_words
 
 PlaceResolver = Callable[[str], Sequence[str]]
 
@@ -181,13 +181,13 @@ def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> 
         raise QueryError(lexeme.col, f'"*" only at the end of a word, in "{text}"')
     if text == "-":
         raise QueryError(lexeme.col, '"-" needs a term right after it')
-    tokens = tuple(t.text for t in tokenize(body))
+    tokens = tuple(token_words(body))
     if not tokens:
         what = (
             "empty phrase" if quoted and not body.strip() else f'nothing to search for in "{text}"'
         )
         raise QueryError(lexeme.col, what)
-    if prefix and (body[-1:].isspace() or not tokenize(body[-1:])):
+    if prefix and not token_words(body[-1:]):
         raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
     label = f'"{text}"' if quoted and lexeme.kind == "PHRASE" else text
     return Term(tokens, prefix, label, field, lexeme.col)
