@@ -3,8 +3,8 @@
 The stages, in order:
 1. decode the bytes (BOM, declared charset, UTF-8, statistical guess) and reject non-HTML;
 2. parse once with lxml; every later stage reads the same tree;
-3. body text: trafilatura's candidates and the JSON-LD ``articleBody``, best one kept;
-4. metadata: JSON-LD, then meta tags, then the visible page, then trafilatura's guesses;
+3. metadata: JSON-LD, then meta tags, then the visible page, then trafilatura's guesses;
+4. body text: trafilatura checked against Readability, JSON-LD ``articleBody`` as fallback;
 5. language: declared by the page, else identified from the body text.
 """
 
@@ -33,12 +33,12 @@ def extract_article(html: str | bytes, url: str, *, source: str = "") -> Article
     ensure_html(text)
     # 2. parse
     tree = _parse(text)
-    # 3. body
+    # 3. metadata first: the body cleanup drops the headline when the text repeats it
     ld = find_article(tree)
-    body = extract_body(tree, url, ld)
-    # 4. metadata
     tags = meta.meta_tags(tree)
     title = meta.find_title(tree, tags, ld) or metadata_fallbacks.title(tree)
+    # 4. body
+    body = extract_body(tree, url, title, ld)
     # 5. language
     language = meta.declared_language(tree, tags, ld) or detect_language(body)
     return Article(

@@ -1,4 +1,12 @@
-"""The body text of an article page: trafilatura's extraction, checked against alternatives."""
+"""The body text of an article page, as a list of paragraphs.
+
+1. trafilatura (balanced, comments off: its best setting on real pages) reads the page;
+2. Readability gives a second opinion; when it agrees with trafilatura on the content and is
+   about as long, its tighter scoping wins (it keeps tables, drops trailing teasers);
+3. the JSON-LD ``articleBody`` stands in when neither found the text;
+4. precision cleanup (:mod:`cleanup`): repeated headline, trailing related/comments sections;
+5. a page whose text is only link labels and stubs has no article: ``""``.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +14,43 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
 
+from newswatch.extract.cleanup import clean_body
 from newswatch.extract.jsonld import LdArticle
+from newswatch.extract.overlap import containment
+from newswatch.extract.readability import readability_text
 
+# Readability replaces trafilatura only if it is at least this long relative to it (shorter
+# means it settled on one part of the article) ...
+_MIN_LENGTH_RATIO = 0.9
+# ... and at least this share of its shingles is in trafilatura's text (so both read the
+# same region of the page; Readability may add a table trafilatura dropped).
+_MIN_AGREEMENT = 0.8
 # Below this much prose (text that is not just the label of a link) a page has no article:
 # what is left is a listing page's headlines or a site's navigation.
 _MIN_PROSE_CHARS = 80
 _MIN_PARAGRAPH_CHARS = 25
 
 
-def extract_body(tree: HtmlElement, url: str, ld: LdArticle | None) -> str:
+def extract_body(tree: HtmlElement, url: str, title: str, ld: LdArticle | None) -> str:
+    # 1. trafilatura
+    text = _trafilatura_text(tree, url)
+    # 2. second opinion
+    second = readability_text(tree)
+    if len(second) >= _MIN_LENGTH_RATIO * len(text) and containment(second, text) >= _MIN_AGREEMENT:
+        text = second
+    # 3. structured data
+    if not text and ld is not None:
+        text = ld.body
+    # 4. cleanup
+    lines = clean_body([line for line in text.splitlines() if line.strip()], title)
+    body = "\n\n".join(" ".join(line.split()) for line in lines)
+    # 5. is it an article at all?
+    return body if has_prose(body, link_texts(tree)) else ""
+
+
+def _trafilatura_text(tree: HtmlElement, url: str) -> str:
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, output_format="python")
-    text = paragraphs(doc.text or "") if isinstance(doc, Document) else ""
-    return text if has_prose(text, link_texts(tree)) else ""
-
-
-def paragraphs(text: str) -> str:
-    """One paragraph per non-blank line, separated by blank lines."""
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
+    return (doc.text or "") if isinstance(doc, Document) else ""
 
 
 def link_texts(tree: HtmlElement) -> frozenset[str]:

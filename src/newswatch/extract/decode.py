@@ -1,10 +1,12 @@
-"""Bytes → text for HTML pages, honouring what the page says about its own encoding.
+"""Bytes → text for HTML pages.
 
-Order (the WHATWG sniffing order, minus the HTTP header which the fetch stage applies):
+Order (the fetch stage applies the HTTP header's charset before this and passes ``str``):
 1. a byte-order mark;
-2. a ``<meta charset>`` or ``http-equiv=Content-Type`` declaration in the first 4 KB;
-3. strict UTF-8;
-4. charset_normalizer's statistical guess (mislabelled or unlabelled legacy encodings).
+2. strict UTF-8, when the bytes are valid UTF-8: legacy-encoded text with non-ASCII bytes is
+   almost never valid UTF-8 by accident, while pages re-saved or re-served as UTF-8 often keep
+   a stale ``<meta charset>`` (e.g. ``gb2312``) that would turn them into mojibake;
+3. the ``<meta charset>`` or ``http-equiv=Content-Type`` declaration in the first 4 KB;
+4. charset_normalizer's statistical guess (unlabelled legacy encodings).
 """
 
 from __future__ import annotations
@@ -41,14 +43,15 @@ def decode_html(data: bytes) -> str:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace")
-    declared = declared_encoding(data[:_SNIFF_BYTES])
-    if declared:
-        return data.decode(declared, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data).best()
-        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+        pass
+    declared = declared_encoding(data[:_SNIFF_BYTES])
+    if declared:
+        return data.decode(declared, errors="replace")
+    best = charset_normalizer.from_bytes(data).best()
+    return str(best) if best is not None else data.decode("cp1252", errors="replace")
 
 
 def declared_encoding(head: bytes) -> str | None:

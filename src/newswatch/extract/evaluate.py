@@ -8,18 +8,11 @@ Japanese) use character 4-grams instead, since whitespace splitting yields one g
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SHINGLE = 4
-_WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-# Above this share of CJK characters a text is scored on character shingles.
-_CJK_SHARE = 0.2
+from newswatch.extract.overlap import is_cjk, shingles
 
 
 @dataclass(frozen=True)
@@ -37,19 +30,6 @@ class DevPage:
     html: bytes
     expected_text: str
     expected_title: str
-
-
-def is_cjk(text: str) -> bool:
-    chars = [c for c in text if not c.isspace()]
-    return bool(chars) and len(_CJK.findall(text)) / len(chars) > _CJK_SHARE
-
-
-def shingles(text: str, *, chars: bool) -> Counter[tuple[str, ...]]:
-    norm = unicodedata.normalize("NFKC", text).lower()
-    tokens = [c for c in norm if c.isalnum()] if chars else _WORD.findall(norm)
-    if len(tokens) < SHINGLE:
-        return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
 
 
 def score(extracted: str, expected: str) -> Score:

@@ -1,0 +1,33 @@
+"""Quality gate: newswatch's body text beats trafilatura's best setting on the shared dev set.
+
+The dev set (88 real pages from Readability.js's tests) lives outside the repo in
+../shared/data/extraction-devset; without it this test is skipped. The full comparison with
+every trafilatura setting, title accuracy and speed is benchmarks/bench_extract.py.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from newswatch.extract import extract_article
+from newswatch.extract.evaluate import load_devset, score
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-devset"
+# trafilatura's best setting on this set, measured by benchmarks/bench_extract.py.
+BEST_TRAFILATURA = {"include_comments": False}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not DEVSET.is_dir(), reason=f"extraction dev set not found at {DEVSET}")
+def test_newswatch_beats_trafilatura_best_setting() -> None:
+    ours, theirs = [], []
+    for page in load_devset(DEVSET):
+        url = f"https://example.org/{page.name}"
+        ours.append(score(extract_article(page.html, url).text, page.expected_text).f1)
+        baseline = trafilatura.extract(page.html, url=url, **BEST_TRAFILATURA) or ""
+        theirs.append(score(baseline, page.expected_text).f1)
+    assert statistics.mean(ours) >= statistics.mean(theirs)
