@@ -113,3 +113,37 @@ def test_stream_never_merges_different_incidents(tmp_path: Path) -> None:
     assert all(len(stories) == 1 for stories in clusters.values()), clusters
     stories = {labelled.story for labelled in ARTICLES.values()}
     assert len(clusters) == len(stories)
+
+
+def evaluate(pairs: list[tuple[str, str]]) -> tuple[int, int, int, int]:
+    """(true positives, false positives, false negatives, true negatives) over ``pairs``."""
+    import tempfile
+
+    tp = fp = fn = tn = 0
+    for first, second in pairs:
+        with tempfile.TemporaryDirectory() as tmp:
+            got, _ = predict_same(Path(tmp), ARTICLES[first].article, ARTICLES[second].article)
+        expected = ARTICLES[first].story == ARTICLES[second].story
+        tp += got and expected
+        fp += got and not expected
+        fn += expected and not got
+        tn += not got and not expected
+    return tp, fp, fn, tn
+
+
+def main() -> None:
+    """Print precision and recall of "same story" (the numbers in docs/dedup.md)."""
+    names = list(ARTICLES)
+    every = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    for label, pairs in [("curated pairs", [(a, b) for a, b, _ in PAIRS]), ("all pairs", every)]:
+        tp, fp, fn, tn = evaluate(pairs)
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(
+            f"{label:14} n={len(pairs):3}  same={tp + fn:3}  TP={tp:3} FP={fp} FN={fn} TN={tn:3}"
+            f"  precision={precision:.3f}  recall={recall:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

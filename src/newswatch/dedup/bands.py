@@ -16,7 +16,7 @@ import numpy.typing as npt
 _FNV_PRIME = np.uint64(0x100000001B3)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 
-Rows = npt.NDArray[np.int64]
+Rows = npt.NDArray[np.int32]
 
 
 def band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.NDArray[np.uint64]:
@@ -38,18 +38,18 @@ class BandIndex:
         self.bands = bands
         self.rows = rows
         self._keys: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
-        self._rows: Rows = np.empty(0, dtype=np.int64)
+        self._rows: Rows = np.empty(0, dtype=np.int32)
         self._delta: defaultdict[int, list[int]] = defaultdict(list)
         self.pending = 0
 
-    def build(self, signatures: npt.NDArray[np.uint32], rows: Rows) -> None:
+    def build(self, signatures: npt.NDArray[np.uint32], rows: npt.NDArray[np.int64]) -> None:
         """Replace the whole index with ``signatures`` (one per entry of ``rows``)."""
         if len(rows) == 0:
             self._keys = np.empty(0, dtype=np.uint64)
-            self._rows = np.empty(0, dtype=np.int64)
+            self._rows = np.empty(0, dtype=np.int32)
         else:
             keys = band_keys(signatures, self.bands, self.rows).ravel()
-            owners = np.repeat(rows.astype(np.int64), self.bands)
+            owners = np.repeat(rows.astype(np.int32), self.bands)
             order = np.argsort(keys, kind="stable")
             self._keys, self._rows = keys[order], owners[order]
         self._delta.clear()
@@ -72,9 +72,9 @@ class BandIndex:
         for key in keys.tolist():
             hits = self._delta.get(key)
             if hits:
-                found.append(np.asarray(hits, dtype=np.int64))
+                found.append(np.asarray(hits, dtype=np.int32))
         if not found:
-            return np.empty(0, dtype=np.int64)
+            return np.empty(0, dtype=np.int32)
         return np.unique(np.concatenate(found))
 
     @property

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,10 +27,12 @@ from datasketch import MinHash
 
 from newswatch.match.normalize import normalize
 
-BODY_BANDS, BODY_ROWS = 42, 3
-LEAD_BANDS, LEAD_ROWS = 32, 2
-BODY_PERM = BODY_BANDS * BODY_ROWS
-LEAD_PERM = LEAD_BANDS * LEAD_ROWS
+# Signatures are scored on all their values; the LSH bands use a prefix of them. Two-row
+# bands make a pair with Jaccard 0.33 a candidate with probability 0.97 (body) / 0.90
+# (lead); unrelated candidates cost one vectorised comparison each.
+BODY_PERM, LEAD_PERM = 96, 64
+BODY_BANDS, BODY_ROWS = 32, 2
+LEAD_BANDS, LEAD_ROWS = 20, 2
 # Fewer words than this and the body says too little: compare on the headline instead.
 SHORT_WORDS = 60
 LEAD_WORDS = 40
@@ -47,8 +50,7 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 Signature = npt.NDArray[np.uint32]
 
-# Permutations are a pure function of the seed; computing them once keeps a signature
-# at ~0.2 ms instead of ~1 ms.
+# Permutations are a pure function of the seed: computed once, not per signature.
 _BODY_PERMUTATIONS = MinHash(num_perm=BODY_PERM, seed=_SEED).permutations
 _LEAD_PERMUTATIONS = MinHash(num_perm=LEAD_PERM, seed=_SEED).permutations
 
@@ -96,7 +98,15 @@ def _stem(word: str) -> str:
 
 
 def _minhash(items: set[bytes], num_perm: int, permutations: object) -> Signature:
-    mh = MinHash(num_perm=num_perm, seed=_SEED, permutations=permutations, scheme="affine32")
+    # CRC-32 instead of datasketch's default SHA-1: 4x faster per shingle, stable across
+    # processes (signatures are stored), and datasketch pre-mixes it (fmix) before permuting.
+    mh = MinHash(
+        num_perm=num_perm,
+        seed=_SEED,
+        permutations=permutations,
+        scheme="affine32",
+        hashfunc=zlib.crc32,
+    )
     if items:
         mh.update_batch(list(items))
     return np.asarray(mh.hashvalues, dtype=np.uint32)

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from newswatch.clock import Clock
 from newswatch.config.schema import DedupConfig
-from newswatch.dedup.bands import BandIndex
+from newswatch.dedup.bands import BandIndex, Rows
 from newswatch.dedup.fingerprint import (
     BODY_BANDS,
     BODY_ROWS,
@@ -90,7 +90,7 @@ class StoryIndex:
     def rebuild(self) -> int:
         """Reload every fingerprinted article of the window from the store; returns the count."""
         since = self.clock.now() - self.config.window
-        members = Members()
+        members = Members(capacity=self.repo.count_since(since) + 1024)
         for batch in self.repo.members_since(since):
             _extend(members, batch)
         with self._lock:
@@ -149,7 +149,7 @@ class StoryIndex:
                 return member.article_id, stored[0], cand.similarity
         return None
 
-    def _alive(self, rows: npt.NDArray[np.int64], cutoff: float) -> npt.NDArray[np.int64]:
+    def _alive(self, rows: Rows, cutoff: float) -> Rows:
         return rows[self._members.seen[rows] >= cutoff]
 
     def _score_bodies(self, fp: Fingerprint, cutoff: float) -> list[_Candidate]:
@@ -190,9 +190,7 @@ class StoryIndex:
         return self._members.nbytes + self._body.nbytes + self._lead.nbytes
 
 
-def _ranked(
-    rows: npt.NDArray[np.int64], sims: npt.NDArray[np.float64], threshold: float
-) -> list[_Candidate]:
+def _ranked(rows: Rows, sims: npt.NDArray[np.float64], threshold: float) -> list[_Candidate]:
     keep = sims >= threshold
     order = np.argsort(-sims[keep], kind="stable")
     return [

@@ -35,6 +35,14 @@ class StoryRepo:
             while rows := cur.fetchmany(batch):
                 yield [StoryMember(r[0], r[1], from_iso(r[2]) or since, bytes(r[3])) for r in rows]
 
+    def count_since(self, since: datetime) -> int:
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM articles WHERE seen_at >= ? AND signature IS NOT NULL",
+                (to_iso(since),),
+            ).fetchone()
+        return int(row[0])
+
     @staticmethod
     def set_story(
         conn: sqlite3.Connection, article_id: int, cluster_id: int, signature: bytes
