@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from newswatch.demo.server import SampleArticle, SampleSite
+from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,12 +64,10 @@ def site() -> Iterator[SampleSite]:
 
 
 def article(slug: str, title: str, body: str, *, in_feed: bool = True) -> SampleArticle:
-    from datetime import UTC, datetime
-
     return SampleArticle(
         slug=slug,
         title=title,
-        date=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        date=iso_utc(datetime.now(UTC)),
         author="Test Reporter",
         body=body,
         in_feed=in_feed,

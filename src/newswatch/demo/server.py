@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,12 +29,17 @@ class SampleArticle:
     in_feed: bool = True
 
 
-def bundled_articles(today: str) -> list[SampleArticle]:
+def bundled_articles(now: datetime) -> list[SampleArticle]:
     raw = resources.files("newswatch.demo").joinpath("site/articles.yaml").read_text("utf-8")
-    return [
-        SampleArticle(**{**item, "date": item["date"].replace("{{TODAY}}", today)})
-        for item in yaml.safe_load(raw)
-    ]
+    articles = []
+    for item in yaml.safe_load(raw):
+        published = now - timedelta(minutes=item.pop("minutes_ago"))
+        articles.append(SampleArticle(**item, date=iso_utc(published)))
+    return articles
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _template(name: str) -> str:
@@ -45,8 +50,8 @@ class SampleSite:
     """A threaded HTTP server serving the sample site; safe to ``publish`` while serving."""
 
     def __init__(self, articles: list[SampleArticle] | None = None, host: str = "127.0.0.1"):
-        today = datetime.now(UTC).date().isoformat()
-        self._articles = list(articles if articles is not None else bundled_articles(today))
+        now = datetime.now(UTC)
+        self._articles = list(articles if articles is not None else bundled_articles(now))
         self._lock = threading.Lock()
         self.requests: list[str] = []
         self.failing: set[str] = set()  # paths that answer 500
