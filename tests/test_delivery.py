@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from newswatch.clock import FakeClock
+from newswatch.config.schema import RuleConfig
 from newswatch.notify import DeliveryWorker, enqueue_alerts
 from newswatch.store import Store
 from newswatch.store.silences import SilenceRepo
@@ -32,8 +33,13 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
-def enqueue(store: Store, config: Any, title: str, at: datetime, rule: str = "aleppo") -> list[int]:
-    rule_cfg = next(r for r in config.rules if r.name == rule)
+def enqueue(
+    store: Store, config: Any, title: str, at: datetime, rule: str | RuleConfig = "aleppo"
+) -> list[int]:
+    rule_cfg = (
+        rule if isinstance(rule, RuleConfig) else next(r for r in config.rules if r.name == rule)
+    )
+    rule = rule_cfg.name
     with store.db.transaction() as conn:
         return enqueue_alerts(
             conn, rule_cfg, make_message(title, rule=rule), at, cluster_id=None, match_id=None
@@ -193,6 +199,9 @@ def test_quiet_hours_hold_normal_alerts_until_the_window_ends(store: Store) -> N
         w = worker(store, config, clock)
         enqueue(store, config, "can wait", clock.now())
         enqueue(store, config, "wake me", clock.now(), rule="urgent")
+        # ops alerts come from rules outside the config; their priority travels along
+        ops = RuleConfig(name="source-health", query="x", notify=["hook"], priority="urgent")
+        enqueue(store, config, "feed down", clock.now(), rule=ops)
         night = w.deliver_due()
         clock.advance(7 * 3600)  # 06:00
         early = w.deliver_due()
@@ -200,9 +209,13 @@ def test_quiet_hours_hold_normal_alerts_until_the_window_ends(store: Store) -> N
         morning = w.deliver_due()
         clock.advance(3600)
         again = w.deliver_due()
-    assert (night.sent, night.held, early.sent, morning.sent, again.sent) == (1, 1, 0, 1, 0)
+    assert (night.sent, night.held, early.sent, morning.sent, again.sent) == (2, 1, 0, 1, 0)
     got = [r.json()["title"] for r in rx.requests]
-    assert got == ["[newswatch] urgent: wake me", "[newswatch] aleppo: can wait"]
+    assert got == [
+        "[newswatch] urgent: wake me",
+        "[newswatch] source-health: feed down",
+        "[newswatch] aleppo: can wait",
+    ]
 
 
 def test_partial_failure_retries_only_the_url_that_failed(store: Store, clock: FakeClock) -> None:

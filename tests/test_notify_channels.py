@@ -197,3 +197,19 @@ def test_discord_gets_markdown_without_pings(store: Store) -> None:
     assert "@everyone" not in raw and "@here" not in raw and "<@U123>" not in raw
     assert "https://evil" not in raw
     assert "**Aleppo**" in raw or "__Aleppo__" in raw or "Aleppo" in raw
+
+
+def test_failures_never_reveal_the_channel_secrets(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "123456789:abcdefghij_klmnopqrstuvwxyz12345"
+    refuse = lambda n, r: (500, b'{"ok":false,"description":"boom"}', {})  # noqa: E731
+    with http_receiver(refuse) as rx, point_apprise_at(rx.url), caplog.at_level("DEBUG"):
+        config = make_config({"tg": TELEGRAM})
+        report = deliver(store, config, make_message())
+    (row,) = store.outbox.by_status("pending")
+    assert report.retrying == 1 and row.last_error
+    assert token not in row.last_error and "abcdefghij" not in row.last_error
+    assert "boom" in row.last_error
+    newswatch_logs = [r.getMessage() for r in caplog.records if r.name.startswith("newswatch")]
+    assert newswatch_logs and not any("abcdefghij" in m for m in newswatch_logs)

@@ -186,3 +186,15 @@ def test_last_retry_lands_on_max_age() -> None:
 )
 def test_rate_interval_defaults(urls: list[str], rate_limit: int | None, interval: float) -> None:
     assert rate_interval(ChannelConfig(urls=urls, rate_limit=rate_limit)) == interval
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{{ alerts[0].nope }}", "{% for %}", "/no/such/template.j2", "{{ ''.__class__.__mro__ }}"],
+)
+def test_broken_user_template_falls_back_to_the_built_in_one(
+    template: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    rendered = render(Batch("c", "alert", (make_message(),)), "text", template)
+    assert "**Aleppo**" in rendered.bodies[0]
+    assert "template unusable" in caplog.text

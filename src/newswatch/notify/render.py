@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache
@@ -18,6 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from newswatch.model import AlertMessage
 from newswatch.notify.escape import DIALECTS, Dialect, one_line, safe_url
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHAT_LIMIT = 4096
@@ -104,7 +107,6 @@ def load_template(dialect: str, override: str | None = None) -> jinja2.Template:
 
 def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rendered:
     d = DIALECTS[dialect_name]
-    template = load_template(d.name, override)
     alerts = [_view(m, d) for m in batch.messages]
     first = batch.messages[0]
     context = {
@@ -116,7 +118,7 @@ def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rend
         "subject": d.line(subject(batch)),
         "strong": d.strong,
     }
-    body = template.render(context).strip("\n")
+    body = _fill(d.name, override, context, batch.channel)
     headers: tuple[tuple[str, str], ...] = ()
     if d.name == "email":
         list_name = first.rule if batch.kind != "flood" else "alerts"
@@ -131,6 +133,17 @@ def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rend
     if d.name != "email":  # a mail subject is not markup; elsewhere the title may be
         title = d.escape(title)
     return Rendered(title, bodies, d.body_format, headers)
+
+
+def _fill(dialect: str, override: str | None, context: dict[str, Any], channel: str) -> str:
+    """The channel's template filled in; a broken user template is logged and the
+    built-in one used, because a typo in a template must not cost an alert."""
+    if override is not None:
+        try:
+            return load_template(dialect, override).render(context).strip("\n")
+        except (jinja2.TemplateError, OSError) as exc:
+            log.error("channel %s: template unusable, using the built-in one: %s", channel, exc)
+    return load_template(dialect).render(context).strip("\n")
 
 
 def split_body(body: str, limit: int) -> tuple[str, ...]:
