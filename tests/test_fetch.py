@@ -213,6 +213,22 @@ def test_robots_txt_is_fetched_once_per_origin(
     assert server.count("/robots.txt") == 1
 
 
+def test_robots_txt_is_fetched_again_after_a_day(
+    session: requests.Session, server: LocalServer
+) -> None:
+    server.routes["/robots.txt"] = page(ROBOTS)
+    server.routes["/a"] = page(b"a")
+    clock = FakeClock()
+    fetcher = Fetcher(session, None, clock, per_origin_delay=0)
+    fetcher.fetch(server.url("/a"), SETTINGS, allow_private=True)
+    clock.advance(23 * 3600)
+    fetcher.fetch(server.url("/a"), SETTINGS, allow_private=True)
+    assert server.count("/robots.txt") == 1
+    clock.advance(2 * 3600)
+    fetcher.fetch(server.url("/a"), SETTINGS, allow_private=True)
+    assert server.count("/robots.txt") == 2
+
+
 def test_proxy_and_headers_are_used(session: requests.Session) -> None:
     with serve() as proxy:
         proxy.routes["http://news.invalid/feed"] = page(b"via proxy")

@@ -18,6 +18,7 @@ from newswatch.clock import Clock
 from newswatch.errors import FetchError
 
 Origin = tuple[str, str, int]
+MAX_ORIGINS = 10_000  # beyond this, idle origins are forgotten
 MAX_RETRY_AFTER = 24 * 3600.0
 
 
@@ -52,7 +53,11 @@ class _OriginState:
     slots: threading.Semaphore
     next_start: float = 0.0  # monotonic time before which no request may start
     blocked_until: float = 0.0  # set by Retry-After
+    users: int = 0  # requests holding or waiting for a slot; guarded by Politeness._lock
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def idle(self, now: float) -> bool:
+        return self.users == 0 and self.next_start <= now and self.blocked_until <= now
 
 
 class Politeness:
@@ -65,13 +70,27 @@ class Politeness:
         self._origins: dict[Origin, _OriginState] = {}
         self._lock = threading.Lock()
 
-    def _state(self, origin: Origin) -> _OriginState:
+    def _state(self, origin: Origin, *, use: bool = False) -> _OriginState:
         with self._lock:
             state = self._origins.get(origin)
             if state is None:
+                if len(self._origins) >= MAX_ORIGINS:
+                    self._forget_idle()
                 state = _OriginState(threading.Semaphore(self.concurrency))
                 self._origins[origin] = state
+            state.users += use
             return state
+
+    def _forget_idle(self) -> None:
+        """A daemon meets ever new article hosts; origins with nothing pending are dropped
+        (they start afresh, which their delay has already allowed)."""
+        now = self.clock.monotonic()
+        for origin in [o for o, state in self._origins.items() if state.idle(now)]:
+            del self._origins[origin]
+
+    def _release(self, state: _OriginState) -> None:
+        with self._lock:
+            state.users -= 1
 
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
@@ -80,17 +99,22 @@ class Politeness:
         Fails fast while the origin's Retry-After is pending: a worker should move on to
         another source rather than sleep for minutes.
         """
-        state = self._state(origin_of(url))
-        with state.slots:
-            with state.lock:
-                now = self.clock.monotonic()
-                if state.blocked_until > now:
-                    wait = state.blocked_until - now
-                    raise FetchError(url, f"origin asked us to wait {wait:.0f}s", retry_after=wait)
-                start = max(now, state.next_start)
-                state.next_start = start + self.delay
-            self.clock.sleep(start - now)
-            yield
+        state = self._state(origin_of(url), use=True)
+        try:
+            with state.slots:
+                with state.lock:
+                    now = self.clock.monotonic()
+                    if state.blocked_until > now:
+                        wait = state.blocked_until - now
+                        raise FetchError(
+                            url, f"origin asked us to wait {wait:.0f}s", retry_after=wait
+                        )
+                    start = max(now, state.next_start)
+                    state.next_start = start + self.delay
+                self.clock.sleep(start - now)
+                yield
+        finally:
+            self._release(state)
 
     def back_off(self, url: str, seconds: float) -> None:
         """Honour a Retry-After: no request to this origin for ``seconds``."""

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.robotparser import RobotFileParser
@@ -19,6 +20,7 @@ from newswatch.fetch.politeness import Origin, origin_of
 
 FRESH_FOR = 24 * 3600.0
 RETRY_5XX_AFTER = 600.0
+FETCH_LOCKS = 64
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309 lets crawlers stop parsing at 500 KiB
 
 # (status, body) of GET robots.txt; raises FetchError when the origin is unreachable.
@@ -53,21 +55,37 @@ def _parser(status: int, body: bytes) -> tuple[RobotFileParser, float]:
 
 
 class RobotsCache:
-    def __init__(self, clock: Clock) -> None:
+    """Parsed robots.txt per origin, the least recently used dropped beyond ``size``."""
+
+    def __init__(self, clock: Clock, *, size: int = 4096) -> None:
         self.clock = clock
-        self._entries: dict[Origin, _Entry] = {}
-        self._locks: dict[Origin, threading.Lock] = {}
+        self.size = size
+        self._entries: OrderedDict[Origin, _Entry] = OrderedDict()
         self._guard = threading.Lock()
+        # Striped: one fetch per origin at a time without a lock object per origin ever seen.
+        self._fetch_locks = [threading.Lock() for _ in range(FETCH_LOCKS)]
 
     def allowed(self, url: str, user_agent: str, get: RobotsGetter) -> bool:
         origin = origin_of(url)
-        with self._guard:
-            lock = self._locks.setdefault(origin, threading.Lock())
-        # One fetch per origin even when several workers ask at once.
-        with lock:
-            entry = self._entries.get(origin)
-            if entry is None or entry.expires <= self.clock.monotonic():
+        with self._fetch_locks[hash(origin) % FETCH_LOCKS]:
+            entry = self._cached(origin)
+            if entry is None:
                 parser, ttl = _parser(*get(robots_url(origin)))
                 entry = _Entry(parser, self.clock.monotonic() + ttl)
-                self._entries[origin] = entry
+                self._store(origin, entry)
         return entry.parser.can_fetch(user_agent, url)
+
+    def _cached(self, origin: Origin) -> _Entry | None:
+        with self._guard:
+            entry = self._entries.get(origin)
+            if entry is None or entry.expires <= self.clock.monotonic():
+                return None
+            self._entries.move_to_end(origin)
+            return entry
+
+    def _store(self, origin: Origin, entry: _Entry) -> None:
+        with self._guard:
+            self._entries[origin] = entry
+            self._entries.move_to_end(origin)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
