@@ -213,3 +213,23 @@ def test_failures_never_reveal_the_channel_secrets(
     assert "boom" in row.last_error
     newswatch_logs = [r.getMessage() for r in caplog.records if r.name.startswith("newswatch")]
     assert newswatch_logs and not any("abcdefghij" in m for m in newswatch_logs)
+
+
+def test_slack_429_without_a_stated_delay_waits_a_minute(store: Store) -> None:
+    def respond(number: int, _: Request) -> tuple[int, bytes, dict[str, str]]:
+        return (429, b"rate_limited", {"Retry-After": "30"}) if number == 0 else (200, b"ok", {})
+
+    clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    with http_receiver(respond) as rx, point_apprise_at(rx.url):
+        config = make_config({"slack": SLACK})
+        with store.db.transaction() as conn:
+            enqueue_alerts(
+                conn, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
+            )
+        worker = DeliveryWorker(store, config, clock)
+        reports = [worker.deliver_due()]
+        for step in (45, 16):
+            clock.advance(step)
+            reports.append(worker.deliver_due())
+    assert [r.sent for r in reports] == [0, 0, 1]
+    assert len(rx.requests) == 2

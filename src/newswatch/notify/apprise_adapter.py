@@ -24,6 +24,10 @@ from newswatch.notify.render import Batch, Rendered, render
 log = logging.getLogger(__name__)
 
 _RETRY_AFTER = re.compile(r"retry[ _-]?after\W{0,4}(\d+(?:\.\d+)?)", re.IGNORECASE)
+_RATE_LIMITED = re.compile(r"error=429\b|too many requests", re.IGNORECASE)
+# Apprise reports a 429 but not every plugin passes the Retry-After header on (Slack's
+# does not), so a bare "too many requests" waits this long rather than the short back-off.
+RATE_LIMITED_WAIT = 60.0
 _SCHEME_DIALECT = {
     "mailto": "email",
     "mailtos": "email",
@@ -181,6 +185,8 @@ class AppriseNotifier:
             found = _RETRY_AFTER.search(entry.message)
             if found:
                 retry_after = float(found.group(1))
+        if retry_after is None and any(_RATE_LIMITED.search(e.message) for e in entries):
+            retry_after = RATE_LIMITED_WAIT
         warnings = [e.message for e in entries if e.level in ("WARNING", "ERROR", "CRITICAL")]
         error = warnings[-1] if warnings else "the service refused the message"
         return SendOutcome(False, self._scrub(error)[:500], retry_after)
