@@ -11,7 +11,6 @@ import sys
 
 from newswatch.commands.common import add_config_argument, load
 from newswatch.errors import NewswatchError
-from newswatch.notify import send_test
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from newswatch.notify import send_test  # apprise is slow to import; --help need not wait
+
     config = load(args)
     if args.channel not in config.channels:
         valid = ", ".join(sorted(config.channels)) or "none configured"

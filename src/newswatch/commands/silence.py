@@ -9,11 +9,9 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from newswatch.app import state_path
 from newswatch.commands.common import add_config_argument, load
 from newswatch.config.durations import parse_duration
 from newswatch.errors import NewswatchError
-from newswatch.store import Store
 from newswatch.store.silences import SilenceRepo
 
 
@@ -27,6 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    # Imported here: the CLI imports every command module just to build --help.
+    from newswatch.app import state_path
+    from newswatch.store import Store
+
     config = load(args)
     store = Store(state_path(config))
     try:
