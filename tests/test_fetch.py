@@ -291,7 +291,8 @@ def test_is_private_url(url: str, private: bool) -> None:
         ("http://169.254.169.254/", True, True),
         ("javascript:alert(1)", True, True),
         ("http://93.184.216.34/", False, False),
-        ("http://0x7f000001/", False, True),
+        ("http://localhost:8080/", False, True),
+        ("http://localhost:8080/", True, False),
     ],
 )
 def test_check_url(url: str, allow_private: bool, blocked: bool) -> None:

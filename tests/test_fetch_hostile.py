@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
@@ -129,6 +130,26 @@ def test_private_address_refused_unless_the_source_lives_there(
         fetcher.fetch(server.url("/ok"), FAST)
     assert server.hits == []
     assert fetcher.fetch(server.url("/ok"), FAST, allow_private=True).body == b"fine"
+
+
+@pytest.mark.parametrize("host", [socket.gethostname(), "0x7f000001", "2130706433"])
+def test_names_resolving_to_private_addresses_are_blocked_at_connect(
+    fetcher: Fetcher, server: LocalServer, host: str
+) -> None:
+    """The URL check needs no DNS; the address actually connected to is what counts."""
+    try:
+        address = socket.gethostbyname(host)
+    except OSError:
+        pytest.skip(f"{host} does not resolve here")
+    if address != "127.0.0.1":
+        pytest.skip(f"{host} resolves to {address}, not where the test server listens")
+    server.routes["/ok"] = page(b"internal")
+    with pytest.raises(BlockedURLError, match="private address"):
+        fetcher.fetch(f"http://{host}:{server.port}/ok", FAST)
+    assert server.hits == []
+    assert fetcher.fetch(f"http://{host}:{server.port}/ok", FAST, allow_private=True).body == (
+        b"internal"
+    )
 
 
 def test_public_source_redirecting_into_private_network_is_blocked(fetcher: Fetcher) -> None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import closing, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 from urllib.parse import urljoin
 
@@ -24,14 +25,14 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from newswatch.clock import Clock
-from newswatch.errors import FetchError
-from newswatch.fetch.deadline import Watchdog
-from newswatch.fetch.deadline import install as install_deadline
+from newswatch.errors import BlockedURLError, FetchError
 from newswatch.fetch.encoding import decode
+from newswatch.fetch.guard import Watchdog
+from newswatch.fetch.guard import install as install_guards
 from newswatch.fetch.politeness import Politeness, parse_retry_after
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from newswatch.fetch.settings import FetchSettings
-from newswatch.fetch.urlsafety import check_url
+from newswatch.fetch.urlsafety import address_problem, check_url
 from newswatch.store.fetchstate import FetchStateRepo, Validators
 
 MAX_REDIRECTS = 5
@@ -67,6 +68,24 @@ class _Response:
     body: bytes
 
 
+@dataclass(frozen=True)
+class _Call:
+    """What one ``fetch`` asks of every hop (and, trimmed, of its robots.txt requests)."""
+
+    settings: FetchSettings
+    headers: Mapping[str, str]
+    allow_private: bool
+    expect_html: bool
+    max_bytes: int
+    robots: bool = True
+
+
+def _blocked(url: str, reason: str) -> BlockedURLError:
+    error = BlockedURLError(url, reason)
+    error.hint = "only a source configured on a private address may lead to private addresses"
+    return error
+
+
 def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(CaseInsensitiveDict(headers))
 
@@ -88,7 +107,7 @@ class Fetcher:
             clock, concurrency=per_origin_concurrency, delay=per_origin_delay
         )
         self.robots = RobotsCache(clock)
-        install_deadline(session)
+        install_guards(session)
         self.watchdog = Watchdog()
 
     def fetch(
@@ -105,8 +124,14 @@ class Fetcher:
         ``expect_html`` refuses other content types (a PDF or image where an article
         should be) before downloading the body.
         """
-        headers = self._conditional_headers(url) if conditional else {}
-        response = self._follow(url, settings, headers, allow_private, expect_html)
+        call = _Call(
+            settings,
+            self._conditional_headers(url) if conditional else {},
+            allow_private,
+            expect_html,
+            settings.max_bytes,
+        )
+        response = self._follow(url, call)
         if response.status in (429, 503):
             retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock.now())
             if retry_after is not None:
@@ -123,31 +148,15 @@ class Fetcher:
         )
 
     # 4. Redirects, each hop checked like the first request.
-    def _follow(
-        self,
-        url: str,
-        settings: FetchSettings,
-        headers: Mapping[str, str],
-        allow_private: bool,
-        expect_html: bool,
-        *,
-        robots: bool = True,
-        max_bytes: int | None = None,
-    ) -> _Response:
+    def _follow(self, url: str, call: _Call) -> _Response:
         current, seen = url, {url}
         for _ in range(MAX_REDIRECTS + 1):
             # 1.
-            check_url(current, allow_private=allow_private, via_proxy=bool(settings.proxy))
+            check_url(current, allow_private=call.allow_private)
             # 2.
-            if (
-                robots
-                and settings.robots
-                and not self._robots_allow(current, settings, allow_private)
-            ):
+            if call.robots and call.settings.robots and not self._robots_allow(current, call):
                 raise FetchError(current, "disallowed by robots.txt")
-            response = self._request(
-                current, settings, headers, expect_html, max_bytes or settings.max_bytes
-            )
+            response = self._request(current, call)
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
                 return response
@@ -157,56 +166,47 @@ class Fetcher:
             seen.add(current)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
-    def _robots_allow(self, url: str, settings: FetchSettings, allow_private: bool) -> bool:
+    def _robots_allow(self, url: str, call: _Call) -> bool:
+        robots_call = replace(
+            call, headers={}, expect_html=False, max_bytes=MAX_ROBOTS_BYTES * 4, robots=False
+        )
+
         def get(robots_url: str) -> tuple[int, bytes]:
-            response = self._follow(
-                robots_url,
-                settings,
-                {},
-                allow_private,
-                False,
-                robots=False,
-                max_bytes=MAX_ROBOTS_BYTES * 4,
-            )
+            response = self._follow(robots_url, robots_call)
             return response.status, response.body
 
-        return self.robots.allowed(url, settings.user_agent, get)
+        return self.robots.allowed(url, call.settings.user_agent, get)
 
     # 3. and 5.
-    def _request(
-        self,
-        url: str,
-        settings: FetchSettings,
-        extra: Mapping[str, str],
-        expect_html: bool,
-        max_bytes: int,
-    ) -> _Response:
+    def _request(self, url: str, call: _Call) -> _Response:
+        settings = call.settings
+        # Through a proxy the peer is the proxy, which the user chose.
+        check_peer = (
+            None if settings.proxy else partial(address_problem, allow_private=call.allow_private)
+        )
         with self.politeness.slot(url):
             # The deadline starts once the origin lets us in: waiting for politeness is
             # not the server's slowness.
             deadline = self.clock.monotonic() + settings.timeout
-            with self.watchdog.watch(lambda: deadline - self.clock.monotonic()) as watched:
+            with self.watchdog.watch(
+                lambda: deadline - self.clock.monotonic(), check_peer
+            ) as watched:
                 try:
-                    return self._send(url, settings, extra, expect_html, max_bytes, deadline)
+                    return self._send(url, call, deadline)
                 except FetchError:
+                    if watched.blocked:
+                        raise _blocked(url, watched.blocked) from None
                     if watched.fired:
                         raise FetchError(url, TOO_SLOW) from None
                     raise
 
-    def _send(
-        self,
-        url: str,
-        settings: FetchSettings,
-        extra: Mapping[str, str],
-        expect_html: bool,
-        max_bytes: int,
-        deadline: float,
-    ) -> _Response:
+    def _send(self, url: str, call: _Call, deadline: float) -> _Response:
+        settings = call.settings
         remaining = max(deadline - self.clock.monotonic(), 0.01)
         try:
             response = self.session.get(
                 url,
-                headers={"User-Agent": settings.user_agent, **settings.headers, **extra},
+                headers={"User-Agent": settings.user_agent, **settings.headers, **call.headers},
                 timeout=(min(settings.connect_timeout, remaining), remaining),
                 proxies=self._proxies(settings),
                 allow_redirects=False,
@@ -222,9 +222,9 @@ class Fetcher:
             if not 200 <= status < 300:
                 _drain(response)
                 return _Response(url, status, headers, b"")
-            if expect_html:
+            if call.expect_html:
                 _require_html(url, headers)
-            body = self._read(response, url, max_bytes, deadline)
+            body = self._read(response, url, call.max_bytes, deadline)
             return _Response(url, status, headers, body)
 
     def _read(

@@ -1,14 +1,18 @@
-"""A total deadline per request, headers included.
+"""Guards on every connection: a total deadline per request, and where it really went.
 
-Socket timeouts bound each ``recv``, not the whole answer: a server that sends one header
+Deadline. Socket timeouts bound each ``recv``, not the whole answer: a server that sends one header
 byte a second never trips them. Here a watchdog shuts the request's socket down when its
 time is up, so the blocked read returns and the request fails.
 
 How: :class:`DeadlineAdapter` gives urllib3 connection classes whose ``getresponse``
 arms that watch (the socket is known by then, also for a reused keep-alive
 connection). The fetcher says how much time is left with :meth:`Watchdog.watch`;
-leaving the block disarms it. Plain, HTTPS, HTTP-proxy and SOCKS connections are all covered,
-since every urllib3 connection class is wrapped the same way.
+leaving the block disarms it. Plain, HTTPS, HTTP-proxy and SOCKS connections are all
+covered, since every urllib3 connection class is wrapped the same way.
+
+Peer. A host name that passed the URL check may still resolve to a private address when
+the connection is made (DNS rebinding). So the address actually connected to is checked
+too (``check_peer``), before a request byte is sent.
 """
 
 from __future__ import annotations
@@ -29,13 +33,26 @@ from urllib3.connectionpool import HTTPConnectionPool
 _local = threading.local()
 
 
-class Watch:
-    """One request's deadline; ``fired`` tells a cut-off from a server hanging up."""
+# Given the peer's IP address, why the connection is refused (None: it is fine).
+PeerCheck = Callable[[str], str | None]
 
-    def __init__(self, watchdog: Watchdog, seconds_left: Callable[[], float]) -> None:
+
+class BlockedPeer(OSError):
+    """Raised inside urllib3 when the peer is refused; the fetcher reports it properly."""
+
+
+class Watch:
+    """One request's guards; ``fired`` tells a cut-off from a server hanging up and
+    ``blocked`` says why the peer was refused."""
+
+    def __init__(
+        self, watchdog: Watchdog, seconds_left: Callable[[], float], check_peer: PeerCheck | None
+    ) -> None:
         self.watchdog = watchdog
         self.seconds_left = seconds_left
+        self.check_peer = check_peer
         self.fired = False
+        self.blocked: str | None = None
         self._sock: socket.socket | None = None
         self._generation = 0
         self._lock = threading.Lock()
@@ -72,10 +89,12 @@ class Watchdog:
         self._thread: threading.Thread | None = None
 
     @contextmanager
-    def watch(self, seconds_left: Callable[[], float]) -> Iterator[Watch]:
+    def watch(
+        self, seconds_left: Callable[[], float], check_peer: PeerCheck | None = None
+    ) -> Iterator[Watch]:
         """Requests made inside this block are cut off after ``seconds_left()`` (asked
-        when the request has been sent)."""
-        current = Watch(self, seconds_left)
+        when the request has been sent); new connections must pass ``check_peer``."""
+        current = Watch(self, seconds_left, check_peer)
         _local.watch = current
         try:
             yield current
@@ -113,6 +132,21 @@ class _WatchedConnection:
     """Mixed into a urllib3 connection class ahead of it."""
 
     sock: socket.socket | None
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        current: Watch | None = getattr(_local, "watch", None)
+        if current is None or current.check_peer is None or self.sock is None:
+            return
+        try:
+            address = str(self.sock.getpeername()[0])
+        except OSError:
+            return
+        problem = current.check_peer(address)
+        if problem is not None:
+            current.blocked = problem
+            self.sock.close()
+            raise BlockedPeer(problem)
 
     def getresponse(self) -> Any:
         current: Watch | None = getattr(_local, "watch", None)

@@ -10,7 +10,6 @@ blocked even then, since no news lives at a metadata endpoint.
 from __future__ import annotations
 
 import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from newswatch.errors import BlockedURLError
@@ -49,28 +48,24 @@ def is_private_url(url: str) -> bool:
     return address is not None and _is_private(address)
 
 
-def resolve(host: str, port: int) -> list[Address]:
-    """Every address ``host`` resolves to; empty when it does not resolve."""
-    literal = _literal(host)
-    if literal is not None:
-        return [literal]
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return []
-    found: list[Address] = []
-    for info in infos:
-        address = _literal(str(info[4][0]).split("%")[0])
-        if address is not None:
-            found.append(address)
-    return found
+def address_problem(address: str, *, allow_private: bool) -> str | None:
+    """Why newswatch must not talk to this IP address; None when it may."""
+    parsed = _literal(address.split("%")[0])
+    if parsed is None:
+        return None
+    if _is_link_local(parsed):
+        return f"refusing link-local address {parsed}"
+    if _is_private(parsed) and not allow_private:
+        return f"refusing private address {parsed}"
+    return None
 
 
-def check_url(url: str, *, allow_private: bool = False, via_proxy: bool = False) -> None:
+def check_url(url: str, *, allow_private: bool = False) -> None:
     """Raise :class:`BlockedURLError` unless newswatch may fetch ``url``.
 
-    Through a proxy the proxy resolves the name, so only literal addresses are judged.
-    A name that does not resolve is let through: the connection fails on its own.
+    Judged without DNS: the scheme, local host names and literal addresses. Names are
+    judged by the address actually connected to (see ``guard``), which also defeats DNS
+    rebinding; through a proxy, which resolves names itself, only literals are judged.
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
@@ -78,22 +73,22 @@ def check_url(url: str, *, allow_private: bool = False, via_proxy: bool = False)
     host = (parts.hostname or "").lower()
     if not host:
         raise BlockedURLError(url, "no host in URL")
-    if host in LOCAL_NAMES and not allow_private:
-        raise _blocked(url, "refusing a loopback host")
     try:
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        parts.port  # noqa: B018 - raises on a port out of range
     except ValueError:
         raise BlockedURLError(url, "invalid port") from None
+    if (host in LOCAL_NAMES or host.endswith(".localhost")) and not allow_private:
+        raise _blocked(url, "refusing a loopback host")
     literal = _literal(host)
-    addresses = [literal] if literal is not None else [] if via_proxy else resolve(host, port)
-    for address in addresses:
-        if _is_link_local(address):
-            raise BlockedURLError(url, f"refusing link-local address {address}")
-        if _is_private(address) and not allow_private:
-            raise _blocked(url, f"refusing private address {address}")
+    if literal is not None:
+        problem = address_problem(str(literal), allow_private=allow_private)
+        if problem is not None:
+            raise _blocked(url, problem)
 
 
 def _blocked(url: str, reason: str) -> BlockedURLError:
     error = BlockedURLError(url, reason)
+    if "link-local" in reason:
+        return error
     error.hint = "only a source configured on a private address may lead to private addresses"
     return error
