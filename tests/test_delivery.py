@@ -254,3 +254,16 @@ def test_two_workers_on_one_state_file_send_each_alert_once(
         other.close()
     titles = [r.json()["title"] for r in rx.requests]
     assert sorted(titles) == sorted({f"[newswatch] aleppo: story {n}" for n in range(20)})
+
+
+def test_a_notifier_that_raises_counts_as_a_failed_try(store: Store, clock: FakeClock) -> None:
+    class Broken:
+        def send(self, batch: Any, done: frozenset[str] = frozenset()) -> Any:
+            raise RuntimeError("bug")
+
+    config = make_config({"hook": "json://127.0.0.1:9/x"})
+    (alert_id,) = enqueue(store, config, "story", clock.now())
+    report = DeliveryWorker(store, config, clock, notifier=Broken()).deliver_due()
+    row = store.outbox.get(alert_id)
+    assert report.retrying == 1
+    assert row is not None and row.attempts == 1 and "RuntimeError: bug" in (row.last_error or "")

@@ -111,7 +111,7 @@ class DeliveryWorker:
             if not self.outbox.claim([a.id for a in members], now, now + LEASE):
                 return  # another worker is delivering this channel right now
             done = frozenset.intersection(*(a.delivered for a in members))
-            outcome = self.notifier.send(batch, done)
+            outcome = self._send(batch, done)
             self._last_send[channel] = self.clock.monotonic()
             if outcome.ok:
                 self.outbox.mark_sent_many([a.id for a in members], self.clock.now())
@@ -127,6 +127,13 @@ class DeliveryWorker:
                 continue
             self._on_failure(channel, members, later, outcome, tally)
             return
+
+    def _send(self, batch: Batch, done: frozenset[str]) -> SendOutcome:
+        try:
+            return self.notifier.send(batch, done)
+        except Exception as exc:  # a bug in rendering must count as a failed try, not loop
+            log.exception("channel %s: sending failed unexpectedly", batch.channel)
+            return SendOutcome(False, f"internal error: {type(exc).__name__}: {exc}")
 
     def _apply_silences(
         self, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]
