@@ -251,7 +251,12 @@ def test_settings_for_source_fall_back_to_defaults() -> None:
             SourceConfig(
                 name="a", feed="http://x.example/f", timeout=timedelta(seconds=5), robots=False
             ),
-            SourceConfig(name="b", feed="http://x.example/g", proxy="socks5://127.0.0.1:9050"),
+            SourceConfig(
+                name="b",
+                feed="http://x.example/g",
+                proxy="socks5://127.0.0.1:9050",
+                headers={"B": "2", "A": "3"},
+            ),
         ],
     )
     a = FetchSettings.for_source(config, config.source("a"))
@@ -261,8 +266,9 @@ def test_settings_for_source_fall_back_to_defaults() -> None:
         30.0,
         10.0,
         "socks5://127.0.0.1:9050",
-        {"A": "1"},
+        {"A": "3", "B": "2"},
     )
+    assert dict(a.headers) == {"A": "1"}
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,8 @@ class FetchSettings:
             connect_timeout=min(cls.connect_timeout, timeout),
             user_agent=config.setting(source, "user_agent"),
             max_bytes=config.setting(source, "max_bytes"),
-            headers=config.setting(source, "headers"),
+            # Per-source headers add to the default ones rather than replace them all.
+            headers={**config.defaults.headers, **(source.headers or {})},
             proxy=config.setting(source, "proxy"),
             robots=config.setting(source, "robots"),
         )
