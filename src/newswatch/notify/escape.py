@@ -105,13 +105,15 @@ class Dialect:
     bold: tuple[str, str]
     newline: str
     link: Callable[[str, str], str]
-    body_format: str | None
-    url_text: Callable[[str], str] = (
-        _plain  # our own link shown as text  # what apprise is told; None leaves the body untouched
-    )
+    body_format: str | None  # what apprise is told; None leaves the body untouched
+    url_text: Callable[[str], str] = _plain  # our own link shown as text
+    faint: tuple[str, str] = ("", "")  # secondary lines, where the channel can dim them
 
     def text(self, value: str) -> str:
         return self.escape(clean(value))
+
+    def dim(self, escaped: str) -> str:
+        return f"{self.faint[0]}{escaped}{self.faint[1]}"
 
     def line(self, value: str, limit: int = TITLE_MAX) -> str:
         return self.escape(one_line(value, limit))
@@ -135,6 +137,7 @@ class Dialect:
 
 
 ANSI_BOLD = ("\x1b[1m", "\x1b[0m")
+ANSI_DIM = ("\x1b[2m", "\x1b[0m")
 
 DIALECTS: dict[str, Dialect] = {
     # Email: a full HTML part; apprise derives the plain-text alternative from it.
@@ -145,5 +148,5 @@ DIALECTS: dict[str, Dialect] = {
     "markdown": Dialect("markdown", _markdown, ("**", "**"), "\n", _markdown_link, "markdown"),
     "text": Dialect("text", _text, ("**", "**"), "\n", _plain_link, "text"),
     "console": Dialect("console", _plain, ("**", "**"), "\n", _plain_link, None),
-    "console-ansi": Dialect("console", _plain, ANSI_BOLD, "\n", _plain_link, None),
+    "console-ansi": Dialect("console", _plain, ANSI_BOLD, "\n", _plain_link, None, faint=ANSI_DIM),
 }

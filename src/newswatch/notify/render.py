@@ -117,6 +117,7 @@ def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rend
         "rule": d.line(first.rule, 100),
         "subject": d.line(subject(batch)),
         "strong": d.strong,
+        "dim": d.dim,
     }
     body = _fill(d.name, override, context, batch.channel)
     headers: tuple[tuple[str, str], ...] = ()
