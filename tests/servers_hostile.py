@@ -6,6 +6,7 @@ answer itself, so a test can drip bytes, reset the connection or lie about the c
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import socket
 import struct
@@ -199,3 +200,71 @@ def reset(request: BaseHTTPRequestHandler) -> None:
     request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     request.connection.close()
     request.close_connection = True
+
+
+# --- a SOCKS5 proxy ------------------------------------------------------------------
+
+
+class Socks5Proxy:
+    """A minimal SOCKS5 proxy (no auth, CONNECT only) that sends every name to 127.0.0.1,
+    as a proxy with its own DNS would; ``targets`` records what clients asked for."""
+
+    def __init__(self) -> None:
+        self.targets: list[tuple[str, int]] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self.url = f"socks5h://127.0.0.1:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        with client:
+            try:
+                _, count = _read_exact(client, 2)
+                _read_exact(client, count)
+                client.sendall(b"\x05\x00")
+                _, _, _, kind = _read_exact(client, 4)
+                if kind == 1:
+                    host = socket.inet_ntoa(_read_exact(client, 4))
+                else:
+                    host = _read_exact(client, _read_exact(client, 1)[0]).decode()
+                port = struct.unpack("!H", _read_exact(client, 2))[0]
+                self.targets.append((host, port))
+                upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                return
+            client.sendall(b"\x05\x00\x00\x01" + b"\0" * 6)
+            with upstream:
+                threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
+                _pipe(client, upstream)
+
+
+def _read_exact(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise OSError("client went away")
+        data += chunk
+    return data
+
+
+def _pipe(source: socket.socket, target: socket.socket) -> None:
+    try:
+        while chunk := source.recv(65536):
+            target.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)

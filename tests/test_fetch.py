@@ -4,6 +4,7 @@ proxy and headers, settings resolution, URL safety and decoding."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from newswatch.errors import BlockedURLError, FetchError
 from newswatch.fetch import Fetcher, FetchSettings, check_url, is_private_url
 from newswatch.store.db import Database
 from newswatch.store.fetchstate import FetchStateRepo
-from tests.servers_hostile import LocalServer, page, serve
+from tests.servers_hostile import LocalServer, Socks5Proxy, drip_headers, page, serve
 
 SETTINGS = FetchSettings(timeout=2.0, connect_timeout=1.0)
 
@@ -106,8 +107,6 @@ def test_minimum_delay_applies_per_origin(session: requests.Session) -> None:
 def test_requests_in_flight_are_limited_per_origin(
     session: requests.Session, hosts: tuple[str, ...], expected: int
 ) -> None:
-    import time
-
     def slow(request: object) -> None:
         time.sleep(0.15)
         page(b"ok")(request)  # type: ignore[arg-type]
@@ -242,6 +241,35 @@ def test_proxy_and_headers_are_used(session: requests.Session) -> None:
         assert result.body == b"via proxy"
         _, headers = proxy.hits[-1]
         assert (headers["X-Api-Key"], headers["User-Agent"]) == ("k1", "nw-test/1")
+
+
+def test_socks5_proxy_is_used(session: requests.Session, server: LocalServer) -> None:
+    server.routes["/feed"] = page(b"via socks")
+    proxy = Socks5Proxy()
+    try:
+        settings = FetchSettings(timeout=2.0, proxy=proxy.url)
+        fetcher = Fetcher(session, None, FakeClock(), per_origin_delay=0)
+        result = fetcher.fetch(f"http://news.invalid:{server.port}/feed", settings)
+    finally:
+        proxy.close()
+    assert result.body == b"via socks"
+    assert ("news.invalid", server.port) in proxy.targets
+
+
+def test_deadline_holds_through_a_socks5_proxy(
+    session: requests.Session, server: LocalServer
+) -> None:
+    server.routes["/slow"] = drip_headers(interval=0.3)
+    proxy = Socks5Proxy()
+    started = time.monotonic()
+    try:
+        settings = FetchSettings(timeout=1.0, proxy=proxy.url, robots=False)
+        fetcher = Fetcher(session, None, SystemClock(), per_origin_delay=0)
+        with pytest.raises(FetchError, match="total time"):
+            fetcher.fetch(f"http://news.invalid:{server.port}/slow", settings)
+    finally:
+        proxy.close()
+    assert time.monotonic() - started < 2.5
 
 
 def test_settings_for_source_fall_back_to_defaults() -> None:
