@@ -18,7 +18,7 @@ import apprise
 
 from newswatch.config import Config
 from newswatch.config.loader import config_secrets
-from newswatch.notify.console import stdout_is_tty
+from newswatch.notify.console import register_console_plugin, stdout_is_tty
 from newswatch.notify.render import Batch, Rendered, render
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def choose_dialect(url: str, plugin: Any, configured: str, tty: bool) -> str:
 
 class AppriseNotifier:
     def __init__(self, config: Config, *, tty: bool | None = None) -> None:
+        register_console_plugin()  # console:// must resolve wherever a notifier exists
         self.config = config
         self.tty = stdout_is_tty() if tty is None else tty
         self._secrets = sorted(config_secrets(config), key=len, reverse=True)
