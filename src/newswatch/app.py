@@ -8,18 +8,15 @@ the parts that depend on the config again and keeps the store.
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import platformdirs
 import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
 from newswatch.config.loader import uses_places
+from newswatch.config.paths import state_path
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
@@ -30,15 +27,6 @@ from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
 
 log = logging.getLogger("newswatch.app")
-
-
-def state_path(config: Config, environ: Mapping[str, str] = os.environ) -> Path:
-    """``state:`` from the config, else systemd's $STATE_DIRECTORY, else the user state dir."""
-    if config.state:
-        return Path(config.state).expanduser()
-    if environ.get("STATE_DIRECTORY"):
-        return Path(environ["STATE_DIRECTORY"].split(":")[0]) / "newswatch.db"
-    return Path(platformdirs.user_state_dir("newswatch")) / "newswatch.db"
 
 
 def make_session() -> requests.Session:

@@ -10,6 +10,7 @@ import argparse
 from datetime import UTC, datetime
 
 from newswatch.commands.common import add_config_argument, load
+from newswatch.config import state_path
 from newswatch.config.durations import parse_duration
 from newswatch.errors import NewswatchError
 from newswatch.store.silences import SilenceRepo
@@ -26,7 +27,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     # Imported here: the CLI imports every command module just to build --help.
-    from newswatch.app import state_path
     from newswatch.store import Store
 
     config = load(args)

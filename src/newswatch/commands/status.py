@@ -17,7 +17,7 @@ from typing import Any
 from newswatch.clock import to_iso
 from newswatch.commands.common import add_config_argument, load
 from newswatch.commands.status_text import render
-from newswatch.config import Config, config_secrets
+from newswatch.config import Config, config_secrets, state_path
 from newswatch.service.redact import Redactor
 from newswatch.store import SourceState, Store
 from newswatch.store.status_queries import AlertSummary, StatusQueries
@@ -35,8 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from newswatch.app import state_path  # late: app pulls in the whole pipeline
-
     config = load(args)
     path = state_path(config)
     report = collect(config, path, datetime.now(UTC), recent=args.alerts)

@@ -2,6 +2,7 @@
 
 from newswatch.config.durations import format_duration, parse_duration
 from newswatch.config.loader import config_secrets, default_config_path, load_config, parse_config
+from newswatch.config.paths import state_path
 from newswatch.config.schema import (
     ChannelConfig,
     Config,
@@ -22,4 +23,5 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_duration",
+    "state_path",
 ]
