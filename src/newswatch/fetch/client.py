@@ -2,7 +2,8 @@
 
 ``Fetcher.fetch`` runs, per request:
 
-1. URL safety — http(s) only, no private/link-local targets (every redirect hop too).
+1. URL safety — http(s) only, no private/link-local targets (every redirect hop too);
+   the address actually connected to is checked again (``guard``).
 2. robots.txt of the hop's origin, cached per origin (unless the source opts out).
 3. A slot of the origin (requests in flight, minimum delay, pending Retry-After).
 4. The request, redirects followed by hand (at most 5, loops detected) so that each
@@ -25,14 +26,14 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from newswatch.clock import Clock
-from newswatch.errors import BlockedURLError, FetchError
+from newswatch.errors import FetchError
 from newswatch.fetch.encoding import decode
 from newswatch.fetch.guard import Watchdog
 from newswatch.fetch.guard import install as install_guards
 from newswatch.fetch.politeness import Politeness, parse_retry_after
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from newswatch.fetch.settings import FetchSettings
-from newswatch.fetch.urlsafety import address_problem, check_url
+from newswatch.fetch.urlsafety import address_problem, blocked, check_url
 from newswatch.store.fetchstate import FetchStateRepo, Validators
 
 MAX_REDIRECTS = 5
@@ -78,12 +79,6 @@ class _Call:
     expect_html: bool
     max_bytes: int
     robots: bool = True
-
-
-def _blocked(url: str, reason: str) -> BlockedURLError:
-    error = BlockedURLError(url, reason)
-    error.hint = "only a source configured on a private address may lead to private addresses"
-    return error
 
 
 def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -195,7 +190,7 @@ class Fetcher:
                     return self._send(url, call, deadline)
                 except FetchError:
                     if watched.blocked:
-                        raise _blocked(url, watched.blocked) from None
+                        raise blocked(url, watched.blocked) from None
                     if watched.fired:
                         raise FetchError(url, TOO_SLOW) from None
                     raise

@@ -78,15 +78,16 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
     except ValueError:
         raise BlockedURLError(url, "invalid port") from None
     if (host in LOCAL_NAMES or host.endswith(".localhost")) and not allow_private:
-        raise _blocked(url, "refusing a loopback host")
+        raise blocked(url, "refusing a loopback host")
     literal = _literal(host)
     if literal is not None:
         problem = address_problem(str(literal), allow_private=allow_private)
         if problem is not None:
-            raise _blocked(url, problem)
+            raise blocked(url, problem)
 
 
-def _blocked(url: str, reason: str) -> BlockedURLError:
+def blocked(url: str, reason: str) -> BlockedURLError:
+    """The error for a refused URL, with a hint unless the target is never allowed."""
     error = BlockedURLError(url, reason)
     if "link-local" in reason:
         return error
