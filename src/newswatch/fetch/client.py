@@ -137,7 +137,10 @@ class Fetcher:
         if response.status >= 400:
             raise FetchError(url, f"HTTP {response.status}", status=response.status)
         not_modified = response.status == 304
-        self._save_validators(url, response)
+        if conditional:
+            # Only listings are polled again; article pages are fetched once, so storing
+            # their validators would only grow the state file.
+            self._save_validators(url, response)
         return FetchResult(
             response.url, response.status, response.body, response.headers, not_modified
         )
