@@ -126,13 +126,8 @@ class Pipeline:
         failures = self.store.sources.get(source.name).consecutive_failures + 1
         until = now + backoff_delay(failures, getattr(exc, "retry_after", None))
         self.store.sources.record_failure(source.name, now, str(exc), backoff_until=until)
-        log.error(
-            "%s: %s (failure %d; next try after %s)",
-            source.name,
-            exc,
-            failures,
-            until.strftime("%H:%M:%S"),
-        )
+        retry = f"; in back-off until {until:%H:%M:%S} UTC" if until > now else ""
+        log.error("%s: %s (failure %d in a row%s)", source.name, exc, failures, retry)
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=str(exc), status=status)
 

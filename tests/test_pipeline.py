@@ -1,0 +1,106 @@
+"""One poll of one source, in process, with an injected clock and the sample site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newswatch.app import App
+from newswatch.clock import FakeClock
+from newswatch.config import parse_config
+from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
+from newswatch.notify import message_from_payload
+from newswatch.pipeline import backoff_delay
+
+from .conftest import article
+from .test_e2e import ALEPPO_BODY
+
+CONFIG = """
+state: {state}
+sources:
+  - name: levant
+    feed: {base}/feed.xml
+channels:
+  hook: "json://127.0.0.1:9/never-sent"
+rules:
+  - name: aleppo
+    query: 'Aleppo AND airstrike*'
+    notify: [hook]
+"""
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def app(tmp_path: Path, site: SampleSite, clock: FakeClock) -> Iterator[App]:
+    text = CONFIG.format(state=tmp_path / "state.db", base=site.base_url)
+    running = App(parse_config(text, {}), clock=clock)
+    yield running
+    running.close()
+
+
+def pending_payloads(app: App) -> list[dict[str, object]]:
+    return [a.payload for a in app.store.outbox.due(app.clock.now() + timedelta(days=1))]
+
+
+@pytest.mark.parametrize(
+    ("failures", "retry_after", "expected"),
+    [(1, None, 0), (2, None, 60), (3, None, 120), (5, None, 480), (20, None, 3600),
+     (1, 600, 600), (3, 30, 120)],
+)  # fmt: skip
+def test_backoff_delay(failures: int, retry_after: float | None, expected: float) -> None:
+    assert backoff_delay(failures, retry_after) == timedelta(seconds=expected)
+
+
+def test_new_matching_article_queues_one_alert(app: App, site: SampleSite) -> None:
+    site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
+    report = app.pipeline.run_source(app.config.sources[0])
+    assert (report.ok, report.new_articles, report.alerts) == (True, 1, 1)
+    message = message_from_payload(pending_payloads(app)[0])
+    assert message.title == "Warplanes strike near Aleppo"
+    assert message.url.endswith("/news/aleppo.html")
+    assert not message.feed_only
+    again = app.pipeline.run_source(app.config.sources[0])
+    assert (again.new_articles, again.alerts) == (0, 0)
+
+
+def test_unreadable_article_page_falls_back_to_the_feed_summary(app: App, site: SampleSite) -> None:
+    site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
+    site.failing.add("/news/aleppo.html")
+    report = app.pipeline.run_source(app.config.sources[0])
+    assert report.alerts == 1
+    message = message_from_payload(pending_payloads(app)[0])
+    assert message.feed_only
+    assert "airstrikes" in message.snippet.text
+
+
+def test_entries_older_than_the_story_window_do_not_alert(
+    app: App, site: SampleSite, clock: FakeClock
+) -> None:
+    old = iso_utc(clock.now() - timedelta(days=10))
+    site.publish(SampleArticle("old", "Old strike near Aleppo", old, "R", ALEPPO_BODY))
+    report = app.pipeline.run_source(app.config.sources[0])
+    assert (report.ok, report.entries, report.new_articles) == (True, 1, 0)
+
+
+def test_a_failing_source_backs_off_and_recovers(
+    app: App, site: SampleSite, clock: FakeClock
+) -> None:
+    source = app.config.sources[0]
+    site.failing.add("/feed.xml")
+    assert not app.pipeline.run_source(source).ok
+    assert not app.pipeline.run_source(source).ok  # second failure: back-off starts
+    state = app.store.sources.get("levant")
+    assert state.consecutive_failures == 2
+    assert state.backoff_until == clock.now() + timedelta(minutes=1)
+    assert app.pipeline.run_source(source).skipped
+    site.failing.clear()
+    clock.advance(61)
+    assert app.pipeline.run_source(source).ok
+    assert app.store.sources.get("levant").consecutive_failures == 0
