@@ -31,7 +31,7 @@ HOSTILE_TITLE = (
     "<https://evil.example|here> **bold** _it_ `code` &amp; 🔥 حلب تحت القصف \u202eevil"
 )
 HOSTILE_TEXT = (
-    "Hi <@U123> and @here: visit https://evil.example/p or www.evil.example now! "
+    "Hi <@U123> and @here: visit https://evil.example/p, www.evil.example or evil.com now! "
     "<script>alert(1)</script> warplanes struck Aleppo \x1b[31mred\x1b[0m [x](javascript:1)"
 )
 OUR_LINK = "https://news.example.org/2026/aleppo-strikes?id=1&x=2"
@@ -76,8 +76,9 @@ def test_email_is_multipart_with_subject_and_list_headers(store: Store) -> None:
 def test_email_escapes_hostile_article_text(store: Store) -> None:
     with smtp_receiver() as smtp:
         config = make_config({"mail": smtp.url()})
-        deliver(store, config, make_message(HOSTILE_TITLE, text=HOSTILE_TEXT))
+        deliver(store, config, make_message(HOSTILE_TITLE + " x" * 5000, text=HOSTILE_TEXT))
         (msg,) = smtp.messages
+    assert len(msg["Subject"]) < 250 and msg["Subject"].endswith("…")
     markup = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "<script>" not in markup and "&lt;script&gt;" in markup
     assert "<b>boom</b>" not in markup
@@ -102,6 +103,7 @@ def test_slack_gets_inert_mrkdwn(store: Store) -> None:
     for mention in ("<!channel>", "<!here>", "<@U123>", "@everyone", "@here"):
         assert mention not in text
     assert "*Aleppo*" in text and "حلب" in text and "🔥" in text
+    assert "evil.com" not in text and "evil\u200b.com" in text
 
 
 def test_telegram_gets_escaped_html(store: Store) -> None:
@@ -116,6 +118,7 @@ def test_telegram_gets_escaped_html(store: Store) -> None:
     tags = set(re.findall(r"</?[a-z][^>]*>", text))
     assert tags <= {"<b>", "</b>", "<i>", "</i>", f'<a href="{html.escape(OUR_LINK)}">', "</a>"}
     assert "@everyone" not in text and "https://evil" not in text and "www.evil" not in text
+    assert "evil.com" not in text
     assert len(text) < 1000 and "…" in text  # a 10,000-character title is cut to fit
     assert "<b>Aleppo</b>" in text and "حلب" in text
 

@@ -30,7 +30,7 @@ HOSTILE = "<!channel> @everyone <b>x</b> [a](https://evil.example) **y** \x1b[31
             ["<!channel>", "https://evil", "@everyone"],
         ),
         ("markdown", ["\\[a\\]", "\\*\\*y\\*\\*"], ["[a](", "**y**", "@everyone"]),
-        ("text", ["<!channel>", "[a](https:\u200b//evil.example)"], ["\x1b", "@everyone"]),
+        ("text", ["<!channel>", "[a](https:\u200b//evil\u200b.example)"], ["\x1b", "@everyone"]),
         ("console", ["<!channel>"], ["\x1b", "\u202e"]),
     ],
 )

@@ -31,6 +31,8 @@ _ZWSP = "\u200b"
 _MENTION = re.compile(r"@(?=\w)")
 _SCHEME = re.compile(r"(?<=\w):(?=//)")
 _WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
+# Bare domains ("evil.com/x") are auto-linked by Slack and Telegram too.
+_DOMAIN_DOT = re.compile(r"(?<=\w)\.(?=[a-z]{2,}\b)", re.IGNORECASE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~!])")
 
 
@@ -47,7 +49,8 @@ def one_line(text: str, limit: int = TITLE_MAX) -> str:
 def defuse(text: str) -> str:
     text = _MENTION.sub("@" + _ZWSP, text)
     text = _SCHEME.sub(":" + _ZWSP, text)
-    return _WWW.sub(r"\1" + _ZWSP + ".", text)
+    text = _WWW.sub(r"\1" + _ZWSP + ".", text)
+    return _DOMAIN_DOT.sub(_ZWSP + ".", text)
 
 
 def safe_url(url: str) -> str | None:
