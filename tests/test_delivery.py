@@ -267,3 +267,15 @@ def test_a_notifier_that_raises_counts_as_a_failed_try(store: Store, clock: Fake
     row = store.outbox.get(alert_id)
     assert report.retrying == 1
     assert row is not None and row.attempts == 1 and "RuntimeError: bug" in (row.last_error or "")
+
+
+def test_alerts_are_written_in_the_callers_transaction(store: Store, clock: FakeClock) -> None:
+    config = make_config({"a": "json://127.0.0.1:9/x", "b": "json://127.0.0.1:9/y"})
+    with pytest.raises(RuntimeError), store.db.transaction() as conn:
+        enqueue_alerts(
+            conn, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
+        )
+        raise RuntimeError("the match was not recorded after all")
+    assert store.outbox.counts() == {}
+    ids = enqueue(store, config, "kept", clock.now())
+    assert len(ids) == 2 and store.outbox.counts() == {"pending": 2}
