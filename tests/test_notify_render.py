@@ -198,3 +198,18 @@ def test_broken_user_template_falls_back_to_the_built_in_one(
     rendered = render(Batch("c", "alert", (make_message(),)), "text", template)
     assert "**Aleppo**" in rendered.bodies[0]
     assert "template unusable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{{ alerts[0].title }}", None),
+        ("{% for %}", "template: "),
+        ("/no/such/file.j2", "template: "),
+    ],
+)
+def test_template_problem_for_check(template: str, problem: str | None) -> None:
+    from newswatch.notify import template_problem
+
+    found = template_problem(template)
+    assert found == problem if problem is None else (found or "").startswith(problem)

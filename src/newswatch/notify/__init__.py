@@ -9,7 +9,7 @@ from newswatch.notify.console import register_console_plugin
 from newswatch.notify.delivery import DeliveryReport, DeliveryWorker
 from newswatch.notify.enqueue import enqueue_alerts
 from newswatch.notify.payload import alert_payload, message_from_payload
-from newswatch.notify.render import Batch, Rendered, render
+from newswatch.notify.render import Batch, Rendered, render, template_problem
 from newswatch.notify.testsend import send_test
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "register_console_plugin",
     "render",
     "send_test",
+    "template_problem",
 ]

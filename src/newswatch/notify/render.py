@@ -105,6 +105,15 @@ def load_template(dialect: str, override: str | None = None) -> jinja2.Template:
     return env.from_string(Path(override).expanduser().read_text(encoding="utf-8"))
 
 
+def template_problem(override: str) -> str | None:
+    """Why a channel's ``template:`` cannot be used (for ``newswatch check``), or None."""
+    try:
+        load_template("text", override)
+    except (jinja2.TemplateError, OSError) as exc:
+        return f"template: {exc}"
+    return None
+
+
 def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rendered:
     d = DIALECTS[dialect_name]
     alerts = [_view(m, d) for m in batch.messages]
