@@ -212,6 +212,21 @@ def test_robots_txt_is_fetched_once_per_origin(
     assert server.count("/robots.txt") == 1
 
 
+def test_robots_crawl_delay_stretches_the_origin_delay(
+    session: requests.Session, server: LocalServer
+) -> None:
+    server.routes["/robots.txt"] = page(b"User-agent: *\nCrawl-delay: 7\n")
+    server.routes["/a"] = page(b"a")
+    clock = FakeClock()
+    fetcher = Fetcher(session, None, clock, per_origin_delay=1.0)
+    starts = []
+    for _ in range(3):
+        fetcher.fetch(server.url("/a"), SETTINGS, allow_private=True)
+        starts.append(clock.monotonic())
+    # robots.txt at 0 (then 1 s, our own delay), the page at 1; the next ones 7 s apart.
+    assert starts == [1.0, 8.0, 15.0]
+
+
 def test_robots_txt_is_fetched_again_after_a_day(
     session: requests.Session, server: LocalServer
 ) -> None:

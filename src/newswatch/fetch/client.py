@@ -152,8 +152,8 @@ class Fetcher:
             # 1.
             check_url(current, allow_private=call.allow_private)
             # 2.
-            if call.robots and call.settings.robots and not self._robots_allow(current, call):
-                raise FetchError(current, "disallowed by robots.txt")
+            if call.robots and call.settings.robots:
+                self._obey_robots(current, call)
             response = self._request(current, call)
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
@@ -164,7 +164,7 @@ class Fetcher:
             seen.add(current)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
-    def _robots_allow(self, url: str, call: _Call) -> bool:
+    def _obey_robots(self, url: str, call: _Call) -> None:
         robots_call = replace(
             call, headers={}, expect_html=False, max_bytes=MAX_ROBOTS_BYTES * 4, robots=False
         )
@@ -173,7 +173,12 @@ class Fetcher:
             response = self._follow(robots_url, robots_call)
             return response.status, response.body
 
-        return self.robots.allowed(url, call.settings.user_agent, get)
+        agent = call.settings.user_agent
+        if not self.robots.allowed(url, agent, get):
+            raise FetchError(url, "disallowed by robots.txt")
+        delay = self.robots.crawl_delay(url, agent, get)
+        if delay is not None:
+            self.politeness.slow_down(url, delay)
 
     # 3. and 5.
     def _request(self, url: str, call: _Call) -> _Response:

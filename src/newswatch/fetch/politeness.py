@@ -54,6 +54,7 @@ class _OriginState:
     next_start: float = 0.0  # monotonic time before which no request may start
     blocked_until: float = 0.0  # set by Retry-After
     users: int = 0  # requests holding or waiting for a slot; guarded by Politeness._lock
+    crawl_delay: float = 0.0  # robots.txt Crawl-delay, when longer than ours
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def idle(self, now: float) -> bool:
@@ -110,11 +111,17 @@ class Politeness:
                             url, f"origin asked us to wait {wait:.0f}s", retry_after=wait
                         )
                     start = max(now, state.next_start)
-                    state.next_start = start + self.delay
+                    state.next_start = start + max(self.delay, state.crawl_delay)
                 self.clock.sleep(start - now)
                 yield
         finally:
             self._release(state)
+
+    def slow_down(self, url: str, seconds: float) -> None:
+        """Honour a robots.txt Crawl-delay: at least ``seconds`` between request starts."""
+        state = self._state(origin_of(url))
+        with state.lock:
+            state.crawl_delay = max(0.0, seconds)
 
     def back_off(self, url: str, seconds: float) -> None:
         """Honour a Retry-After: no request to this origin for ``seconds``."""

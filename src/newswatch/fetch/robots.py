@@ -21,6 +21,8 @@ from newswatch.fetch.politeness import Origin, origin_of
 FRESH_FOR = 24 * 3600.0
 RETRY_5XX_AFTER = 600.0
 FETCH_LOCKS = 64
+# A site asking for an hour between requests would starve its own feed; honour up to this.
+MAX_CRAWL_DELAY = 60.0
 MAX_ROBOTS_BYTES = 500_000  # RFC 9309 lets crawlers stop parsing at 500 KiB
 
 # (status, body) of GET robots.txt; raises FetchError when the origin is unreachable.
@@ -66,6 +68,14 @@ class RobotsCache:
         self._fetch_locks = [threading.Lock() for _ in range(FETCH_LOCKS)]
 
     def allowed(self, url: str, user_agent: str, get: RobotsGetter) -> bool:
+        return self._entry(url, get).parser.can_fetch(user_agent, url)
+
+    def crawl_delay(self, url: str, user_agent: str, get: RobotsGetter) -> float | None:
+        """The origin's ``Crawl-delay`` for this agent, capped; None when it sets none."""
+        delay = self._entry(url, get).parser.crawl_delay(user_agent)
+        return min(float(delay), MAX_CRAWL_DELAY) if delay else None
+
+    def _entry(self, url: str, get: RobotsGetter) -> _Entry:
         origin = origin_of(url)
         with self._fetch_locks[hash(origin) % FETCH_LOCKS]:
             entry = self._cached(origin)
@@ -73,7 +83,7 @@ class RobotsCache:
                 parser, ttl = _parser(*get(robots_url(origin)))
                 entry = _Entry(parser, self.clock.monotonic() + ttl)
                 self._store(origin, entry)
-        return entry.parser.can_fetch(user_agent, url)
+        return entry
 
     def _cached(self, origin: Origin) -> _Entry | None:
         with self._guard:
