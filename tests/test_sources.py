@@ -147,8 +147,18 @@ def test_malformed_feeds(fetcher: Fetcher, server: LocalServer, body: bytes, usa
             discover(source, fetcher, SETTINGS)
 
 
-def test_billion_laughs_is_refused_quickly(fetcher: Fetcher, server: LocalServer) -> None:
-    server.routes["/f"] = page(BILLION_LAUGHS, Content_Type="application/rss+xml")
+@pytest.mark.parametrize(
+    "body",
+    [
+        BILLION_LAUGHS,
+        BILLION_LAUGHS.replace(b"<!DOCTYPE", b"<!--" + b" " * 100_000 + b"-->\n<!DOCTYPE"),
+    ],
+    ids=["plain", "doctype-after-a-long-comment"],
+)
+def test_billion_laughs_is_refused_quickly(
+    fetcher: Fetcher, server: LocalServer, body: bytes
+) -> None:
+    server.routes["/f"] = page(body, Content_Type="application/rss+xml")
     started = time.monotonic()
     with pytest.raises(SourceError, match="entities"):
         discover(_source("feed", server.url("/f")), fetcher, SETTINGS)

@@ -19,8 +19,8 @@ from newswatch.sources.feed_fast import RawItem, fast_items
 
 # Entity declarations only live in the prolog's DTD; a real feed never needs them and a
 # "billion laughs" feed expands a few of them into gigabytes.
+# The whole body is searched: comments may push the DOCTYPE arbitrarily far down.
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
-PROLOG_BYTES = 64 * 1024
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -84,7 +84,7 @@ class FeedKind:
     """``feed:`` sources."""
 
     def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
-        if ENTITY_DECLARATION.search(result.body[:PROLOG_BYTES]):
+        if ENTITY_DECLARATION.search(result.body):
             raise SourceError(
                 f"{result.url}: feed declares XML entities; refused (entity expansion attack?)"
             )
