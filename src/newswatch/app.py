@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -25,6 +26,9 @@ from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_pl
 from newswatch.pipeline import GeoFilter, Pipeline, PollReport
 from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
+
+if TYPE_CHECKING:
+    from newswatch.geo import Gazetteer
 
 log = logging.getLogger("newswatch.app")
 
@@ -94,7 +98,7 @@ class App:
         self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
 
     @staticmethod
-    def _gazetteer(config: Config) -> object | None:
+    def _gazetteer(config: Config) -> Gazetteer | None:
         """Load the gazetteer only when a rule needs places (it costs memory and time)."""
         if not uses_places(config):
             return None

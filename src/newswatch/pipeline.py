@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from newswatch.clock import Clock
 from newswatch.config import Config, RuleConfig, SourceConfig
@@ -31,6 +32,9 @@ from newswatch.notify import enqueue_alerts
 from newswatch.service import Metrics
 from newswatch.sources import discover
 from newswatch.store import Store
+
+if TYPE_CHECKING:
+    from newswatch.geo import Gazetteer, PlaceRecognizer
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -225,7 +229,7 @@ class Pipeline:
 class GeoFilter:
     """Applies rules' ``near:`` to matches, using places recognised in the article."""
 
-    def __init__(self, recognizer: object, gazetteer: object) -> None:
+    def __init__(self, recognizer: PlaceRecognizer, gazetteer: Gazetteer) -> None:
         self.recognizer = recognizer
         self.gazetteer = gazetteer
 
@@ -236,14 +240,14 @@ class GeoFilter:
 
         if not any(rules[m.rule].near for m in matches):
             return matches
-        places = article.places or self.recognizer.recognize(article.title, article.text)  # type: ignore[attr-defined]
+        places = article.places or self.recognizer.recognize(article.title, article.text)
         kept = []
         for match in matches:
             near = rules[match.rule].near
             if near is None:
                 kept.append(match)
                 continue
-            result = check_near(near, places, self.gazetteer)  # type: ignore[arg-type]
+            result = check_near(near, places, self.gazetteer)
             if result.ok:
                 kept.append(replace(match, details=(*match.details, result.explanation)))
         return kept
