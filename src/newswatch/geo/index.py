@@ -18,9 +18,9 @@ class NameIndex:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.shared: list[tuple[int, ...]] = []
-        # For each first token, the longest key (in tokens) that starts with it: lets the
-        # recogniser try only the n-gram lengths that can possibly match.
-        self.max_len: dict[str, int] = {}
+        # Every proper prefix of a multi-word key ("al", "deir ez"): the recogniser extends
+        # an n-gram only while it is still the start of some name.
+        self.prefixes: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -43,27 +43,26 @@ class NameIndex:
             held = self.shared[-1 - value]
             if pid not in held:
                 self.shared[-1 - value] = (*held, pid)
-        first, _, _ = key.partition(" ")
-        length = key.count(" ") + 1
-        if self.max_len.get(first, 0) < length:
-            self.max_len[first] = length
+        cut = key.rfind(" ")
+        while cut > 0:
+            self.prefixes.add(key[:cut])
+            cut = key.rfind(" ", 0, cut)
 
     def dump(self) -> tuple[Any, ...]:
         return (
             _SEP.join(self.ids),
             array("i", self.ids.values()).tobytes(),
             self.shared,
-            _SEP.join(self.max_len),
-            bytes(self.max_len.values()),
+            _SEP.join(self.prefixes),
         )
 
     @classmethod
     def restore(cls, saved: tuple[Any, ...]) -> NameIndex:
-        keys, values, shared, firsts, lengths = saved
+        keys, values, shared, prefixes = saved
         index = cls()
         ids = array("i")
         ids.frombytes(values)
         index.ids = dict(zip(keys.split(_SEP), ids, strict=True))
         index.shared = list(shared)
-        index.max_len = dict(zip(firsts.split(_SEP), lengths, strict=True))
+        index.prefixes = set(prefixes.split(_SEP))
         return index

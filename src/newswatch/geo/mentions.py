@@ -11,11 +11,10 @@ whether the name sits inside a longer name: after a capitalised word (the "Micha
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newswatch.geo.gazetteer import Gazetteer
-from newswatch.geo.tokens import Tok
+from newswatch.geo.tokens import Tokens
 
 # Words after which a capitalised name is most likely a location.
 LOCATIVES = frozenset(
@@ -111,8 +110,9 @@ _CYRILLIC_END2 = frozenset(["ом", "ем", "ой", "ей", "ою", "ью", "а�
 _ARABIC_PROCLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """A name found in the text (a NamedTuple: made ~100 times per article, in the hot loop)."""
+
     key: str
     surface: str
     field: str  # "title" or "text"
@@ -120,53 +120,75 @@ class Mention:
     candidates: tuple[int, ...]
     inflected: bool  # found only after removing a Russian ending or an Arabic prefix
     cased: bool  # written in a script with capital letters
-    lowercase: bool
     uncertain_case: bool  # sentence start, Title-Cased Headline, ALL CAPS: case says nothing
     locative: bool
     inside_name: bool
 
 
 def find_mentions(
-    gazetteer: Gazetteer, toks: Sequence[Tok], source: str, field: str, title_cased: bool
+    gazetteer: Gazetteer, toks: Tokens, field: str, title_cased: bool
 ) -> list[Mention]:
+    """Leftmost-longest matches of gazetteer keys over the tokens.
+
+    The hot loop: set operations (in C) pick the words that can start a name or be an
+    inflected one; the Python loop only tests membership for the rest.
+    """
+    index = gazetteer.index
+    ids, prefixes, shared = index.ids, index.prefixes, index.shared
+    norms = toks.norms
+    words = set(norms)
+    starts = (words & ids.keys()) | (words & prefixes)
+    bases = {w: b for w in words - starts if w[0] >= "\u0400" and (b := _base_key(w, ids))}
     mentions: list[Mention] = []
-    i, n = 0, len(toks)
+    i, n = 0, len(norms)
     while i < n:
-        length, key, ids, inflected = _longest(gazetteer, toks, i, source)
-        if not ids:
+        word = norms[i]
+        if word not in starts and word not in bases:
             i += 1
             continue
-        mentions.append(_mention(toks, i, length, key, ids, inflected, source, field, title_cased))
+        found, length = _longest(ids, prefixes, toks, i)
+        inflected = found is None and word in bases and _may_inflect(toks, i)
+        if inflected:
+            found = bases[word]
+        if found is None:
+            i += 1
+            continue
+        value = ids[found]
+        candidates = (value,) if value >= 0 else shared[-1 - value]
+        mention = _mention(toks, i, length, found, candidates, inflected, field, title_cased)
+        if mention is not None:
+            mentions.append(mention)
         i += length
     return mentions
 
 
 def _longest(
-    gazetteer: Gazetteer, toks: Sequence[Tok], i: int, source: str
-) -> tuple[int, str, tuple[int, ...], bool]:
-    word = toks[i][0]
-    longest = gazetteer.index.max_len.get(word, 0)
-    for length in range(min(longest, len(toks) - i), 1, -1):
-        if not _is_phrase(toks, i, length, source):
-            continue
-        key = " ".join(t[0] for t in toks[i : i + length])
-        ids = gazetteer.index.get(key)
-        if ids:
-            return length, key, ids, False
-    ids = gazetteer.index.get(word) if longest else ()
-    if ids:
-        return 1, word, ids, False
-    for variant in _base_forms(word):
-        ids = gazetteer.index.get(variant)
-        if ids:
-            return 1, variant, ids, True
-    return 1, word, (), False
+    ids: dict[str, int], prefixes: set[str], toks: Tokens, i: int
+) -> tuple[str | None, int]:
+    norms, n = toks.norms, len(toks.norms)
+    key = norms[i]
+    found, length, j = (key if key in ids else None), 1, i
+    while key in prefixes and j + 1 < n:
+        j += 1
+        key = f"{key} {norms[j]}"
+        if key in ids and _is_phrase(toks, i, j - i + 1):
+            found, length = key, j - i + 1
+    return found, length
 
 
-def _is_phrase(toks: Sequence[Tok], i: int, length: int, source: str) -> bool:
-    return all(
-        _PHRASE_GAP.fullmatch(source[toks[k][2] : toks[k + 1][1]]) for k in range(i, i + length - 1)
-    )
+def _is_phrase(toks: Tokens, i: int, length: int) -> bool:
+    return all(_PHRASE_GAP.fullmatch(toks.gap(k)) for k in range(i + 1, i + length))
+
+
+def _may_inflect(toks: Tokens, i: int) -> bool:
+    # Russian place names are capitalised; Arabic has no capitals to tell.
+    if "\u0400" <= toks.norms[i][0] <= "\u04ff":
+        return toks.text[toks.span(i)[0]].isupper()
+    return True
+
+
+def _base_key(word: str, ids: dict[str, int]) -> str | None:
+    return next((b for b in _base_forms(word) if b in ids), None)
 
 
 def _base_forms(word: str) -> list[str]:
@@ -195,34 +217,38 @@ def _arabic_bases(word: str) -> list[str]:
 
 
 def _mention(
-    toks: Sequence[Tok],
+    toks: Tokens,
     i: int,
     length: int,
     key: str,
     ids: tuple[int, ...],
     inflected: bool,
-    source: str,
     field: str,
     title_cased: bool,
-) -> Mention:
-    start, end = toks[i][1], toks[i + length - 1][2]
+) -> Mention | None:
+    """The mention with its cues; None for a lowercase word in a cased script ("the bar",
+    "a new van"), which is never a place name."""
+    source = toks.text
+    start, end = toks.span(i)
+    if length > 1:
+        end = toks.span(i + length - 1)[1]
+    first = source[start]
+    if first.islower():
+        return None
     surface = source[start:end]
-    first = surface[0]
-    cased = first.lower() != first.upper()
-    letters = [c for c in surface if c.isalpha()]
-    all_caps = len(letters) > 1 and all(c.isupper() for c in letters)
+    cased = first.isupper()
+    all_caps = len(surface) > 1 and surface.isupper()
     return Mention(
         key=key,
         surface=surface,
         field=field,
         start=start,
-        candidates=tuple(ids),
+        candidates=ids,
         inflected=inflected,
         cased=cased,
-        lowercase=cased and first.islower(),
-        uncertain_case=_sentence_start(source, start) or title_cased or all_caps,
-        locative=i > 0 and toks[i - 1][0] in LOCATIVES,
-        inside_name=_inside_name(toks, i, source, title_cased),
+        uncertain_case=title_cased or all_caps or _sentence_start(source, start),
+        locative=i > 0 and toks.norms[i - 1] in LOCATIVES,
+        inside_name=i > 0 and _inside_name(toks, i, start, title_cased),
     )
 
 
@@ -233,22 +259,23 @@ def _sentence_start(source: str, start: int) -> bool:
     return k < 0 or source[k] in _SENTENCE_END
 
 
-def _inside_name(toks: Sequence[Tok], i: int, source: str, title_cased: bool) -> bool:
-    if i == 0:
-        return False
-    norm, start, end = toks[i - 1]
-    gap = source[end : toks[i][1]]
+def _inside_name(toks: Tokens, i: int, start: int, title_cased: bool) -> bool:
+    """After a hyphen, or after a capitalised word that does not open the sentence."""
+    prev_start, prev_end = toks.span(i - 1)
+    gap = toks.text[prev_end:start]
     if gap in _JOINERS:
         return True
+    norm = toks.norms[i - 1]
     if title_cased or not gap.isspace() or norm in _NOT_FIRST_NAMES or norm in LOCATIVES:
         return False
-    word = source[start:end]
-    return word[0].isupper() and not word.isupper() and not _sentence_start(source, start)
+    word = toks.text[prev_start:prev_end]
+    return word[0].isupper() and not word.isupper() and not _sentence_start(toks.text, prev_start)
 
 
-def is_title_cased(title: str, toks: Sequence[Tok]) -> bool:
+def is_title_cased(toks: Tokens) -> bool:
     """Headline Style Capitalises Most Words, so capitals there say nothing."""
-    words = [title[s:e] for _, s, e in toks if e - s >= 4]
+    spans = (toks.span(i) for i in range(len(toks)))
+    words = [toks.text[s:e] for s, e in spans if e - s >= 4]
     cased = [w for w in words if w[0].lower() != w[0].upper()]
     if len(cased) < 3:
         return False

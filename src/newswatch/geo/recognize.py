@@ -33,8 +33,7 @@ class PlaceRecognizer:
         return tuple(self.gazetteer.places[pid].to_place(conf) for pid, conf in ranked)
 
     def mentions(self, title: str, text: str) -> list[Mention]:
-        title_toks = self._tokens.tokens(title)
-        titled = is_title_cased(title, title_toks)
-        found = find_mentions(self.gazetteer, title_toks, title, "title", titled)
-        found += find_mentions(self.gazetteer, self._tokens.tokens(text), text, "text", False)
+        title_toks = self._tokens.split(title)
+        found = find_mentions(self.gazetteer, title_toks, "title", is_title_cased(title_toks))
+        found += find_mentions(self.gazetteer, self._tokens.split(text), "text", False)
         return found

@@ -1,8 +1,8 @@
 """Decide which mentions are places and which place each one means.
 
-1. Drop mentions that are ordinary words in context: lowercase in a cased script, function
-   words, and frequent words without support (a locative before them mid-sentence, or
-   their country named in the article).
+1. Drop mentions that are ordinary words in context (lowercase ones never become
+   mentions): function words, and frequent words without support (a locative before
+   them mid-sentence, or their country named in the article).
 2. Collect the article's context: the countries it names and the places whose reading is
    clear (one candidate, or one far more populous than the others).
 3. Score each candidate: population (log), main name rather than variant, its country
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newswatch.geo.gazetteer import Gazetteer
 from newswatch.geo.mentions import Mention
@@ -27,8 +27,7 @@ _SHARPNESS = 2.0
 _SUPPORTIVE = 0.8
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """A mention read as one place, with how sure that is."""
 
     mention: Mention
@@ -46,10 +45,15 @@ class Resolver:
     def read(self, mentions: Sequence[Mention]) -> list[Reading]:
         kept = [(m, q) for m in mentions if (q := self._word_quality(m)) > 0]
         # Only names that need no support may lend it: "Nice" cannot vouch for itself.
-        strong = [m for m, q in kept if q >= _SUPPORTIVE]
-        countries = {p.country for m in strong for p in self._places(m) if p.kind == "country"}
-        clear = [p for m in strong if (p := self._clear(m)) is not None]
-        countries |= {p.country for p in clear}
+        # Names repeat within an article; each distinct one is judged once.
+        strong = {m.key: m for m, q in kept if q >= _SUPPORTIVE}
+        countries = {
+            p.country for m in strong.values() for p in self._places(m) if p.kind == "country"
+        }
+        clear = {p.id: p for m in strong.values() if (p := self._clear(m)) is not None}
+        countries |= {p.country for p in clear.values()}
+        anchors = Anchors(clear.values())
+        best: dict[str, tuple[GeoPlace, float]] = {}
         readings: list[Reading] = []
         for mention, quality in kept:
             places = self._places(mention)
@@ -58,20 +62,19 @@ class Resolver:
             )
             if quality < _SUPPORTIVE and not supported:
                 continue
-            place, share = self._best(mention, places, countries, clear)
+            if mention.key not in best:
+                best[mention.key] = self._best(mention, places, countries, anchors)
+            place, share = best[mention.key]
             readings.append(Reading(mention, place, quality * share))
         return readings
 
     def _word_quality(self, m: Mention) -> float:
         """How sure the words alone make us that this is a place name (0 = not at all);
-        below 1 means it needs support from the rest of the article."""
-        if m.lowercase:
+        below _SUPPORTIVE means it needs support from the rest of the article."""
+        ordinary = self._ordinariness(m)
+        if ordinary == 2 or (ordinary == 1 and m.inside_name):
             return 0.0
-        prominent = any(self._prominent(i, m.cased) for i in m.candidates)
-        common = self._commonness(m)
-        if common == 2 or (common == 1 and not prominent and m.inside_name):
-            return 0.0
-        quality = 0.7 if common == 1 and not prominent else 1.0
+        quality = 0.7 if ordinary == 1 else 1.0
         if m.inflected:
             # An inflected form opening a sentence is as likely an ordinary word ("Атака").
             quality *= 0.75 if m.uncertain_case else 0.85
@@ -79,21 +82,26 @@ class Resolver:
             quality *= 0.6
         return quality
 
+    def _ordinariness(self, m: Mention) -> int:
+        """0: a name; 1: also a frequent word ("Nice"); 2: a function word ("Of"). Memoised
+        per spelling: the same names recur from article to article."""
+        memo = f"{m.key}\n{m.surface}"
+        value = self.commonness.get(memo)
+        if value is None:
+            if len(self.commonness) > 100_000:
+                self.commonness.clear()
+            value = word_commonness(m.key, m.surface)
+            if value == 1 and any(self._prominent(i, m.cased) for i in m.candidates):
+                value = 0
+            self.commonness[memo] = value
+        return value
+
     def _prominent(self, pid: int, cased: bool) -> bool:
         # Without capitals, only a country's name outweighs a frequent word: in Arabic
         # "مدينة" is "city" far more often than it is Medina.
         if cased:
             return pid in self.gazetteer.prominent
         return self.gazetteer.places[pid].kind == "country"
-
-    def _commonness(self, m: Mention) -> int:
-        memo = f"{m.key}\n{m.surface}"
-        value = self.commonness.get(memo)
-        if value is None:
-            if len(self.commonness) > 100_000:
-                self.commonness.clear()
-            value = self.commonness[memo] = word_commonness(m.key, m.surface)
-        return value
 
     def _places(self, m: Mention) -> list[GeoPlace]:
         return [self.gazetteer.places[i] for i in m.candidates]
@@ -111,13 +119,14 @@ class Resolver:
         m: Mention,
         places: list[GeoPlace],
         countries: set[str],
-        clear: Iterable[GeoPlace],
+        anchors: Anchors,
     ) -> tuple[GeoPlace, float]:
-        anchors = [c for c in clear if c.id not in m.candidates]
+        if len(places) == 1:
+            return places[0], 1.0
         scores = [
             _prior(p, self.gazetteer.primary_key[p.id] == m.key)
             + 2.0 * (p.country in countries and p.kind != "country")
-            + 1.0 * _near_any(p, anchors)
+            + 1.0 * (p.kind != "country" and anchors.near(p, m.candidates))
             for p in places
         ]
         shares = _softmax(scores)
@@ -129,10 +138,31 @@ def _prior(p: GeoPlace, primary: bool) -> float:
     return math.log10(p.population + 10) + 0.3 * primary + 1.5 * (p.kind == "user")
 
 
-def _near_any(p: GeoPlace, anchors: Iterable[GeoPlace]) -> bool:
-    if p.kind == "country":
+class Anchors:
+    """The places an article names unambiguously, bucketed by 4° cells (≈ 445 km of
+    latitude) so "is a candidate near one of them" looks at a few, not all."""
+
+    _CELL = 4.0
+
+    def __init__(self, places: Iterable[GeoPlace]) -> None:
+        self._cells: dict[tuple[int, int], list[GeoPlace]] = {}
+        for p in places:
+            self._cells.setdefault(self._cell(p.lat, p.lon), []).append(p)
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return int(lat // self._CELL), int(lon // self._CELL)
+
+    def near(self, p: GeoPlace, exclude: tuple[int, ...]) -> bool:
+        row, col = self._cell(p.lat, p.lon)
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                for a in self._cells.get((row + dr, col + dc), ()):
+                    if (
+                        a.id not in exclude
+                        and distance_km(p.lat, p.lon, a.lat, a.lon) <= _NEARBY_KM
+                    ):
+                        return True
         return False
-    return any(distance_km(p.lat, p.lon, a.lat, a.lon) <= _NEARBY_KM for a in anchors)
 
 
 def _softmax(scores: list[float]) -> list[float]:
