@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -84,6 +86,35 @@ def test_hostile_answer_costs_one_bounded_error(
         fetcher.fetch(server.url("/x"), FAST, allow_private=True)
     assert reason in str(caught.value)
     assert time.monotonic() - started < 2.5
+
+
+def _bomb(decoded: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * 1_000_000
+    return b"".join(packer.compress(zeros) for _ in range(decoded // len(zeros))) + packer.flush()
+
+
+BOMB_200MB = _bomb(200_000_000)
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [page(BOMB_200MB, Content_Encoding="gzip"), endless(seconds=5.0)],
+    ids=["gzip-bomb-200MB", "endless"],
+)
+def test_memory_stays_bounded_by_the_cap(
+    fetcher: Fetcher, server: LocalServer, handler: Handler
+) -> None:
+    server.routes["/x"] = handler
+    settings = FetchSettings(timeout=2.0, max_bytes=5_000_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="cap"):
+            fetcher.fetch(server.url("/x"), settings, allow_private=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
 
 
 def test_five_redirects_are_followed_six_are_not(fetcher: Fetcher, server: LocalServer) -> None:
