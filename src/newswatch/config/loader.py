@@ -175,6 +175,13 @@ def cross_check(config: Config) -> list[str]:
             problem = near_problem(rule.near, gazetteer)
             if problem:
                 problems.append(f"rules[{i}].near: {problem}")
+    for name, channel in config.channels.items():
+        if channel.template:
+            from newswatch.notify.render import template_problem
+
+            problem = template_problem(channel.template)
+            if problem:
+                problems.append(f"channels.{name}.{problem}")
     if config.ops_channel and config.ops_channel not in config.channels:
         problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
     if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
