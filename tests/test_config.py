@@ -112,6 +112,10 @@ def test_cron_interval() -> None:
         ("- a\n- b\n", "the top level must be a mapping"),
         ("http: nonsense\n", "http: expected host:port"),
         (
+            "channels:\n  c:\n    urls: ['json://127.0.0.1/x']\n    template: '{{ broken'\n",
+            "channels.c.template: unexpected end of template",
+        ),
+        (
             "rules:\n  - name: r\n    query: x\n    near: {km: 5}\n",
             "rules[0].near: near needs either 'place' or both 'lat' and 'lon'",
         ),
