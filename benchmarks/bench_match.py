@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from newswatch.config.schema import RuleConfig
 from newswatch.match import Matcher, NaiveMatcher
 from newswatch.match.documents import FastDocument, article_fields
-from newswatch.match.evaluate import evaluate
 from newswatch.model import Article
 
 
@@ -119,35 +118,36 @@ class Corpus:
         if number % 100 == 1:
             query = f"{place} /{incidents[0][:5]}\\w*/"
         if number % 2000 == 3:
-            query = f"NOT {rare}"  # matches almost everything: tried for every article
+            query = f"NOT {word}"  # no key, so tried for every article; rarely matches
         sources = [f"source{number % 40}"] if number % 10 == 0 else None
         return RuleConfig(name=f"rule{number}", query=query, sources=sources)
 
 
 def rate(match: Callable[[Article], object], articles: list[Article], budget: float) -> float:
-    start = time.perf_counter()
+    """Articles per CPU-second of this process: one core, whatever else the machine runs."""
+    start = time.process_time()
     done = 0
     for article in articles:
         match(article)
         done += 1
-        if time.perf_counter() - start > budget and done >= 3:
+        if time.process_time() - start > budget and done >= 3:
             break
-    return done / (time.perf_counter() - start)
+    return done / (time.process_time() - start)
 
 
 def no_index(matcher: Matcher) -> Callable[[Article], object]:
     def match(article: Article) -> object:
         doc = FastDocument(article_fields(article))
-        return [q for q in matcher.queries if evaluate(q.root, doc)]
+        return [p for p in matcher.predicates if p(doc)]
 
     return match
 
 
 def build(rules: list[RuleConfig]) -> tuple[Matcher, float, float]:
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     matcher = Matcher(rules)
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     tracemalloc.start()
     Matcher(rules)
     megabytes = tracemalloc.get_traced_memory()[1] / 1e6
@@ -185,7 +185,7 @@ def main() -> int:
         plain_rate = rate(no_index(matcher), sample, args.naive_seconds)
         indexed_rate = rate(matcher.match, articles, float("inf"))
         candidates = sum(
-            len(matcher.index.candidates(FastDocument(article_fields(a)).all_tokens))
+            len(matcher.index.candidates(FastDocument(article_fields(a)).sets.values()))
             for a in articles[:200]
         ) / min(200, len(articles))
         found = sum(len(matcher.match(a)) for a in articles[:200]) / min(200, len(articles))

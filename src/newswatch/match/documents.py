@@ -9,7 +9,6 @@ only to explain a match. A property test holds them to the same answers.
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import cached_property
 
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
@@ -76,30 +75,33 @@ class NaiveDocument(_Base):
 class FastDocument(_Base):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__(fields)
-        self._sets: dict[str, set[str]] = {}
+        self.sets = {f: token_set(fields[f]) for f in FIELDS}
+        # Unqualified terms look in both; kept apart since a union would copy the text's set.
+        self.title_set, self.text_set = self.sets["title"], self.sets["text"]
         self._words: dict[str, list[str]] = {}
-        self._positions: dict[str, dict[str, list[int]]] = {}
         self._sorted: dict[str, list[str]] = {}
         self._prefixed: dict[tuple[str, str], list[str]] = {}
 
-    @cached_property
-    def all_tokens(self) -> set[str]:
-        """Every token of every field: what the presearcher looks up."""
-        return set().union(*(self.token_set(f) for f in FIELDS))
-
     def token_set(self, field: str) -> set[str]:
-        if field not in self._sets:
-            self._sets[field] = token_set(self.raw[field])
-        return self._sets[field]
+        return self.sets[field]
 
-    def _index(self, field: str) -> tuple[list[str], dict[str, list[int]]]:
-        if field not in self._positions:
-            words = token_words(self.raw[field])
-            positions: dict[str, list[int]] = {}
-            for i, word in enumerate(words):
-                positions.setdefault(word, []).append(i)
-            self._words[field], self._positions[field] = words, positions
-        return self._words[field], self._positions[field]
+    def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
+        return any(self.with_prefix(prefix, f) for f in fields)
+
+    def words(self, field: str) -> list[str]:
+        if field not in self._words:
+            self._words[field] = token_words(self.raw[field])
+        return self._words[field]
+
+    def positions(self, word: str, field: str) -> list[int]:
+        """Where ``word`` occurs, found by C-level ``list.index`` scans, no per-word dict."""
+        words, found, i = self.words(field), [], -1
+        try:
+            while True:
+                i = words.index(word, i + 1)
+                found.append(i)
+        except ValueError:
+            return found
 
     def with_prefix(self, prefix: str, field: str) -> list[str]:
         """The field's distinct tokens starting with ``prefix``, by bisection."""
@@ -129,14 +131,15 @@ class FastDocument(_Base):
     def spans(self, term: Term, field: str) -> list[Span]:
         if not self._present(term, field):
             return []
-        words, positions = self._index(field)
         first, k = term.tokens[0], len(term.tokens)
         if term.prefix and k == 1:
-            starts = sorted(i for w in self.with_prefix(first, field) for i in positions[w])
+            found = self.with_prefix(first, field)
+            starts = sorted(i for w in found for i in self.positions(w, field))
         else:
-            starts = positions.get(first, [])
+            starts = self.positions(first, field)
         if k == 1:
             return [(i, i + 1) for i in starts]
+        words = self.words(field)
         return [(i, i + k) for i in starts if _matches_at(words, i, term)]
 
     def has_term(self, term: Term) -> bool:

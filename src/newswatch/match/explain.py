@@ -13,7 +13,7 @@ from itertools import islice
 
 from newswatch.match.documents import FastDocument, NaiveDocument
 from newswatch.match.nodes import Node, Regex, positive_leaves
-from newswatch.match.normalize import normalize
+from newswatch.match.normalize import token_words
 from newswatch.model import Highlight, Match, Snippet
 
 SNIPPET_CHARS = 200
@@ -54,7 +54,7 @@ def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, .
     counts: Counter[tuple[str, str, str]] = Counter()
     for hit in hits:
         surface = doc.raw[hit.field][hit.start : hit.end]
-        key = (hit.field, hit.label, normalize(surface))
+        key = (hit.field, hit.label, _words(surface))
         surfaces.setdefault(key, surface)
         counts[key] += 1
     lines = []
@@ -63,10 +63,14 @@ def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, .
         line = f'{field}: "{surface}"'
         if counts[key] > 1:
             line += f" x{counts[key]}"
-        if normalize(label.strip('"')) != norm:
+        if _words(label) != norm:
             line += f" ({label})"
         lines.append(line)
     return tuple(lines)
+
+
+def _words(text: str) -> str:
+    return " ".join(token_words(text.rstrip("*")))
 
 
 def _snippet(hits: list[Hit], doc: FastDocument | NaiveDocument) -> Snippet:

@@ -119,11 +119,13 @@ class Presearcher:
                 self.prefixes.add_word(" " + token, numbers)
             self.prefixes.make_automaton()
 
-    def candidates(self, tokens: set[str]) -> list[int]:
+    def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
+        """Rules with a key among the tokens of any of ``token_sets`` (one per field)."""
         found = set(self.always)
-        for token in self.word_keys.intersection(tokens):
-            found.update(self.words[token])
-        if self.prefixes is not None and tokens:
-            for _end, numbers in self.prefixes.iter(" " + " ".join(tokens)):
-                found.update(numbers)
+        for tokens in token_sets:
+            for token in self.word_keys.intersection(tokens):
+                found.update(self.words[token])
+            if self.prefixes is not None and tokens:
+                for _end, numbers in self.prefixes.iter(" " + " ".join(tokens)):
+                    found.update(numbers)
         return sorted(found)

@@ -10,6 +10,7 @@ from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
 from newswatch.match.index import Presearcher
 from newswatch.match.parser import PlaceResolver
+from newswatch.match.predicate import predicate
 from newswatch.match.query import CompiledQuery, compile_query
 from newswatch.model import Article, Match
 
@@ -33,6 +34,7 @@ class Matcher:
         ]
         self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
         self.index = Presearcher(q.root for q in self.queries)
+        self.predicates = [predicate(q.root) for q in self.queries]
 
     def _allowed(self, number: int, article: Article) -> bool:
         sources = self.sources[number]
@@ -41,10 +43,9 @@ class Matcher:
     def match(self, article: Article) -> list[Match]:
         doc = FastDocument(article_fields(article))
         matches = []
-        for number in self.index.candidates(doc.all_tokens):
-            root = self.queries[number].root
-            if self._allowed(number, article) and evaluate(root, doc):
-                matches.append(explain(self.rules[number].name, root, doc))
+        for number in self.index.candidates(doc.sets.values()):
+            if self._allowed(number, article) and self.predicates[number](doc):
+                matches.append(explain(self.rules[number].name, self.queries[number].root, doc))
         return matches
 
 

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import add
 
 from newswatch.match._marks import MARKS
 
@@ -78,54 +80,81 @@ def tokenize(text: str) -> list[Token]:
     """
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
-        norm = normalize_word(m.group())
-        if norm:
+        # A compatibility character may expand to several words (U+FDFA): one token each.
+        for norm in normalize_word(m.group()).split():
             tokens.append(Token(norm, m.start(), m.end()))
     return tokens
 
 
-# The fast path splits on ASCII separators with a C-level byte translation, then re-splits
-# only the tokens holding non-ASCII characters with the full regex. The result is exactly
-# ``[t.text for t in tokenize(text)]`` (a property test holds it to that), about ten times
-# faster, which is most of the per-article cost of matching.
-_ASCII_SEPARATORS = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in range(256))
+# The fast path splits on ASCII separators (and lower-cases ASCII letters) with a C-level
+# byte translation, then re-splits only the tokens holding non-ASCII characters with the full
+# regex, through a memo. The result is exactly ``[t.text for t in tokenize(text)]`` (a
+# property test holds it to that), several times faster, and this is most of the
+# per-article cost of matching.
+_ASCII_FOLD = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in bytes(range(256)).lower())
+# A memo, not state: the value depends only on the key. Cleared when large, so bounded.
+# Values are the normalised tokens joined by spaces, so whole texts join and split in C.
+_SPLIT: dict[str, str] = {}
+_SPLIT_MAX = 1 << 18
 
 
 def _rough(text: str) -> list[str]:
-    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS)
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
     return data.decode("utf-8", "surrogatepass").split()
 
 
-@lru_cache(maxsize=1 << 17)
-def _split(rough: str) -> tuple[str, ...]:
-    if rough.isascii():
-        return (rough.lower(),)
-    return tuple(w for w in map(normalize_word, _TOKEN.findall(rough)) if w)
+def _normalized(roughs: list[str]) -> list[str]:
+    try:
+        return " ".join(map(_SPLIT.__getitem__, roughs)).split()
+    except KeyError:
+        pass  # new words: fill the memo, then the same C-level join
+    missing = [r for r in set(roughs) if r not in _SPLIT]
+    if len(_SPLIT) + len(missing) > _SPLIT_MAX:
+        _SPLIT.clear()
+        missing = list(set(roughs))
+    for rough in missing:
+        _SPLIT[rough] = " ".join(map(normalize_word, _TOKEN.findall(rough)))
+    return " ".join(map(_SPLIT.__getitem__, roughs)).split()
 
 
 def token_words(text: str) -> list[str]:
     """The normalised tokens of ``text`` in order, without offsets (the cheap path)."""
-    if text.isascii():
-        return _rough(text.lower())
-    return [w for rough in _rough(text) for w in _split(rough)]
+    roughs = _rough(text)
+    return roughs if text.isascii() else _normalized(roughs)
 
 
 def token_set(text: str) -> set[str]:
     """The distinct normalised tokens of ``text``: all the presearcher needs."""
     if text.isascii():
-        return set(_rough(text.lower()))
-    return {w for rough in set(_rough(text)) for w in _split(rough)}
+        return set(_rough(text))
+    return set(_normalized(list(set(_rough(text)))))
 
 
 _RUN = re.compile(r"\S+")
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
-    """``[(t.start, t.end) for t in tokenize(text)]``, without building tokens for ASCII text."""
+    """``[(t.start, t.end) for t in tokenize(text)]`` by the fast path's splitting."""
+    # The byte translation maps ASCII to ASCII and leaves other characters alone, so
+    # character offsets in the translated text are offsets in ``text``.
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
+    translated = data.decode("utf-8", "surrogatepass")
     if text.isascii():
-        translated = text.translate(_ASCII_TEXT_SEPARATORS)
-        return [m.span() for m in _RUN.finditer(translated)]
-    return [(t.start, t.end) for t in tokenize(text)]
-
-
-_ASCII_TEXT_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
+        # Only spaces separate now; every step below runs in C (no per-token bytecode).
+        pieces = translated.split(" ")
+        starts = list(
+            compress(accumulate(map(add, map(len, pieces), repeat(1)), initial=0), pieces)
+        )
+        ends = map(add, starts, map(len, filter(None, pieces)))
+        return list(zip(starts, ends, strict=True))
+    out: list[tuple[int, int]] = []
+    for m in _RUN.finditer(translated):
+        rough = m.group()
+        if rough.isascii():
+            out.append(m.span())
+            continue
+        base = m.start()
+        for w in _TOKEN.finditer(rough):
+            count = len(normalize_word(w.group()).split())
+            out.extend([(base + w.start(), base + w.end())] * count)
+    return out

@@ -1,0 +1,65 @@
+"""A query tree turned into nested closures over a :class:`FastDocument`, once per rule.
+
+Walking the tree with ``isinstance`` dispatch for every candidate rule costs more than the
+answers themselves; closures bind each leaf's token and field at compile time, so a word is
+one set lookup. AND and OR try their cheapest children first (words before prefixes before
+phrases, NEAR and regexes), which keeps the boolean result and skips the costly checks most
+of the time. NEAR falls back to the shared evaluator, which needs word positions anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newswatch.match.documents import FastDocument
+from newswatch.match.evaluate import evaluate
+from newswatch.match.nodes import And, Near, Node, Not, Regex, Term
+
+Predicate = Callable[[FastDocument], bool]
+
+
+def predicate(node: Node) -> Predicate:
+    if isinstance(node, Term):
+        return _term(node)
+    if isinstance(node, Regex):
+        return lambda doc: doc.has_regex(node)
+    if isinstance(node, Not):
+        child = predicate(node.child)
+        return lambda doc: not child(doc)
+    if isinstance(node, Near):
+        return lambda doc: evaluate(node, doc)
+    parts = [predicate(c) for c in sorted(node.children, key=_cost)]
+    if isinstance(node, And):
+        if len(parts) == 2:
+            first, second = parts
+            return lambda doc: first(doc) and second(doc)
+        return lambda doc: all(p(doc) for p in parts)
+    if len(parts) == 2:
+        first, second = parts
+        return lambda doc: first(doc) or second(doc)
+    return lambda doc: any(p(doc) for p in parts)
+
+
+def _term(term: Term) -> Predicate:
+    token = term.tokens[0]
+    field = term.field
+    if len(term.tokens) > 1:
+        return lambda doc: doc.has_term(term)
+    if term.prefix:
+        fields = term.fields
+        return lambda doc: doc.has_prefix(token, fields)
+    if field is None:
+        return lambda doc: token in doc.text_set or token in doc.title_set
+    return lambda doc: token in doc.sets[field]
+
+
+def _cost(node: Node) -> float:
+    if isinstance(node, Term):
+        return 1.0 if len(node.tokens) == 1 and not node.prefix else 2.0 + len(node.tokens)
+    if isinstance(node, Regex):
+        return 50.0
+    if isinstance(node, Near):
+        return 20.0 + _cost(node.left) + _cost(node.right)
+    if isinstance(node, Not):
+        return _cost(node.child)
+    return sum(_cost(c) for c in node.children)
