@@ -9,9 +9,10 @@ delay 0 and at most one request in flight per origin.
 Run:  python benchmarks/bench_fetch_scale.py [--workers 64] [--feeds 1000] [--hosts 100]
 
 Prints one table: cycle 1 (every feed new), cycle 2 (every feed answers 304), bytes of
-cycle 2 as a share of cycle 1, peak RSS, and the sources one machine sustains at a
-5-minute interval; plus a naive baseline measured in the same run (one plain
-``requests.get`` after another, no conditional GET).
+cycle 2 as a share of cycle 1, cycle 3 (every 20th feed turned hostile: drip, endless
+body, gzip bomb, reset, redirect loop, garbage), peak RSS, and the sources one machine
+sustains at a 5-minute interval; plus a naive baseline measured in the same run (one
+plain ``requests.get`` after another, no conditional GET).
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ import argparse
 import json
 import os
 import resource
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 ITEMS_PER_FEED = 20
 INTERVAL = 300.0  # the 5-minute poll interval the sustainable count refers to
@@ -64,6 +70,9 @@ class FeedHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     delay = 0.1
     feeds: ClassVar[dict[str, bytes]] = {}
+    hostile_every = 0  # every n-th feed misbehaves (0: none)
+    hosts = 100
+    gzip_bomb = b""  # 50 MB of zeros, gzipped; built in the server process only
 
     def do_GET(self) -> None:
         if self.path.startswith("/__stats"):
@@ -72,7 +81,16 @@ class FeedHandler(BaseHTTPRequestHandler):
                 Stats.bytes_sent = Stats.requests = 0
             self._answer("200 OK", {"Content-Type": "application/json"}, body.encode(), False)
             return
+        if self.path.startswith("/__hostile"):
+            FeedHandler.hostile_every = int(self.path.rsplit("=", 1)[1])
+            self._answer("200 OK", {"Content-Type": "text/plain"}, b"ok", False)
+            return
         time.sleep(self.delay)
+        number = int(self.path.rsplit("/", 1)[1].split(".")[0] or 0) if "/feed/" in self.path else 0
+        every = self.hostile_every
+        if every and "/feed/" in self.path and is_hostile(number, every, self.hosts):
+            HOSTILE[number % len(HOSTILE)](self)
+            return
         body = self.feeds.get(self.path)
         if body is None:
             self._answer("404 Not Found", {"Content-Type": "text/plain"}, b"no such feed")
@@ -100,14 +118,67 @@ class FeedHandler(BaseHTTPRequestHandler):
         pass
 
 
+def is_hostile(number: int, every: int, hosts: int) -> bool:
+    """Every ``every``-th feed, spread so that no host serves more than one of them."""
+    return number % every == (number // hosts) % every
+
+
+def _drip(handler: BaseHTTPRequestHandler) -> None:
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+    with suppress(OSError):
+        for _ in range(100_000):
+            handler.wfile.write(b"<")
+            handler.wfile.flush()
+            time.sleep(1.0)
+
+
+def _endless(handler: BaseHTTPRequestHandler) -> None:
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+    handler.close_connection = True
+    with suppress(OSError):
+        for _ in range(100_000):
+            handler.wfile.write(b"<rss>" * 10_000)
+
+
+def _bomb(handler: BaseHTTPRequestHandler) -> None:
+    bomb = FeedHandler.gzip_bomb
+    head = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n"
+    handler.wfile.write(head.format(len(bomb)).encode() + bomb)
+
+
+def _reset(handler: BaseHTTPRequestHandler) -> None:
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.close()
+    handler.close_connection = True
+
+
+def _loop(handler: BaseHTTPRequestHandler) -> None:
+    handler.wfile.write(
+        f"HTTP/1.1 302 Found\r\nLocation: {handler.path}?again\r\n"
+        "Content-Length: 0\r\n\r\n".encode()
+    )
+
+
+def _not_xml(handler: BaseHTTPRequestHandler) -> None:
+    body = b"\x00\xff garbage, not a feed" * 100
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+HOSTILE = [_drip, _endless, _bomb, _reset, _loop, _not_xml]
+
+
 def host_address(index: int) -> str:
     return f"127.0.1.{index + 1}"
 
 
 def serve(hosts: int, feeds: int, delay: float) -> None:
     FeedHandler.delay = delay
+    FeedHandler.hosts = hosts
+    FeedHandler.gzip_bomb = zlib.compress(b"\0" * 50_000_000, 9, wbits=31)
     FeedHandler.feeds = {f"/feed/{n}.xml": feed_xml(n) for n in range(feeds)}
     ThreadingHTTPServer.daemon_threads = True
+    # Hostile answers break connections on purpose: no tracebacks on stderr.
+    ThreadingHTTPServer.handle_error = lambda self, request, address: None  # type: ignore[method-assign]
     ThreadingHTTPServer.request_queue_size = 128
     ports = {}
     for index in range(hosts):
@@ -119,6 +190,12 @@ def serve(hosts: int, feeds: int, delay: float) -> None:
 
 
 # --- the client ------------------------------------------------------------------------
+
+
+class Poll(NamedTuple):
+    entries: int
+    not_modified: bool
+    error: str | None
 
 
 def peak_rss_mb() -> float:
@@ -139,6 +216,7 @@ def run(args: argparse.Namespace) -> None:
 
     from newswatch.clock import SystemClock
     from newswatch.config.schema import SourceConfig
+    from newswatch.errors import NewswatchError
     from newswatch.fetch import Fetcher, FetchSettings
     from newswatch.sources import discover
     from newswatch.store.db import Database
@@ -182,17 +260,25 @@ def run(args: argparse.Namespace) -> None:
             session.mount("http://", adapter)
             db = Database(Path(tmp) / "state.db")
             fetcher = Fetcher(session, FetchStateRepo(db), SystemClock(), per_origin_delay=0)
-            settings = FetchSettings(timeout=10.0)
+            normal = FetchSettings(timeout=10.0)
+            # Cycle 3: every 20th feed turns hostile (drip, endless, gzip bomb, reset,
+            # redirect loop, garbage); a short deadline and a 1 MB cap for everyone.
+            hostile = FetchSettings(timeout=args.hostile_timeout, max_bytes=1_000_000)
 
-            def poll(source: SourceConfig) -> tuple[int, bool]:
-                found = discover(source, fetcher, settings)
-                return len(found.entries), found.not_modified
+            def poll(settings: FetchSettings, source: SourceConfig) -> Poll:
+                try:
+                    found = discover(source, fetcher, settings)
+                except NewswatchError as exc:
+                    return Poll(0, False, type(exc).__name__)
+                return Poll(len(found.entries), found.not_modified, None)
 
             cycles = []
             with ThreadPoolExecutor(args.workers) as pool:
-                for _ in range(2):
+                for settings in (normal, normal, hostile):
+                    if settings is hostile:
+                        requests.get(f"{bases[0]}/__hostile?every=20", timeout=5)
                     started, cpu = time.monotonic(), time.process_time()
-                    results = list(pool.map(poll, sources))
+                    results = list(pool.map(partial(poll, settings), sources))
                     elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
                     stats = server_stats(bases[0])
                     cycles.append((elapsed, cpu, stats, results))
@@ -201,9 +287,18 @@ def run(args: argparse.Namespace) -> None:
         server.stdin.close()
         server.wait(timeout=10)
 
-    (t1, cpu1, s1, r1), (t2, cpu2, s2, r2) = cycles
-    entries = sum(n for n, _ in r1)
-    unchanged = sum(1 for _, nm in r2 if nm)
+    (t1, cpu1, s1, r1), (t2, cpu2, s2, r2), (t3, _, _, r3) = cycles
+    entries = sum(p.entries for p in r1)
+    unchanged = sum(1 for p in r2 if p.not_modified)
+    failed = [p.error for p in r1 + r2 if p.error]
+    if failed:
+        print(f"warning: {len(failed)} polls failed in cycles 1-2: {sorted(set(failed))}")
+    errors3 = sum(1 for p in r3 if p.error)
+    fine3 = sum(1 for p in r3 if p.not_modified)
+    expected = {n for n in range(len(sources)) if is_hostile(n, 20, args.hosts)}
+    as_expected = {n for n, p in enumerate(r3) if p.error} == expected and fine3 + errors3 == len(
+        sources
+    )
     share = 100.0 * s2["bytes"] / s1["bytes"]
     mixed = CHANGED_SHARE * t1 + (1 - CHANGED_SHARE) * t2
     sustainable = int(len(sources) * INTERVAL / mixed)
@@ -224,6 +319,11 @@ def run(args: argparse.Namespace) -> None:
             "cycle 2 bytes / cycle 1 bytes",
             f"{share:.2f} %  ({s2['bytes']:,} / {s1['bytes']:,} B)",
             f"{'ok' if share < 5 else 'MISSED'} (< 5 %)",
+        ),
+        (
+            f"cycle 3: every 20th feed hostile, {args.hostile_timeout:g} s deadline",
+            f"{t3:.2f} s: {errors3} errors, {fine3} fine",
+            f"{'ok' if as_expected else 'MISSED'} (an error for each hostile feed, no other)",
         ),
         ("requests per cycle (incl. robots.txt)", f"{s1['requests']} / {s2['requests']}", "-"),
         ("client CPU per cycle (all threads)", f"{cpu1:.2f} s / {cpu2:.2f} s", "-"),
@@ -259,6 +359,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--workers", type=int, default=64)
     parser.add_argument("--baseline-sample", type=int, default=30)
+    parser.add_argument("--hostile-timeout", type=float, default=2.0)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
