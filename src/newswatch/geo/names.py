@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from wordfreq import zipf_frequency
-
 # Thai, Lao, Tibetan, Myanmar, Khmer, kana, CJK: no spaces between words.
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
@@ -58,6 +56,8 @@ def word_commonness(key: str, surface: str) -> int:
     looked up: normalisation can turn a common word into a rare spelling (مدينة → مدينه)."""
     if " " in key:
         return 0
+    from wordfreq import zipf_frequency  # ~0.3 s to import: only once recognition starts
+
     lang = language_of(key)
     zipf = max(zipf_frequency(key, lang), zipf_frequency(surface, lang))
     if zipf >= _FUNCTION_ZIPF[lang]:

@@ -20,6 +20,7 @@ class PlaceRecognizer:
         self.gazetteer = gazetteer
         self._tokens = TokenCache()
         self._resolver = Resolver(gazetteer, {})
+        self._bases: dict[str, str | None] = {}
 
     def recognize(self, title: str, text: str) -> tuple[Place, ...]:
         """Cities and user places named in the article, most confident first. Countries
@@ -34,6 +35,8 @@ class PlaceRecognizer:
 
     def mentions(self, title: str, text: str) -> list[Mention]:
         title_toks = self._tokens.split(title)
-        found = find_mentions(self.gazetteer, title_toks, "title", is_title_cased(title_toks))
-        found += find_mentions(self.gazetteer, self._tokens.split(text), "text", False)
+        titled = is_title_cased(title_toks)
+        found = find_mentions(self.gazetteer, title_toks, "title", titled, self._bases)
+        text_toks = self._tokens.split(text)
+        found += find_mentions(self.gazetteer, text_toks, "text", False, self._bases)
         return found
