@@ -147,6 +147,19 @@ def test_malformed_feeds(fetcher: Fetcher, server: LocalServer, body: bytes, usa
             discover(source, fetcher, SETTINGS)
 
 
+def test_html_page_given_as_feed_points_to_its_feed(fetcher: Fetcher, server: LocalServer) -> None:
+    html = b"""<html><head><title>News</title>
+    <link type="application/rss+xml" rel="alternate" href="/rss.xml?a=1&amp;b=2">
+    </head><body>Hello</body></html>"""
+    server.routes["/"] = page(html)
+    with pytest.raises(SourceError) as caught:
+        discover(_source("feed", server.url("/")), fetcher, SETTINGS)
+    assert (
+        caught.value.hint
+        == f"this looks like a web page; its feed is {server.url('/rss.xml?a=1&b=2')}"
+    )
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -22,6 +22,13 @@ from newswatch.sources.feed_fast import RawItem, fast_items
 # The whole body is searched: comments may push the DOCTYPE arbitrarily far down.
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 _SPACES = re.compile(r"\s+")
+# <link rel="alternate" type="application/rss+xml" href="..."> in either attribute order.
+ALTERNATE_FEED = re.compile(
+    rb"<link\b(?=[^>]*\brel=[\"']?alternate)(?=[^>]*\btype=[\"']?application/(?:rss|atom)\+xml)"
+    rb"[^>]*\bhref=(?:\"([^\"]+)\"|'([^']+)')",
+    re.I,
+)
+SNIFF_HEAD = 256 * 1024
 _INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
 HARMLESS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
@@ -108,7 +115,19 @@ class FeedKind:
         if entries or (not items and not _broken(feed)):
             return Parsed(entries)
         problem = "no entry has a link" if items else _broken(feed)
-        raise SourceError(f"{result.url}: not a usable feed: {problem}")
+        raise SourceError(
+            f"{result.url}: not a usable feed: {problem}", hint=_advertised_feed(result)
+        )
+
+
+def _advertised_feed(result: FetchResult) -> str | None:
+    """When a ``feed:`` URL is an HTML page, the feed it advertises makes a useful hint."""
+    match = ALTERNATE_FEED.search(result.body[:SNIFF_HEAD])
+    if match is None:
+        return None
+    href = match.group(1) or match.group(2)
+    feed_url = absolute(result.url, unescape(href.decode("utf-8", "replace")))
+    return f"this looks like a web page; its feed is {feed_url}"
 
 
 def _broken(feed: Any) -> str:
