@@ -31,6 +31,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool
 
 _local = threading.local()
+IDLE_EXIT = 60.0  # seconds without requests before the watchdog thread ends
 
 
 # Given the peer's IP address, why the connection is refused (None: it is fine).
@@ -117,7 +118,10 @@ class Watchdog:
         with self._cond:
             while True:
                 if not self._heap:
-                    self._cond.wait()
+                    # Idle for a while: let the thread go; ``schedule`` starts a new one.
+                    if not self._cond.wait(IDLE_EXIT) and not self._heap:
+                        self._thread = None
+                        return
                     continue
                 when, _, watch, generation = self._heap[0]
                 delay = when - time.monotonic()
