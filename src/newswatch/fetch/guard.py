@@ -4,7 +4,7 @@ Deadline. Socket timeouts bound each ``recv``, not the whole answer: a server th
 byte a second never trips them. Here a watchdog shuts the request's socket down when its
 time is up, so the blocked read returns and the request fails.
 
-How: :class:`DeadlineAdapter` gives urllib3 connection classes whose ``getresponse``
+How: :class:`GuardedAdapter` gives urllib3 connection classes whose ``getresponse``
 arms that watch (the socket is known by then, also for a reused keep-alive
 connection). The fetcher says how much time is left with :meth:`Watchdog.watch`;
 leaving the block disarms it. Plain, HTTPS, HTTP-proxy and SOCKS connections are all
@@ -173,7 +173,7 @@ def _watch_manager(manager: Any) -> Any:
     return manager
 
 
-class DeadlineAdapter(HTTPAdapter):
+class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         _watch_manager(self.poolmanager)
@@ -185,15 +185,15 @@ class DeadlineAdapter(HTTPAdapter):
 
 
 def install(session: requests.Session) -> None:
-    """Mount :class:`DeadlineAdapter` for http and https, keeping the pool sizes and retry
+    """Mount :class:`GuardedAdapter` for http and https, keeping the pool sizes and retry
     policy of the adapters already mounted."""
     for prefix in ("http://", "https://"):
         current = session.get_adapter(prefix)
-        if isinstance(current, DeadlineAdapter):
+        if isinstance(current, GuardedAdapter):
             continue
         session.mount(
             prefix,
-            DeadlineAdapter(
+            GuardedAdapter(
                 pool_connections=getattr(current, "_pool_connections", 10),
                 pool_maxsize=getattr(current, "_pool_maxsize", 10),
                 max_retries=getattr(current, "max_retries", 0),
