@@ -130,6 +130,21 @@ def page(body: bytes, status: int = 200, **headers: str) -> Handler:
     return handler
 
 
+def conditional(body: bytes, etag: str = '"v1"', last_modified: str = "") -> Handler:
+    """200 with validators, or 304 when the client sends the ETag back."""
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        if request.headers.get("If-None-Match") == etag:
+            send(request, 304, b"", {"ETag": etag})
+            return
+        headers = {"ETag": etag, "Content-Type": "application/rss+xml"}
+        if last_modified:
+            headers["Last-Modified"] = last_modified
+        send(request, 200, body, headers)
+
+    return handler
+
+
 def redirect(location: str, status: int = 302) -> Handler:
     return page(b"", status, Location=location)
 

@@ -1,5 +1,5 @@
 """The fetcher's manners: conditional GET, per-origin limits, Retry-After, robots.txt,
-proxy and headers, settings resolution, URL safety and decoding."""
+proxies and headers, settings resolution, URL safety."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from newswatch.errors import BlockedURLError, FetchError
 from newswatch.fetch import Fetcher, FetchSettings, check_url, is_private_url
 from newswatch.store.db import Database
 from newswatch.store.fetchstate import FetchStateRepo
-from tests.servers_hostile import LocalServer, Socks5Proxy, drip_headers, page, serve
+from tests.servers_hostile import (
+    LocalServer,
+    Socks5Proxy,
+    conditional,
+    drip_headers,
+    page,
+    serve,
+)
 
 SETTINGS = FetchSettings(timeout=2.0, connect_timeout=1.0)
 
@@ -43,44 +50,30 @@ def server() -> Iterator[LocalServer]:
         yield local
 
 
-def conditional_page(request: object) -> None:
-    from http.server import BaseHTTPRequestHandler
-
-    from tests.servers_hostile import send
-
-    assert isinstance(request, BaseHTTPRequestHandler)
-    etag = '"v1"'
-    if request.headers.get("If-None-Match") == etag:
-        send(request, 304, b"", {"ETag": etag})
-    else:
-        send(
-            request,
-            200,
-            b"<rss/>",
-            {"ETag": etag, "Last-Modified": "Mon, 05 Jan 2026 10:00:00 GMT"},
-        )
+FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+MODIFIED = "Mon, 05 Jan 2026 10:00:00 GMT"
 
 
 def test_conditional_get_turns_the_second_poll_into_a_304(
     session: requests.Session, repo: FetchStateRepo, server: LocalServer
 ) -> None:
-    server.routes["/feed"] = conditional_page
+    server.routes["/feed"] = conditional(FEED, last_modified=MODIFIED)
     fetcher = Fetcher(session, repo, FakeClock(), per_origin_delay=0)
     first = fetcher.fetch(server.url("/feed"), SETTINGS, conditional=True, allow_private=True)
     second = fetcher.fetch(server.url("/feed"), SETTINGS, conditional=True, allow_private=True)
-    assert (first.status, first.not_modified, first.body) == (200, False, b"<rss/>")
+    assert (first.status, first.not_modified, first.body) == (200, False, FEED)
     assert (second.status, second.not_modified, second.body) == (304, True, b"")
     sent = [headers for path, headers in server.hits if path == "/feed"]
     assert "If-None-Match" not in sent[0]
     assert sent[1]["If-None-Match"] == '"v1"'
-    assert sent[1]["If-Modified-Since"] == "Mon, 05 Jan 2026 10:00:00 GMT"
+    assert sent[1]["If-Modified-Since"] == MODIFIED
     assert repo.validators(server.url("/feed")).etag == '"v1"'
 
 
 def test_unconditional_fetch_sends_no_validators(
     session: requests.Session, repo: FetchStateRepo, server: LocalServer
 ) -> None:
-    server.routes["/feed"] = conditional_page
+    server.routes["/feed"] = conditional(FEED, last_modified=MODIFIED)
     fetcher = Fetcher(session, repo, FakeClock(), per_origin_delay=0)
     for _ in range(2):
         assert fetcher.fetch(server.url("/feed"), SETTINGS, allow_private=True).status == 200

@@ -18,7 +18,7 @@ from newswatch.fetch import Fetcher, FetchSettings
 from newswatch.sources import KINDS, discover, kind_of
 from newswatch.store.db import Database
 from newswatch.store.fetchstate import FetchStateRepo
-from tests.servers_hostile import LocalServer, page, serve
+from tests.servers_hostile import LocalServer, conditional, page, serve
 
 SETTINGS = FetchSettings(timeout=2.0, robots=False)
 
@@ -117,9 +117,7 @@ def test_atom_dates_are_normalised_to_utc(fetcher: Fetcher, server: LocalServer)
 def test_second_poll_of_an_unchanged_feed_is_not_modified(
     fetcher: Fetcher, server: LocalServer
 ) -> None:
-    from tests.test_fetch import conditional_page
-
-    server.routes["/rss"] = conditional_page
+    server.routes["/rss"] = conditional(RSS)
     source = _source("feed", server.url("/rss"))
     discover(source, fetcher, SETTINGS)
     again = discover(source, fetcher, SETTINGS)
