@@ -1,6 +1,8 @@
 """The body text of an article page, as a list of paragraphs.
 
-1. trafilatura (balanced, comments off: its best setting on real pages) reads the page;
+1. trafilatura (balanced, comments off: its best setting on real pages) reads the page, in
+   fast mode; only when that finds little text does its full cascade (which compares with its
+   own Readability and jusText runs) run as well, so most pages run Readability once, not twice;
 2. Readability gives a second opinion; when it agrees with trafilatura on the content and is
    about as long, its tighter scoping wins (it keeps tables, drops trailing teasers);
 3. the JSON-LD ``articleBody`` stands in when neither found the text;
@@ -19,6 +21,8 @@ from newswatch.extract.jsonld import LdArticle
 from newswatch.extract.overlap import containment
 from newswatch.extract.readability import readability_text
 
+# A fast-mode result shorter than this is retried with trafilatura's full cascade.
+_SHORT_CHARS = 500
 # Readability replaces trafilatura only if it is at least this long relative to it (shorter
 # means it settled on one part of the article) ...
 _MIN_LENGTH_RATIO = 0.9
@@ -29,6 +33,7 @@ _MIN_AGREEMENT = 0.8
 # what is left is a listing page's headlines or a site's navigation.
 _MIN_PROSE_CHARS = 80
 _MIN_PARAGRAPH_CHARS = 25
+_CERTAINLY_PROSE_CHARS = 2000
 
 
 def extract_body(tree: HtmlElement, url: str, title: str, ld: LdArticle | None) -> str:
@@ -45,22 +50,27 @@ def extract_body(tree: HtmlElement, url: str, title: str, ld: LdArticle | None) 
     lines = clean_body([line for line in text.splitlines() if line.strip()], title)
     body = "\n\n".join(" ".join(line.split()) for line in lines)
     # 5. is it an article at all?
-    return body if has_prose(body, link_texts(tree)) else ""
+    return body if has_prose(body, tree) else ""
 
 
 def _trafilatura_text(tree: HtmlElement, url: str) -> str:
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, output_format="python")
+    text = _run_trafilatura(tree, url, fast=True)
+    return text if len(text) >= _SHORT_CHARS else _run_trafilatura(tree, url, fast=False)
+
+
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> str:
+    doc = trafilatura.bare_extraction(
+        tree, url=url, fast=fast, include_comments=False, output_format="python"
+    )
     return (doc.text or "") if isinstance(doc, Document) else ""
 
 
-def link_texts(tree: HtmlElement) -> frozenset[str]:
-    return frozenset(" ".join(a.text_content().split()) for a in tree.iter("a"))
-
-
-def has_prose(text: str, links: frozenset[str]) -> bool:
-    prose = 0
-    for para in text.split("\n\n"):
-        bare = para.lstrip("-•* ")
-        if len(bare) >= _MIN_PARAGRAPH_CHARS and bare not in links:
-            prose += len(bare)
-    return prose >= _MIN_PROSE_CHARS
+def has_prose(text: str, tree: HtmlElement) -> bool:
+    candidates = [p.lstrip("-•* ") for p in text.split("\n\n")]
+    candidates = [p for p in candidates if len(p) >= _MIN_PARAGRAPH_CHARS]
+    if sum(map(len, candidates)) < _MIN_PROSE_CHARS:
+        return False
+    if sum(map(len, candidates)) > _CERTAINLY_PROSE_CHARS:
+        return True  # no page has this much link text that reads as paragraphs
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    return sum(len(p) for p in candidates if p not in links) >= _MIN_PROSE_CHARS

@@ -35,7 +35,14 @@ _DATE_KEYS = (
 _AUTHOR_KEYS = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
 _LANG_KEYS = ("content-language", "og:locale", "dc.language", "language")
 _LANG_CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»·:/]\s+")
+_AUTHOR_SEPARATORS = re.compile(r"\s+(?:and|&)\s+|[;,|]")
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|por|par|door|di)\s+", re.I)
+_SEPARATOR = r"\s+[|\-–—»·:/]\s+"
+_TITLE_SEPARATOR = re.compile(_SEPARATOR)
+_WORDS = re.compile(r"\w+")
+# Share of a JSON-LD headline's words that must appear in <title> for it to be trusted.
+_HEADLINE_AGREEMENT = 0.5
+_MIN_HEADLINE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -62,23 +69,50 @@ def meta_tags(tree: HtmlElement) -> dict[str, str]:
 
 
 def find_title(tree: HtmlElement, tags: dict[str, str], ld: LdArticle | None) -> str:
-    if ld and ld.headline:
-        return ld.headline
-    for key in _TITLE_KEYS:
-        if tags.get(key):
-            return _clean(tags[key])
-    return _title_element(tree) or _first_text(tree, ".//h1")
+    page_title = _first_text(tree, ".//title")
+    candidates = [ld.headline if ld and _agrees(ld.headline, page_title) else ""]
+    candidates += [tags.get(key, "") for key in _TITLE_KEYS]
+    # Declared titles are kept as the publisher wrote them, site name included if they put it.
+    for candidate in candidates:
+        if candidate.strip():
+            return _clean(candidate)
+    return _title_element(page_title, _site_names(tags)) or _first_text(tree, ".//h1")
 
 
-def _title_element(tree: HtmlElement) -> str:
-    """``<title>`` without the site name that follows (or precedes) a separator."""
-    title = _first_text(tree, ".//title")
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
+def _agrees(headline: str, page_title: str) -> bool:
+    """Whether a JSON-LD headline names the page (some CMSs put a description there)."""
+    if not headline or not page_title:
+        return bool(headline)
+    words = set(_WORDS.findall(headline.lower()))
+    shared = words & set(_WORDS.findall(page_title.lower()))
+    return len(shared) >= _HEADLINE_AGREEMENT * len(words)
+
+
+def _site_names(tags: dict[str, str]) -> list[str]:
+    return [tags[k] for k in ("og:site_name", "application-name", "twitter:site") if tags.get(k)]
+
+
+def _strip_site(title: str, sites: list[str]) -> str:
+    """The title without a known site name before or after a separator."""
+    for site in sites:
+        for pattern in (rf"^{re.escape(site)}{_SEPARATOR}", rf"{_SEPARATOR}{re.escape(site)}$"):
+            stripped = re.sub(pattern, "", title, flags=re.IGNORECASE)
+            if stripped != title and stripped:
+                return stripped
+    return title
+
+
+def _title_element(title: str, sites: list[str]) -> str:
+    """``<title>`` without the site name, assumed to be its last part when not known."""
+    stripped = _strip_site(title, sites)
+    if stripped != title:
+        return stripped
+    parts = list(_TITLE_SEPARATOR.finditer(title))
+    if not parts:
         return title
-    longest = max(parts, key=len)
+    head = title[: parts[-1].start()]
     # Only cut when what stays still reads like a headline, not a stub like "Home".
-    return longest if len(longest.split()) >= 4 else title
+    return head if len(head.split()) >= _MIN_HEADLINE_WORDS else title
 
 
 def find_published(
@@ -119,10 +153,10 @@ def find_authors(tags: dict[str, str], ld: LdArticle | None) -> tuple[str, ...]:
 
 
 def clean_authors(names: list[str]) -> tuple[str, ...]:
-    cleaned = (_clean(n) for n in names)
-    # Profile links and "By" prefixes are what sites put in author fields, not names.
-    cleaned = (re.sub(r"^by\s+", "", n, flags=re.I) for n in cleaned if "://" not in n)
-    return tuple(dict.fromkeys(n for n in cleaned if n))
+    """Person names, one each: "By A and B" → ("A", "B"); profile URLs dropped."""
+    split = (part for name in names for part in _AUTHOR_SEPARATORS.split(name))
+    cleaned = (_BYLINE_PREFIX.sub("", _clean(part)) for part in split if "://" not in part)
+    return tuple(dict.fromkeys(name for name in cleaned if name))
 
 
 def find_canonical(tree: HtmlElement, tags: dict[str, str], url: str) -> str:

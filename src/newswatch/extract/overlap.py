@@ -16,11 +16,13 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # Above this share of CJK characters a text is compared on character shingles.
 _CJK_SHARE = 0.2
+_SAMPLE_CHARS = 5000
+_SPACE = re.compile(r"\s+")
 
 
 def is_cjk(text: str) -> bool:
-    chars = [c for c in text if not c.isspace()]
-    return bool(chars) and len(_CJK.findall(text)) / len(chars) > _CJK_SHARE
+    sample = _SPACE.sub("", text[:_SAMPLE_CHARS])
+    return bool(sample) and len(_CJK.findall(sample)) / len(sample) > _CJK_SHARE
 
 
 def shingles(text: str, *, chars: bool) -> Counter[tuple[str, ...]]:

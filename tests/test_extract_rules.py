@@ -1,0 +1,165 @@
+"""The pieces behind extract_article: decoding, cleanup rules, byline and date parsing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from newswatch.extract import extract_article
+from newswatch.extract.cleanup import cut_trailer, drop_repeated_title
+from newswatch.extract.decode import declared_encoding, decode_html
+from newswatch.extract.metadata import clean_authors, parse_datetime
+
+ARABIC = "قال ناشطون إن طائرات حربية شنت غارات على ريف حلب"
+RUSSIAN = "Российские и сирийские самолёты нанесли удары по районам к западу от Алеппо"
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (html(ARABIC, '<meta charset="windows-1256">').encode("cp1256"), ARABIC),
+        (html(RUSSIAN, '<meta charset="cp1251">').encode("cp1251"), RUSSIAN),
+        # a UTF-8 page keeping a stale legacy label: the bytes win
+        (html(RUSSIAN, '<meta charset="windows-1251">').encode("utf-8"), RUSSIAN),
+        (b"\xef\xbb\xbf" + html(ARABIC).encode("utf-8"), ARABIC),
+        (html(RUSSIAN * 3).encode("cp1251"), RUSSIAN),  # undeclared: guessed from the bytes
+        (html("caf\xe9", '<meta charset="iso-8859-1">').encode("cp1252"), "caf\xe9"),
+    ],
+)
+def test_decode(data: bytes, expected: str) -> None:
+    assert expected in decode_html(data)
+
+
+@pytest.mark.parametrize(
+    ("head", "codec"),
+    [
+        (b'<meta charset="windows-1256">', "cp1256"),
+        (b"<meta http-equiv='Content-Type' content='text/html; charset=cp1251'>", "cp1251"),
+        (b'<meta charset="ISO-8859-1">', "cp1252"),  # as browsers read it
+        (b'<meta charset="gb2312">', "gb18030"),
+        (b'<meta charset="utf-16">', "utf-8"),  # an ASCII-readable page cannot be UTF-16
+        (b'<meta charset="klingon">', None),
+        (b"<meta name=viewport>", None),
+    ],
+)
+def test_declared_encoding(head: bytes, codec: str | None) -> None:
+    assert declared_encoding(head) == codec
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "kept"),
+    [
+        (
+            ["Aid convoy arrives", "Forty lorries came."],
+            "Aid convoy arrives",
+            ["Forty lorries came."],
+        ),
+        (["World", "Aid convoy arrives!", "Text."], "Aid Convoy Arrives", ["World", "Text."]),
+        # further down, a line equal to the headline is part of the story
+        (
+            ["a", "b", "c", "Aid convoy arrives"],
+            "Aid convoy arrives",
+            ["a", "b", "c", "Aid convoy arrives"],
+        ),
+        (["Text."], "", ["Text."]),
+    ],
+)
+def test_drop_repeated_title(lines: list[str], title: str, kept: list[str]) -> None:
+    assert drop_repeated_title(lines, title) == kept
+
+
+LONG = "The convoy reached the town after weeks of talks between commanders and the UN. " * 3
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        ([LONG, LONG, "Related stories", "Ceasefire talks stall"], [LONG, LONG]),
+        ([LONG, "You might also like:", "x"], [LONG]),
+        ([LONG, LONG, "Comments", "Great article!"], [LONG, LONG]),
+        # early in the text such a heading is an in-article box, not the end of the story
+        (["Related", LONG, LONG], ["Related", LONG, LONG]),
+        (
+            [LONG, "Related stories are common in Syria's press, he said."],
+            [LONG, "Related stories are common in Syria's press, he said."],
+        ),
+    ],
+)
+def test_cut_trailer(lines: list[str], kept: list[str]) -> None:
+    assert cut_trailer(lines) == kept
+
+
+@pytest.mark.parametrize(
+    ("names", "authors"),
+    [
+        (["By Maria Okafor and James Lindqvist"], ("Maria Okafor", "James Lindqvist")),
+        (["Maria Okafor; James Lindqvist", "Maria Okafor"], ("Maria Okafor", "James Lindqvist")),
+        (["https://www.facebook.com/someone"], ()),
+        (["Von Anna Schmidt"], ("Anna Schmidt",)),
+    ],
+)
+def test_clean_authors(names: list[str], authors: tuple[str, ...]) -> None:
+    assert clean_authors(names) == authors
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("2024-03-05T14:30:00+02:00", datetime(2024, 3, 5, 12, 30, tzinfo=UTC)),
+        ("2024-03-05T14:30:00Z", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
+        ("2021-11-01T10:52:50+0100", datetime(2021, 11, 1, 9, 52, 50, tzinfo=UTC)),
+        ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),  # naive: taken as UTC
+        ("Tue, 05 Mar 2024 14:30:00 +0200", datetime(2024, 3, 5, 12, 30, tzinfo=UTC)),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_parse_datetime(text: str, when: datetime | None) -> None:
+    assert parse_datetime(text) == when
+
+
+STORY = "<p>" + LONG + "</p><p>" + LONG + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("page", "authors", "published"),
+    [
+        (
+            html(f'<article><h1>Convoy</h1><p class="byline">By Maria Okafor</p>{STORY}</article>'),
+            ("Maria Okafor",),
+            None,
+        ),
+        (
+            html(
+                f'<article><span itemprop="author"><span itemprop="name">Ali Hassan</span></span>'
+                f'<time datetime="2024-03-05T09:00:00-05:00">5 March</time>{STORY}</article>'
+            ),
+            ("Ali Hassan",),
+            datetime(2024, 3, 5, 14, 0, tzinfo=UTC),
+        ),
+        (
+            html(STORY, '<meta name="author" content="Lena Fischer">'),
+            ("Lena Fischer",),
+            None,
+        ),
+    ],
+)
+def test_visible_byline_and_time(
+    page: str, authors: tuple[str, ...], published: datetime | None
+) -> None:
+    article = extract_article(page, "https://example.org/2024/story")
+    assert article.authors == authors
+    assert article.published == published
+
+
+def test_jsonld_article_body_when_the_page_shows_none() -> None:
+    paragraph = "First paragraph of the story, long enough to count as prose here."
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": f"{paragraph}\n" * 3})
+    page = html("<div id='app'></div>", f'<script type="application/ld+json">{ld}</script>')
+    assert extract_article(page, "https://example.org/a").text.startswith(paragraph)
