@@ -10,7 +10,9 @@
    600 words; read in place, never copied), and a dense stress set assembled (seeded)
    from the labelled sentences of tests/data (English, Arabic, Russian), where nearly
    every sentence names places.
-3. Baselines in the same run, on the same articles: the shared ``tokenize`` alone, and the
+3. Accuracy on the labelled sets of tests/data (place-level precision and recall, per
+   file and language), the numbers docs/geo.md reports.
+4. Baselines in the same run, on the same articles: the shared ``tokenize`` alone, and the
    mention lookup done two ways over the same normalised tokens — the dict of token
    n-grams the recogniser uses, and a pyahocorasick automaton over the same keys.
 
@@ -188,12 +190,14 @@ def main() -> None:
             build, warm = fresh_load(cache_dir), fresh_load(cache_dir)
 
     gazetteer = Gazetteer.load()
+    print()
+    accuracy(gazetteer)
     sets = {"real pages": real_pages(Path(args.devset)), "dense": articles(args.articles)}
     t = time.perf_counter()
     auto = automaton(gazetteer.index)
     ac_build = time.perf_counter() - t
 
-    print(f"\n{'CPU ms per 600-word article':40} {'set':>10} {'median':>7} {'p95':>7} {'ratio':>6}")
+    print(f"{'CPU ms per 600-word article':40} {'set':>10} {'median':>7} {'p95':>7} {'ratio':>6}")
     adds: dict[str, float] = {}
     for set_name, docs in sets.items():
         rows = recognition_rows(gazetteer, docs, tokenize)
@@ -221,6 +225,31 @@ def main() -> None:
         f"load {warm['load_s']:.2f} s < 2 s: {warm['load_s'] < 2}; "
         f"memory {warm['load_mb']:.0f} MB < 150 MB: {warm['load_mb'] < 150}"
     )
+
+
+def accuracy(gazetteer: Any) -> None:
+    from newswatch.geo import PlaceRecognizer
+
+    recognizer = PlaceRecognizer(gazetteer)
+    head = ("lang", "sents", "TP", "FP", "FN", "P", "R")
+    print(f"{'labelled set':32} " + " ".join(f"{h:>6}" for h in head))
+    for path in sorted(DATA.glob("geo_*.yaml")):
+        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for lang in [*sorted({r["lang"] for r in rows}), "all"]:
+            chosen = [r for r in rows if lang in ("all", r["lang"])]
+            tp = fp = fn = 0
+            for row in chosen:
+                want = {gazetteer.resolve(label).short for label in row["places"]}
+                got = {
+                    f"{p.name}, {p.country}"
+                    for p in recognizer.recognize(row.get("title", ""), row["text"])
+                }
+                tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+            p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+            print(
+                f"{path.name:32} {lang:>5} {len(chosen):6} {tp:4} {fp:4} {fn:4} {p:6.3f} {r:6.3f}"
+            )
+    print()
 
 
 def recognition_rows(

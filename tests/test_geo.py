@@ -84,6 +84,12 @@ def test_names_for_covers_scripts(gazetteer: Gazetteer) -> None:
     names = gazetteer.names_for("Aleppo")
     assert {"Aleppo", "Halab", "Alep", "حلب", "Алеппо"} <= set(names)
     assert "hlb" not in names and "ALP" not in names  # transliteration noise, airport code
+    assert "Veroia" not in names  # an ancient name of Aleppo, but the main name of a Greek city
+
+
+def test_names_for_keeps_shared_variants(gazetteer: Gazetteer) -> None:
+    assert "طرابلس" in gazetteer.names_for("Tripoli, LB")
+    assert "طرابلس" in gazetteer.names_for("Tripoli, LY")
 
 
 def test_names_for_unknown(gazetteer: Gazetteer) -> None:

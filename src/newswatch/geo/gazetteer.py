@@ -147,8 +147,20 @@ class Gazetteer:
         return _pick(name, key, found, self.primary_key)
 
     def names_for(self, name: str) -> list[str]:
-        """Every name of the place ``name`` resolves to (Aleppo → Halab, Alep, حلب, …)."""
-        return list(self.names(self.resolve(name)))
+        """The names of the place ``name`` resolves to (Aleppo → Halab, Alep, حلب, …),
+        less those that are another place's main name: a query for @place(Aleppo) should
+        not match Veroia in Greece, one of Aleppo's ancient names."""
+        place = self.resolve(name)
+        return [n for n in self.names(place) if self._owns(place, self.tokens.key(n))]
+
+    def _owns(self, place: GeoPlace, key: str) -> bool:
+        # A name that is another place's main name (Veroia, Berea) is that place's; a
+        # variant two places share (طرابلس for both Tripolis) stays with both.
+        if key == self.primary_key[place.id]:
+            return True
+        return not any(
+            other != place.id and self.primary_key[other] == key for other in self.index.get(key)
+        )
 
     def suggestions(self, name: str, limit: int = 3) -> list[GeoPlace]:
         if self._suggest is None:
