@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import ahocorasick
 
@@ -91,7 +92,7 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
                 for key in _term_options(leaf)
             }
         )
-    return lambda key: key_cost(key) * users[key]
+    return cache(lambda key: key_cost(key) * users[key])
 
 
 class Presearcher:

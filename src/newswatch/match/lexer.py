@@ -29,20 +29,42 @@ class Lexeme:
     number: int = 0  # NEAR's distance
 
 
+# Parentheses and plain words (no quote, slash, @, colon, leading "-", inner "*") are most
+# of every query; one regex takes them, the general path below handles the rest.
+_FAST = re.compile(r'\s*(?:([()])|([^\s()"/@:*\-][^\s()":*]*\*?)(?=[\s()]|$))')
+_SPACE = re.compile(r"\s*")
+
+
 def lex(query: str) -> list[Lexeme]:
     out: list[Lexeme] = []
-    i, n = 0, len(query)
-    literal_next = False  # right after "field:", the next run is a value, never a field
+    i = _SPACE.match(query).end()  # type: ignore[union-attr]  # \s* always matches
+    n = len(query)
     while i < n:
-        ch = query[i]
-        if ch.isspace():
-            i += 1
-            literal_next = False
-            continue
-        lexeme, i = _one(query, i, literal_next)
-        literal_next = lexeme.kind == "FIELD"
-        out.append(lexeme)
+        fast = _FAST.match(query, i)
+        if fast and not _is_operator(fast.group(2)):
+            paren, word = fast.group(1), fast.group(2)
+            start = fast.start(1) if paren else fast.start(2)
+            out.append(
+                Lexeme(paren, paren, start + 1) if paren else Lexeme("WORD", word, start + 1)
+            )
+            i = fast.end()
+        else:
+            i = _SPACE.match(query, i).end()  # type: ignore[union-attr]
+            if i >= n:
+                break
+            # Right after "field:", the next run is a value, never another field.
+            literal = (
+                bool(out)
+                and out[-1].kind == "FIELD"
+                and out[-1].col + len(out[-1].text) + 1 == i + 1
+            )
+            lexeme, i = _one(query, i, literal)
+            out.append(lexeme)
     return out
+
+
+def _is_operator(word: str | None) -> bool:
+    return word is not None and (word in OPERATORS or word.startswith("NEAR"))
 
 
 def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:

@@ -46,12 +46,13 @@ class _Parser:
         places: PlaceResolver | None,
     ) -> None:
         self.lexemes = lexemes
+        self.kinds = [lexeme.kind for lexeme in lexemes] + ["END"]  # END: no bounds checks
         self.pos = 0
         self.terms = terms
         self.places = places
 
     def peek(self) -> str:
-        return self.lexemes[self.pos].kind if self.pos < len(self.lexemes) else "END"
+        return self.kinds[self.pos]
 
     def take(self) -> Lexeme:
         lexeme = self.lexemes[self.pos]
@@ -181,7 +182,8 @@ def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> 
         raise QueryError(lexeme.col, f'"*" only at the end of a word, in "{text}"')
     if text == "-":
         raise QueryError(lexeme.col, '"-" needs a term right after it')
-    tokens = tuple(token_words(body))
+    # Most query words are plain ASCII words: skip the general tokeniser for them.
+    tokens = (body.lower(),) if body.isalnum() and body.isascii() else tuple(token_words(body))
     if not tokens:
         what = (
             "empty phrase" if quoted and not body.strip() else f'nothing to search for in "{text}"'
