@@ -7,6 +7,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -24,6 +25,7 @@ from tests.servers_hostile import (
     page,
     redirect,
     reset,
+    send,
     serve,
 )
 
@@ -126,6 +128,25 @@ def test_five_redirects_are_followed_six_are_not(fetcher: Fetcher, server: Local
     assert result.body == b"<p>arrived</p>"
     with pytest.raises(FetchError, match="more than 5 redirects"):
         fetcher.fetch(server.url("/hop0"), FAST, allow_private=True)
+
+
+def test_cookie_set_on_a_redirect_is_sent_on_the_next_hop_only(
+    fetcher: Fetcher, server: LocalServer
+) -> None:
+    def check(request: BaseHTTPRequestHandler) -> None:
+        if "consent=yes" in (request.headers.get("Cookie") or ""):
+            send(request, 200, b"article")
+        else:
+            send(request, 302, b"", {"Location": "/set"})
+
+    server.routes["/set"] = page(b"", 302, Location="/check", Set_Cookie="consent=yes; Path=/")
+    server.routes["/check"] = check
+    assert fetcher.fetch(server.url("/check"), FAST, allow_private=True).body == b"article"
+    assert len(fetcher.session.cookies) == 0
+    with pytest.raises(FetchError, match="redirect loop"):
+        # A new fetch starts without the cookie: the site asks again (and loops here).
+        server.routes["/set"] = redirect("/check")
+        fetcher.fetch(server.url("/check"), FAST, allow_private=True)
 
 
 @pytest.mark.parametrize("content_type", ["application/pdf", "image/jpeg", "video/mp4"])

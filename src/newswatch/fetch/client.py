@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import closing, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
+from http.cookiejar import DefaultCookiePolicy
 from types import MappingProxyType
 from urllib.parse import urljoin
 
 import requests
 import urllib3
+from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
 
 from newswatch.clock import Clock
@@ -79,6 +81,13 @@ class _Call:
     expect_html: bool
     max_bytes: int
     robots: bool = True
+    # Cookies live for one fetch (a site may set one and redirect to check it), never in
+    # the shared session: a daemon would collect every site's cookies forever.
+    cookies: RequestsCookieJar = field(default_factory=RequestsCookieJar)
+
+
+def _cookie_state(call: _Call) -> str:
+    return ";".join(sorted(f"{c.domain}{c.path}{c.name}={c.value}" for c in call.cookies))
 
 
 def _frozen_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -103,6 +112,7 @@ class Fetcher:
         )
         self.robots = RobotsCache(clock)
         install_guards(session)
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.watchdog = Watchdog()
 
     def fetch(
@@ -147,7 +157,8 @@ class Fetcher:
 
     # 4. Redirects, each hop checked like the first request.
     def _follow(self, url: str, call: _Call) -> _Response:
-        current, seen = url, {url}
+        # A loop is the same URL with the same cookies: "set a cookie, come back" is not.
+        current, seen = url, {(url, _cookie_state(call))}
         for _ in range(MAX_REDIRECTS + 1):
             # 1.
             check_url(current, allow_private=call.allow_private)
@@ -159,9 +170,10 @@ class Fetcher:
             if response.status not in REDIRECTS or not location:
                 return response
             current = urljoin(current, location.strip())
-            if current in seen:
+            state = (current, _cookie_state(call))
+            if state in seen:
                 raise FetchError(url, f"redirect loop at {current}")
-            seen.add(current)
+            seen.add(state)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
     def _obey_robots(self, url: str, call: _Call) -> None:
@@ -212,9 +224,11 @@ class Fetcher:
                 headers={"User-Agent": settings.user_agent, **settings.headers, **call.headers},
                 timeout=(min(settings.connect_timeout, remaining), remaining),
                 proxies=self._proxies(settings),
+                cookies=call.cookies,
                 allow_redirects=False,
                 stream=True,
             )
+            extract_cookies_to_jar(call.cookies, response.request, response.raw)  # type: ignore[no-untyped-call]
         except requests.Timeout:
             raise FetchError(url, f"timed out after {settings.timeout:g}s") from None
         except requests.RequestException as exc:
