@@ -69,9 +69,9 @@ class Fingerprint:
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> Fingerprint:
-        magic, flags, body_size, lead_size = _HEADER.unpack_from(blob)
-        if magic != _MAGIC or len(blob) != SIGNATURE_BYTES:
+        if len(blob) != SIGNATURE_BYTES or blob[:2] != _MAGIC:
             raise ValueError("not a newswatch fingerprint")
+        _, flags, body_size, lead_size = _HEADER.unpack_from(blob)
         body = np.frombuffer(blob, np.uint32, BODY_PERM, _HEADER.size)
         lead = np.frombuffer(blob, np.uint32, LEAD_PERM, _HEADER.size + 4 * BODY_PERM)
         return cls(body, lead, body_size, lead_size, bool(flags & 1))
