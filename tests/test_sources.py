@@ -101,6 +101,7 @@ def test_rss_entries_are_absolute_plain_and_utc(fetcher: Fetcher, server: LocalS
     assert first.published == datetime(2026, 1, 5, 10, 30, tzinfo=UTC)
     assert (first.guid, first.source) == ("wire-1", "src")
     assert second.url == "http://other.example/b"
+    assert found.bytes == len(RSS)
 
 
 def test_atom_dates_are_normalised_to_utc(fetcher: Fetcher, server: LocalServer) -> None:

@@ -52,6 +52,8 @@ class Discovery:
     # The listing answered 304: nothing changed since the last poll.
     not_modified: bool
     url: str
+    # Body bytes downloaded for this poll (listing and sitemap children), for metrics.
+    bytes: int = 0
 
 
 def discover(source: SourceConfig, fetcher: Fetcher, settings: FetchSettings) -> Discovery:
@@ -66,13 +68,15 @@ def discover(source: SourceConfig, fetcher: Fetcher, settings: FetchSettings) ->
         return Discovery([], True, result.url)
     parsed = kind.parse(source, result)
     entries = list(parsed.entries)
+    size = len(result.body)
     for child in parsed.children[:MAX_CHILD_DOCUMENTS]:
         if not is_followable(child, allow_private):
             continue
         child_result = fetcher.fetch(child, settings, conditional=True, allow_private=allow_private)
+        size += len(child_result.body)
         if not child_result.not_modified:
             entries.extend(kind.parse(source, child_result).entries)
-    return Discovery(_keep(entries, source, allow_private), False, result.url)
+    return Discovery(_keep(entries, source, allow_private), False, result.url, size)
 
 
 def _keep(entries: list[Entry], source: SourceConfig, allow_private: bool) -> list[Entry]:
