@@ -102,7 +102,7 @@ class Pipeline:
         except (FetchError, SourceError) as exc:
             return self._failed(source, exc, started)
         outcome = "not_modified" if discovery.not_modified else "ok"
-        self.metrics.fetch(source.name, outcome, 0, self.clock.monotonic() - started)
+        self.metrics.fetch(source.name, outcome, discovery.bytes, self.clock.monotonic() - started)
         new = alerts = 0
         for entry in discovery.entries[: source.max_items]:
             created = self._process_entry(source, settings, entry)
