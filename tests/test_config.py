@@ -112,6 +112,10 @@ def test_cron_interval() -> None:
         ("- a\n- b\n", "the top level must be a mapping"),
         ("http: nonsense\n", "http: expected host:port"),
         (
+            "sources:\n  - name: a\n    page: https://x.org/\n    links: 'article h2 >> a['\n",
+            "sources[0].links: invalid CSS selector",
+        ),
+        (
             "channels:\n  c:\n    urls: ['json://127.0.0.1/x']\n    template: '{{ broken'\n",
             "channels.c.template: unexpected end of template",
         ),

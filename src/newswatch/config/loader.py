@@ -156,6 +156,7 @@ def cross_check(config: Config) -> list[str]:
     problems += _duplicates([s.name for s in config.sources], "sources")
     problems += _duplicates([r.name for r in config.rules], "rules")
     source_names = {s.name for s in config.sources}
+    problems += _selector_problems(config)
     gazetteer = _gazetteer_if_needed(config, problems)
     places = gazetteer.names_for if gazetteer is not None else None
     for i, rule in enumerate(config.rules):
@@ -186,6 +187,21 @@ def cross_check(config: Config) -> list[str]:
         problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
     if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
         problems.append(f"http: expected host:port, got {config.http!r}")
+    return problems
+
+
+def _selector_problems(config: Config) -> list[str]:
+    """A broken ``links:`` CSS selector is a config error, not a failure at 3 a.m."""
+    import soupsieve
+
+    problems = []
+    for i, source in enumerate(config.sources):
+        if source.links:
+            try:
+                soupsieve.compile(source.links)
+            except soupsieve.SelectorSyntaxError as exc:
+                reason = str(exc).splitlines()[0]
+                problems.append(f"sources[{i}].links: invalid CSS selector: {reason}")
     return problems
 
 
