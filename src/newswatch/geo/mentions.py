@@ -5,7 +5,8 @@ from the original text, which normalisation has lowercased: capitalisation (a lo
 "nice" is an adjective), position (the first word of a sentence or of a Title-Cased
 Headline is capitalised whatever it is), the preceding word ("in", "near", "في", "в") and
 whether the name sits inside a longer name: after a capitalised word (the "Michael" of
-"Michael Jordan") or hyphenated to the word before it (the "Numan" of "Maarat al-Numan").
+"Michael Jordan"), before one ("Paris Hilton", "Tor Browser") or hyphenated to the word
+before it (the "Numan" of "Maarat al-Numan").
 """
 
 from __future__ import annotations
@@ -98,6 +99,36 @@ _NOT_FIRST_NAMES = frozenset(
         "los",
         "las",
         "san",
+    ]
+)
+# Words that, capitalised after a name, make it part of a place's name, not a person's.
+_PLACE_WORDS = frozenset(
+    [
+        "province",
+        "governorate",
+        "city",
+        "district",
+        "county",
+        "region",
+        "oblast",
+        "state",
+        "airport",
+        "port",
+        "camp",
+        "countryside",
+        "municipality",
+        "prefecture",
+        "river",
+        "valley",
+        "border",
+        "crossing",
+        "bridge",
+        "square",
+        "street",
+        "road",
+        "highway",
+        "university",
+        "hospital",
     ]
 )
 _SENTENCE_END = frozenset(".!?…\n\r\u061f")
@@ -256,7 +287,8 @@ def _mention(
         cased=cased,
         uncertain_case=title_cased or all_caps or _sentence_start(source, start),
         locative=i > 0 and toks.norms[i - 1] in LOCATIVES,
-        inside_name=i > 0 and _inside_name(toks, i, start, title_cased),
+        inside_name=(i > 0 and _inside_name(toks, i, start, title_cased))
+        or (not title_cased and _before_name(toks, i + length, end)),
     )
 
 
@@ -278,6 +310,18 @@ def _inside_name(toks: Tokens, i: int, start: int, title_cased: bool) -> bool:
         return False
     word = toks.text[prev_start:prev_end]
     return word[0].isupper() and not word.isupper() and not _sentence_start(toks.text, prev_start)
+
+
+def _before_name(toks: Tokens, k: int, end: int) -> bool:
+    """Followed by a capitalised word, as in "Paris Hilton", "Tor Browser", "Federal
+    Reserve" — unless that word says what kind of place it is ("Aleppo Governorate")."""
+    if k >= len(toks) or toks.norms[k] in _PLACE_WORDS:
+        return False
+    start, _ = toks.span(k)
+    if not toks.text[end:start].isspace():
+        return False
+    first = toks.text[start]
+    return first.isupper()
 
 
 def is_title_cased(toks: Tokens) -> bool:

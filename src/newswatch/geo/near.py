@@ -51,9 +51,9 @@ def near_problem(near: Near, gazetteer: Gazetteer) -> str | None:
         place = gazetteer.resolve(near.place)
     except LookupError as exc:
         return str(exc.args[0]) if exc.args else str(exc)
-    if place.kind == "country":
+    if place.is_area:
         return (
-            f"'{near.place}' is a country; give a city or lat/lon "
+            f"'{near.place}' is a {place.kind}; give a city or lat/lon "
             f"(or use @place({near.place}) in the query)"
         )
     return None

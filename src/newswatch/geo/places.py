@@ -8,7 +8,8 @@ from typing import Literal
 
 from newswatch.model import Place
 
-Kind = Literal["city", "country", "user"]
+# Countries and regions (US states) are context: never recognised as a point, never measured.
+Kind = Literal["city", "country", "region", "user"]
 
 _EARTH_RADIUS_KM = 6371.0088
 
@@ -17,8 +18,9 @@ _EARTH_RADIUS_KM = 6371.0088
 class GeoPlace:
     """One place the gazetteer knows, with every name it may be written as.
 
-    Countries carry their capital's coordinates so they can be shown on a map, but they are
-    never used for distances: "within 50 km of Syria" means nothing.
+    Countries carry their capital's coordinates and regions the population-weighted centre
+    of their cities, so they can be shown on a map, but neither is used for distances:
+    "within 50 km of Syria" means nothing.
     """
 
     id: int
@@ -28,6 +30,10 @@ class GeoPlace:
     lon: float
     population: int
     kind: Kind
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in ("country", "region")
 
     @property
     def label(self) -> str:

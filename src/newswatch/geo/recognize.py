@@ -8,6 +8,10 @@ from newswatch.geo.resolve import Resolver
 from newswatch.geo.tokens import TokenCache
 from newswatch.model import Place
 
+# Below this a reading is a guess (a name five towns share, none favoured by the article);
+# a rule's radius should not be decided by it.
+MIN_CONFIDENCE = 0.5
+
 
 class PlaceRecognizer:
     """Finds gazetteer places in an article's title and text.
@@ -23,12 +27,12 @@ class PlaceRecognizer:
         self._bases: dict[str, str | None] = {}
 
     def recognize(self, title: str, text: str) -> tuple[Place, ...]:
-        """Cities and user places named in the article, most confident first. Countries
-        only inform the reading of the other names: they have no point to measure from."""
+        """Cities and user places named in the article, most confident first. Countries and
+        regions only inform the reading of the other names: no point to measure from."""
         readings = self._resolver.read(self.mentions(title, text))
         best: dict[int, float] = {}
         for r in readings:
-            if r.place.kind != "country":
+            if not r.place.is_area and r.confidence >= MIN_CONFIDENCE:
                 best[r.place.id] = max(best.get(r.place.id, 0.0), r.confidence)
         ranked = sorted(best.items(), key=lambda item: -item[1])
         return tuple(self.gazetteer.places[pid].to_place(conf) for pid, conf in ranked)

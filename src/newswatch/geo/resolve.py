@@ -47,20 +47,15 @@ class Resolver:
         # Only names that need no support may lend it: "Nice" cannot vouch for itself.
         # Names repeat within an article; each distinct one is judged once.
         strong = {m.key: m for m, q in kept if q >= _SUPPORTIVE}
-        countries = {
-            p.country for m in strong.values() for p in self._places(m) if p.kind == "country"
-        }
+        named = {p.country for m in strong.values() for p in self._places(m) if p.is_area}
         clear = {p.id: p for m in strong.values() if (p := self._clear(m)) is not None}
-        countries |= {p.country for p in clear.values()}
+        countries = named | {p.country for p in clear.values()}
         anchors = Anchors(clear.values())
         best: dict[str, tuple[GeoPlace, float]] = {}
         readings: list[Reading] = []
         for mention, quality in kept:
             places = self._places(mention)
-            supported = any(p.country in countries for p in places) or (
-                mention.locative and not mention.uncertain_case
-            )
-            if quality < _SUPPORTIVE and not supported:
+            if quality < _SUPPORTIVE and not self._supported(mention, places, named, anchors):
                 continue
             if mention.key not in best:
                 best[mention.key] = self._best(mention, places, countries, anchors)
@@ -68,13 +63,30 @@ class Resolver:
             readings.append(Reading(mention, place, quality * share))
         return readings
 
+    @staticmethod
+    def _supported(m: Mention, places: list[GeoPlace], named: set[str], anchors: Anchors) -> bool:
+        """A doubtful name stands if its country (or US state) is named in the article, or
+        mid-sentence if it follows "in"/"near"/… or a clear place lies within reach.
+        Another city in the same large country is not enough: "Huey" is no town in an
+        article that mentions Chicago; nor, opening a sentence, is a neighbour ("Bar
+        owners in Belgrade")."""
+        if any(p.country in named for p in places):
+            return True
+        if m.uncertain_case:
+            return False
+        return m.locative or any(not p.is_area and anchors.near(p, m.candidates) for p in places)
+
     def _word_quality(self, m: Mention) -> float:
         """How sure the words alone make us that this is a place name (0 = not at all);
         below _SUPPORTIVE means it needs support from the rest of the article."""
         ordinary = self._ordinariness(m)
         if ordinary == 2 or (ordinary == 1 and m.inside_name):
             return 0.0
-        quality = 0.7 if ordinary == 1 else 1.0
+        # A Latin-script variant spelling ("Marseilles", "Halab") is often a person's or a
+        # thing's name too; Cyrillic and Arabic names are all "variants" of GeoNames' Latin
+        # main names, so the rule cannot apply to them.
+        variant = m.key.isascii() and self._variant_only(m)
+        quality = 0.7 if ordinary == 1 or variant else 1.0
         if m.inflected:
             # An inflected form opening a sentence is as likely an ordinary word ("Атака").
             quality *= 0.75 if m.uncertain_case else 0.85
@@ -83,8 +95,9 @@ class Resolver:
         return quality
 
     def _ordinariness(self, m: Mention) -> int:
-        """0: a name; 1: also a frequent word ("Nice"); 2: a function word ("Of"). Memoised
-        per spelling: the same names recur from article to article."""
+        """0: a name; 1: also a frequent word ("Nice"); 2: never a place here (a function
+        word like "Of", or a frequent word that only some minor place's variant spelling
+        matches). Memoised per spelling: the same names recur from article to article."""
         memo = f"{m.key}\n{m.surface}"
         value = self.commonness.get(memo)
         if value is None:
@@ -93,21 +106,29 @@ class Resolver:
             value = word_commonness(m.key, m.surface)
             if value == 1 and any(self._prominent(i, m.cased) for i in m.candidates):
                 value = 0
+            elif value == 1 and m.key.isascii() and self._variant_only(m):
+                value = 2  # "Google", "Dana": a word first, a minor place's variant spelling last
             self.commonness[memo] = value
         return value
+
+    def _variant_only(self, m: Mention) -> bool:
+        """Matched only through alternate names; "Fallujah" for "Al Fallujah" counts as the
+        main name (the Arabic article is often dropped in English)."""
+        primary = self.gazetteer.primary_key
+        return all(primary[i] != m.key and _drop_article(primary[i]) != m.key for i in m.candidates)
 
     def _prominent(self, pid: int, cased: bool) -> bool:
         # Without capitals, only a country's name outweighs a frequent word: in Arabic
         # "مدينة" is "city" far more often than it is Medina.
         if cased:
             return pid in self.gazetteer.prominent
-        return self.gazetteer.places[pid].kind == "country"
+        return self.gazetteer.places[pid].is_area
 
     def _places(self, m: Mention) -> list[GeoPlace]:
         return [self.gazetteer.places[i] for i in m.candidates]
 
     def _clear(self, m: Mention) -> GeoPlace | None:
-        places = [p for p in self._places(m) if p.kind != "country"]
+        places = [p for p in self._places(m) if not p.is_area]
         if not places:
             return None
         shares = _softmax([_prior(p, self.gazetteer.primary_key[p.id] == m.key) for p in places])
@@ -125,13 +146,23 @@ class Resolver:
             return places[0], 1.0
         scores = [
             _prior(p, self.gazetteer.primary_key[p.id] == m.key)
-            + 2.0 * (p.country in countries and p.kind != "country")
-            + 1.0 * (p.kind != "country" and anchors.near(p, m.candidates))
+            + 2.0 * (p.country in countries and not p.is_area)
+            + 1.0 * (not p.is_area and anchors.near(p, m.candidates))
             for p in places
         ]
         shares = _softmax(scores)
         best = max(range(len(places)), key=shares.__getitem__)
         return places[best], shares[best]
+
+
+_ARTICLES = ("al ", "ar ", "as ", "an ", "ad ", "at ", "ash ", "az ", "el ", "ed ", "es ")
+
+
+def _drop_article(key: str) -> str:
+    for article in _ARTICLES:
+        if key.startswith(article):
+            return key[len(article) :]
+    return key
 
 
 def _prior(p: GeoPlace, primary: bool) -> float:
