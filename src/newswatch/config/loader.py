@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from newswatch.config.schema import Config
+from newswatch.config.schema import Config, RuleConfig
 from newswatch.errors import ConfigError, QueryError
 
 if TYPE_CHECKING:
@@ -155,27 +155,41 @@ def cross_check(config: Config) -> list[str]:
     problems: list[str] = []
     problems += _duplicates([s.name for s in config.sources], "sources")
     problems += _duplicates([r.name for r in config.rules], "rules")
-    source_names = {s.name for s in config.sources}
     problems += _selector_problems(config)
     gazetteer = _gazetteer_if_needed(config, problems)
-    places = gazetteer.names_for if gazetteer is not None else None
     for i, rule in enumerate(config.rules):
-        for j, channel in enumerate(rule.notify):
-            if channel not in config.channels:
-                known = ", ".join(sorted(config.channels)) or "none defined"
-                problems.append(
-                    f"rules[{i}].notify[{j}]: unknown channel {channel!r} (channels: {known})"
-                )
-        for j, source in enumerate(rule.sources or []):
-            if source not in source_names:
-                problems.append(f"rules[{i}].sources[{j}]: unknown source {source!r}")
-        problems += [f"rules[{i}].query: {p}" for p in _query_problems(rule.query, config, places)]
-        if rule.near is not None and gazetteer is not None:
-            from newswatch.geo import near_problem
+        problems += [f"rules[{i}].{p}" for p in _rule_problems(rule, config, gazetteer)]
+    problems += _template_problems(config)
+    if config.ops_channel and config.ops_channel not in config.channels:
+        problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
+    if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
+        problems.append(f"http: expected host:port, got {config.http!r}")
+    return problems
 
-            problem = near_problem(rule.near, gazetteer)
-            if problem:
-                problems.append(f"rules[{i}].near: {problem}")
+
+def _rule_problems(rule: RuleConfig, config: Config, gazetteer: Gazetteer | None) -> list[str]:
+    problems = []
+    for j, channel in enumerate(rule.notify):
+        if channel not in config.channels:
+            known = ", ".join(sorted(config.channels)) or "none defined"
+            problems.append(f"notify[{j}]: unknown channel {channel!r} (channels: {known})")
+    source_names = {s.name for s in config.sources}
+    for j, source in enumerate(rule.sources or []):
+        if source not in source_names:
+            problems.append(f"sources[{j}]: unknown source {source!r}")
+    places = gazetteer.names_for if gazetteer is not None else None
+    problems += [f"query: {p}" for p in _query_problems(rule.query, config, places)]
+    if rule.near is not None and gazetteer is not None:
+        from newswatch.geo import near_problem
+
+        problem = near_problem(rule.near, gazetteer)
+        if problem:
+            problems.append(f"near: {problem}")
+    return problems
+
+
+def _template_problems(config: Config) -> list[str]:
+    problems = []
     for name, channel in config.channels.items():
         if channel.template:
             from newswatch.notify.render import template_problem
@@ -183,10 +197,6 @@ def cross_check(config: Config) -> list[str]:
             problem = template_problem(channel.template)
             if problem:
                 problems.append(f"channels.{name}.{problem}")
-    if config.ops_channel and config.ops_channel not in config.channels:
-        problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
-    if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
-        problems.append(f"http: expected host:port, got {config.http!r}")
     return problems
 
 
