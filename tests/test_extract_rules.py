@@ -163,3 +163,24 @@ def test_jsonld_article_body_when_the_page_shows_none() -> None:
     ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": f"{paragraph}\n" * 3})
     page = html("<div id='app'></div>", f'<script type="application/ld+json">{ld}</script>')
     assert extract_article(page, "https://example.org/a").text.startswith(paragraph)
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        '<div class="inline-gallery"><ul><li><h2>1/50 Markets slump</h2><p>{}</p></li></ul></div>',
+        '<div class="video-js vjs-paused"><p>This is a modal window. {}</p></div>',
+        '<section id="photo-slideshow"><p>{}</p></section>',
+    ],
+)
+def test_embedded_galleries_and_players_are_not_body(widget: str) -> None:
+    caption = "Shares in the retailer fell sharply after its chief executive resigned."
+    page = html(f"<article><h1>Convoy</h1>{STORY}{widget.format(caption)}<p>{LONG}</p></article>")
+    text = extract_article(page, "https://example.org/a").text
+    assert "The convoy reached the town" in text
+    assert "chief executive resigned" not in text
+
+
+def test_a_gallery_class_on_the_article_container_keeps_the_story() -> None:
+    page = html(f'<div class="gallery-story"><h1>Convoy</h1>{STORY}</div>')
+    assert "The convoy reached the town" in extract_article(page, "https://example.org/a").text

@@ -4,7 +4,7 @@ The stages, in order:
 1. decode the bytes (BOM, declared charset, UTF-8, statistical guess) and reject non-HTML;
 2. parse once with lxml; every later stage reads the same tree;
 3. metadata: JSON-LD, then meta tags, then the visible page, then trafilatura's guesses;
-4. body text: trafilatura checked against Readability, JSON-LD ``articleBody`` as fallback;
+4. body text (see :mod:`body`): trafilatura checked against Readability, then cleaned;
 5. language: declared by the page, else identified from the body text.
 """
 
@@ -33,22 +33,25 @@ def extract_article(html: str | bytes, url: str, *, source: str = "") -> Article
     ensure_html(text)
     # 2. parse
     tree = _parse(text)
-    # 3. metadata first: the body cleanup drops the headline when the text repeats it
+    # 3. metadata, before the body stage prunes the tree; the cleanup needs the headline
     ld = find_article(tree)
     tags = meta.meta_tags(tree)
     title = meta.find_title(tree, tags, ld) or metadata_fallbacks.title(tree)
+    published = meta.find_published(tree, tags, ld) or metadata_fallbacks.published(tree, url)
+    authors = meta.find_authors(tags, ld) or metadata_fallbacks.authors(tree)
+    canonical_url = meta.find_canonical(tree, tags, url)
+    declared_language = meta.declared_language(tree, tags, ld)
     # 4. body
     body = extract_body(tree, url, title, ld)
     # 5. language
-    language = meta.declared_language(tree, tags, ld) or detect_language(body)
     return Article(
         url=url,
-        canonical_url=meta.find_canonical(tree, tags, url),
+        canonical_url=canonical_url,
         title=title,
         text=body,
-        published=meta.find_published(tree, tags, ld) or metadata_fallbacks.published(tree, url),
-        authors=meta.find_authors(tags, ld) or metadata_fallbacks.authors(tree),
-        language=language,
+        published=published,
+        authors=authors,
+        language=declared_language or detect_language(body),
         source=source,
     )
 

@@ -1,5 +1,6 @@
 """The body text of an article page, as a list of paragraphs.
 
+0. embedded galleries and video players are removed (:mod:`prune`);
 1. trafilatura (balanced, comments off: its best setting on real pages) reads the page, in
    fast mode; only when that finds little text does its full cascade (which compares with its
    own Readability and jusText runs) run as well, so most pages run Readability once, not twice;
@@ -19,6 +20,7 @@ from trafilatura.settings import Document
 from newswatch.extract.cleanup import clean_body
 from newswatch.extract.jsonld import LdArticle
 from newswatch.extract.overlap import containment
+from newswatch.extract.prune import prune_widgets
 from newswatch.extract.readability import readability_text
 
 # A fast-mode result shorter than this is retried with trafilatura's full cascade.
@@ -37,6 +39,9 @@ _CERTAINLY_PROSE_CHARS = 2000
 
 
 def extract_body(tree: HtmlElement, url: str, title: str, ld: LdArticle | None) -> str:
+    """The article text, paragraphs separated by blank lines. Prunes ``tree`` in place."""
+    # 0. embedded media widgets out
+    prune_widgets(tree)
     # 1. trafilatura
     text = _trafilatura_text(tree, url)
     # 2. second opinion

@@ -63,9 +63,14 @@ def _render(element: HtmlElement, out: list[str]) -> None:
     if isinstance(element.tag, str):  # comments and processing instructions carry no text
         if block:
             out.append("\n")
-        out.append(element.text or "")
+        out.append(_inline(element.text))
         for child in element:
             _render(child, out)
         if block:
             out.append("\n")
-    out.append(element.tail or "")
+    out.append(_inline(element.tail))
+
+
+def _inline(text: str | None) -> str:
+    # Line breaks inside the source's text are layout, not paragraph ends.
+    return text.replace("\n", " ") if text else ""
