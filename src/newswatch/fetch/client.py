@@ -182,7 +182,16 @@ class Fetcher:
         )
 
         def get(robots_url: str) -> tuple[int, bytes]:
-            response = self._follow(robots_url, robots_call)
+            try:
+                response = self._follow(robots_url, robots_call)
+            except FetchError as exc:
+                # Name the URL the user configured; robots.txt is only how we got there.
+                raise type(exc)(
+                    url,
+                    f"{exc.reason} (fetching robots.txt)",
+                    status=exc.status,
+                    retry_after=exc.retry_after,
+                ) from exc
             return response.status, response.body
 
         agent = call.settings.user_agent
