@@ -25,6 +25,7 @@ _NEARBY_KM = 400.0
 _CLEAR_SHARE = 0.9
 _SHARPNESS = 2.0
 _SUPPORTIVE = 0.8
+_SMALL = 50_000
 
 
 class Reading(NamedTuple):
@@ -43,13 +44,15 @@ class Resolver:
         self.commonness = commonness
 
     def read(self, mentions: Sequence[Mention]) -> list[Reading]:
-        kept = [(m, q) for m in mentions if (q := self._word_quality(m)) > 0]
+        # A name once seen inside a longer name ("Margaret Hamilton", "Tor Browser") is
+        # doubtful everywhere in the article: later "Hamilton" is still the person.
+        doubtful = {m.key for m in mentions if m.inside_name}
+        kept = [(m, q) for m in mentions if (q := self._word_quality(m, doubtful)) > 0]
         # Only names that need no support may lend it: "Nice" cannot vouch for itself.
         # Names repeat within an article; each distinct one is judged once.
         strong = {m.key: m for m, q in kept if q >= _SUPPORTIVE}
         named = {p.country for m in strong.values() for p in self._places(m) if p.is_area}
         clear = {p.id: p for m in strong.values() if (p := self._clear(m)) is not None}
-        countries = named | {p.country for p in clear.values()}
         anchors = Anchors(clear.values())
         best: dict[str, tuple[GeoPlace, float]] = {}
         readings: list[Reading] = []
@@ -58,7 +61,10 @@ class Resolver:
             if quality < _SUPPORTIVE and not self._supported(mention, places, named, anchors):
                 continue
             if mention.key not in best:
-                best[mention.key] = self._best(mention, places, countries, anchors)
+                # A name's own clear reading must not vouch for itself ("Tripoli" alone
+                # reads as Libya; that must not make Libya the article's country).
+                others = {c.country for c in clear.values() if c.id not in mention.candidates}
+                best[mention.key] = self._best(mention, places, named | others, anchors)
             place, share = best[mention.key]
             readings.append(Reading(mention, place, quality * share))
         return readings
@@ -76,21 +82,22 @@ class Resolver:
             return False
         return m.locative or any(not p.is_area and anchors.near(p, m.candidates) for p in places)
 
-    def _word_quality(self, m: Mention) -> float:
+    def _word_quality(self, m: Mention, doubtful: set[str]) -> float:
         """How sure the words alone make us that this is a place name (0 = not at all);
         below _SUPPORTIVE means it needs support from the rest of the article."""
         ordinary = self._ordinariness(m)
-        if ordinary == 2 or (ordinary == 1 and m.inside_name):
+        inside_name = m.key in doubtful
+        if ordinary == 2 or (ordinary == 1 and inside_name):
             return 0.0
         # A Latin-script variant spelling ("Marseilles", "Halab") is often a person's or a
         # thing's name too; Cyrillic and Arabic names are all "variants" of GeoNames' Latin
         # main names, so the rule cannot apply to them.
         variant = m.key.isascii() and self._variant_only(m)
-        quality = 0.7 if ordinary == 1 or variant else 1.0
+        quality = 0.7 if ordinary == 1 or variant or self._small_only(m) else 1.0
         if m.inflected:
             # An inflected form opening a sentence is as likely an ordinary word ("Атака").
             quality *= 0.75 if m.uncertain_case else 0.85
-        if m.inside_name:
+        if inside_name:
             quality *= 0.6
         return quality
 
@@ -110,6 +117,25 @@ class Resolver:
                 value = 2  # "Google", "Dana": a word first, a minor place's variant spelling last
             self.commonness[memo] = value
         return value
+
+    def _small_only(self, m: Mention) -> bool:
+        # A town of 20,000 is as often a surname, a film or a product ("Eloise", "Lola"):
+        # it needs the article to be about its surroundings.
+        places = self.gazetteer.places
+        return all(places[i].kind == "city" and places[i].population < _SMALL for i in m.candidates)
+
+    def _prior(self, p: GeoPlace, key: str) -> float:
+        """How likely a name means ``p`` before the article says anything: population
+        (log), its main name rather than a variant, a user place, a country or state (a
+        country's name means the country: "lived in Jamaica"), a capital or a city of a
+        million ("Washington" is the capital more often than the state)."""
+        return (
+            math.log10(p.population + 10)
+            + 0.3 * (self.gazetteer.primary_key[p.id] == key)
+            + 1.5 * (p.kind == "user")
+            + 2.0 * p.is_area
+            + 1.0 * (p.kind == "city" and p.id in self.gazetteer.prominent)
+        )
 
     def _variant_only(self, m: Mention) -> bool:
         """Matched only through alternate names; "Fallujah" for "Al Fallujah" counts as the
@@ -131,7 +157,7 @@ class Resolver:
         places = [p for p in self._places(m) if not p.is_area]
         if not places:
             return None
-        shares = _softmax([_prior(p, self.gazetteer.primary_key[p.id] == m.key) for p in places])
+        shares = _softmax([self._prior(p, m.key) for p in places])
         best = max(range(len(places)), key=shares.__getitem__)
         return places[best] if shares[best] >= _CLEAR_SHARE else None
 
@@ -145,7 +171,7 @@ class Resolver:
         if len(places) == 1:
             return places[0], 1.0
         scores = [
-            _prior(p, self.gazetteer.primary_key[p.id] == m.key)
+            self._prior(p, m.key)
             + 2.0 * (p.country in countries and not p.is_area)
             + 1.0 * (not p.is_area and anchors.near(p, m.candidates))
             for p in places
@@ -163,10 +189,6 @@ def _drop_article(key: str) -> str:
         if key.startswith(article):
             return key[len(article) :]
     return key
-
-
-def _prior(p: GeoPlace, primary: bool) -> float:
-    return math.log10(p.population + 10) + 0.3 * primary + 1.5 * (p.kind == "user")
 
 
 class Anchors:
