@@ -192,6 +192,8 @@ def main() -> None:
     gazetteer = Gazetteer.load()
     print()
     accuracy(gazetteer)
+    if Path(args.devset).is_dir():
+        devset_precision(gazetteer, Path(args.devset))
     sets = {"real pages": real_pages(Path(args.devset)), "dense": articles(args.articles)}
     t = time.perf_counter()
     auto = automaton(gazetteer.index)
@@ -249,6 +251,39 @@ def accuracy(gazetteer: Any) -> None:
             print(
                 f"{path.name:32} {lang:>5} {len(chosen):6} {tp:4} {fp:4} {fn:4} {p:6.3f} {r:6.3f}"
             )
+    print()
+
+
+def devset_precision(gazetteer: Any, devset: Path) -> None:
+    """Precision on real pages, from the judgements in tests/data/geo_devset_judged.yaml."""
+    from newswatch.geo import PlaceRecognizer
+
+    judged = yaml.safe_load((DATA / "geo_devset_judged.yaml").read_text(encoding="utf-8"))
+    recognizer = PlaceRecognizer(gazetteer)
+    counts = {"all": [0, 0, 0, 0], "news": [0, 0, 0, 0]}  # pages, right, wrong, unjudged
+    for page in sorted(devset.glob("*/expected.txt")):
+        meta = json.loads((page.parent / "expected-metadata.json").read_text(encoding="utf-8"))
+        if not str(meta.get("lang") or "").startswith("en"):
+            continue
+        verdict = judged.get(page.parent.name) or {}
+        places = recognizer.recognize(str(meta.get("title") or ""), page.read_text("utf-8"))
+        found = [f"{p.name}, {p.country}" for p in places]
+        right = sum(f in verdict.get("right", ()) for f in found)
+        wrong = sum(f in verdict.get("wrong", ()) for f in found)
+        for group in ("all", "news") if verdict.get("news") else ("all",):
+            c = counts[group]
+            c[0], c[1], c[2], c[3] = (
+                c[0] + 1,
+                c[1] + right,
+                c[2] + wrong,
+                c[3] + len(found) - right - wrong,
+            )
+    head = ("pages", "right", "wrong", "unjudged", "P")
+    print(f"{'real English pages (judged)':32} " + " ".join(f"{h:>8}" for h in head))
+    for group, (pages, right, wrong, unjudged) in counts.items():
+        precision = right / max(right + wrong, 1)
+        cells = (pages, right, wrong, unjudged, f"{precision:.3f}")
+        print(f"{group:32} " + " ".join(f"{c:>8}" for c in cells))
     print()
 
 
