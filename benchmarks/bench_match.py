@@ -119,7 +119,8 @@ class Corpus:
         if number % 100 == 1:
             query = f"{place} /{incidents[0][:5]}\\w*/"
         if number % 2000 == 3:
-            query = f"NOT {word}"  # no key, so tried for every article; rarely matches
+            # No key, so tried for every article; "NOT the" rarely matches.
+            query = f"NOT {ENGLISH_COMMON[number % 5]}"
         sources = [f"source{number % 40}"] if number % 10 == 0 else None
         return RuleConfig(name=f"rule{number}", query=query, sources=sources)
 

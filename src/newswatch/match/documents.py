@@ -81,12 +81,13 @@ class FastDocument(_Base):
         self._words: dict[str, list[str]] = {}
         self._sorted: dict[str, list[str]] = {}
         self._prefixed: dict[tuple[str, str], list[str]] = {}
+        self._found: dict[tuple[str, str], list[int]] = {}
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
-        return any(self.with_prefix(prefix, f) for f in fields)
+        return any(self.with_prefix(prefix, field) for field in fields)
 
     def words(self, field: str) -> list[str]:
         if field not in self._words:
@@ -94,13 +95,17 @@ class FastDocument(_Base):
         return self._words[field]
 
     def positions(self, word: str, field: str) -> list[int]:
-        """Where ``word`` occurs, found by C-level ``list.index`` scans, no per-word dict."""
+        """Where ``word`` occurs, by C-level ``list.index`` scans; rules share the answers."""
+        key = (word, field)
+        if key in self._found:
+            return self._found[key]
         words, found, i = self.words(field), [], -1
         try:
             while True:
                 i = words.index(word, i + 1)
                 found.append(i)
         except ValueError:
+            self._found[key] = found
             return found
 
     def with_prefix(self, prefix: str, field: str) -> list[str]:

@@ -136,25 +136,31 @@ _RUN = re.compile(r"\S+")
 def token_offsets(text: str) -> list[tuple[int, int]]:
     """``[(t.start, t.end) for t in tokenize(text)]`` by the fast path's splitting."""
     # The byte translation maps ASCII to ASCII and leaves other characters alone, so
-    # character offsets in the translated text are offsets in ``text``.
+    # character offsets in the translated text are offsets in ``text``. Only spaces
+    # separate in ASCII text; every step of the C path below runs without bytecode per token.
     data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
-    translated = data.decode("utf-8", "surrogatepass")
-    if text.isascii():
-        # Only spaces separate now; every step below runs in C (no per-token bytecode).
-        pieces = translated.split(" ")
-        starts = list(
-            compress(accumulate(map(add, map(len, pieces), repeat(1)), initial=0), pieces)
-        )
-        ends = map(add, starts, map(len, filter(None, pieces)))
-        return list(zip(starts, ends, strict=True))
+    pieces = data.decode("utf-8", "surrogatepass").split(" ")
+    starts = list(compress(accumulate(map(add, map(len, pieces), repeat(1)), initial=0), pieces))
+    pieces = list(filter(None, pieces))
+    if text.isascii() or all(map(_WHOLE_WORDS.__contains__, pieces)):
+        return list(zip(starts, map(add, starts, map(len, pieces)), strict=True))
     out: list[tuple[int, int]] = []
-    for m in _RUN.finditer(translated):
-        rough = m.group()
-        if rough.isascii():
-            out.append(m.span())
+    for base, piece in zip(starts, pieces, strict=True):
+        if piece in _WHOLE_WORDS:
+            out.append((base, base + len(piece)))
             continue
-        base = m.start()
-        for w in _TOKEN.finditer(rough):
-            count = len(normalize_word(w.group()).split())
-            out.extend([(base + w.start(), base + w.end())] * count)
+        words = [
+            (w.start(), w.end(), len(normalize_word(w.group()).split()))
+            for w in _TOKEN.finditer(piece)
+        ]
+        if len(words) == 1 and words[0][:2] == (0, len(piece)) and words[0][2] == 1:
+            if len(_WHOLE_WORDS) > _SPLIT_MAX:
+                _WHOLE_WORDS.clear()
+            _WHOLE_WORDS.add(piece)
+        for start, end, count in words:
+            out.extend([(base + start, base + end)] * count)
     return out
+
+
+# Pieces (between spaces) that are exactly one token: their offsets need no regex.
+_WHOLE_WORDS: set[str] = set()
