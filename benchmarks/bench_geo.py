@@ -80,7 +80,7 @@ def fresh_load(cache_dir: str) -> dict[str, Any]:
 
 def articles(count: int, words: int = 600, seed: int = 8) -> list[tuple[str, str]]:
     rows: list[dict[str, Any]] = []
-    for path in sorted(DATA.glob("geo_*.yaml")):
+    for path in sorted(DATA.glob("geo_sentences*.yaml")):
         rows += yaml.safe_load(path.read_text(encoding="utf-8"))
     by_lang: dict[str, list[str]] = {}
     for row in rows:
@@ -235,7 +235,7 @@ def accuracy(gazetteer: Any) -> None:
     recognizer = PlaceRecognizer(gazetteer)
     head = ("lang", "sents", "TP", "FP", "FN", "P", "R")
     print(f"{'labelled set':32} " + " ".join(f"{h:>6}" for h in head))
-    for path in sorted(DATA.glob("geo_*.yaml")):
+    for path in sorted(DATA.glob("geo_sentences*.yaml")):
         rows = yaml.safe_load(path.read_text(encoding="utf-8"))
         for lang in [*sorted({r["lang"] for r in rows}), "all"]:
             chosen = [r for r in rows if lang in ("all", r["lang"])]

@@ -25,7 +25,7 @@ def recognizer(gazetteer: Gazetteer) -> PlaceRecognizer:
 
 def labelled() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for path in sorted(DATA.glob("geo_*.yaml")):
+    for path in sorted(DATA.glob("geo_sentences*.yaml")):
         rows += yaml.safe_load(path.read_text(encoding="utf-8"))
     return rows
 
