@@ -30,7 +30,7 @@ def shingles(text: str, *, chars: bool) -> Counter[tuple[str, ...]]:
     tokens = [c for c in norm if c.isalnum()] if chars else _WORD.findall(norm)
     if len(tokens) < SHINGLE:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
+    return Counter(zip(*(tokens[i:] for i in range(SHINGLE)), strict=False))
 
 
 def containment(part: str, whole: str) -> float:
