@@ -105,3 +105,9 @@ def test_presearcher_proposes_only_rules_whose_key_is_present() -> None:
     index = Presearcher(roots)
     assert index.candidates([{"aleppo"}, {"airstrikes"}]) == [1, 2, 3]
     assert index.candidates([set()]) == [3]
+
+
+def test_matching_rules_names_the_same_rules_without_explaining() -> None:
+    matcher = Matcher([rule("a", "aleppo"), rule("b", "gaza"), rule("c", "idlib civilians")])
+    assert matcher.matching_rules(article()) == ["a", "c"]
+    assert [m.rule for m in matcher.match(article())] == ["a", "c"]

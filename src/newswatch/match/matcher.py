@@ -58,11 +58,22 @@ class Matcher:
 
     def match(self, article: Article) -> list[Match]:
         doc = FastDocument(article_fields(article))
-        matches = []
-        for number in self.index.candidates(doc.sets.values()):
-            if self._allowed(number, article) and self.predicates[number](doc):
-                matches.append(explain(self.rules[number].name, self.queries[number].root, doc))
-        return matches
+        return [
+            explain(self.rules[number].name, self.queries[number].root, doc)
+            for number in self._matching(article, doc)
+        ]
+
+    def matching_rules(self, article: Article) -> list[str]:
+        """The names of the matching rules, without building explanations (cheaper)."""
+        doc = FastDocument(article_fields(article))
+        return [self.rules[number].name for number in self._matching(article, doc)]
+
+    def _matching(self, article: Article, doc: FastDocument) -> list[int]:
+        return [
+            number
+            for number in self.index.candidates(doc.sets.values())
+            if self._allowed(number, article) and self.predicates[number](doc)
+        ]
 
 
 class NaiveMatcher(Matcher):
