@@ -177,14 +177,22 @@ def find_mentions(
     bases = {w: b for w in words - starts if w[0] >= "\u0400" and (b := _base(w, ids, base_memo))}
     interesting = starts | bases.keys()
     mentions: list[Mention] = []
+    n = len(norms)
     done = 0  # tokens before this one belong to an earlier mention
     for i in [i for i, w in enumerate(norms) if w in interesting]:
         if i < done:
             continue
+        word = norms[i]
+        if word not in ids and word not in bases:
+            # Only the start of longer names ("the", "al", "new"): go on only if the next
+            # word continues one of them.
+            pair = f"{word} {norms[i + 1]}" if i + 1 < n else ""
+            if pair not in ids and pair not in prefixes:
+                continue
         found, length = _longest(ids, prefixes, toks, i)
-        inflected = found is None and norms[i] in bases and _may_inflect(toks, i)
+        inflected = found is None and word in bases and _may_inflect(toks, i)
         if inflected:
-            found = bases[norms[i]]
+            found = bases[word]
         if found is None:
             continue
         value = ids[found]

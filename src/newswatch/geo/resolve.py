@@ -37,11 +37,12 @@ class Reading(NamedTuple):
 
 
 class Resolver:
-    """Resolves the mentions of one article; ``commonness`` is memoised by the caller."""
+    """Resolves the mentions of one article; ``memo`` (word judgements) is kept by the
+    recogniser across articles."""
 
-    def __init__(self, gazetteer: Gazetteer, commonness: dict[str, int]) -> None:
+    def __init__(self, gazetteer: Gazetteer, memo: dict[str, tuple[int, bool]]) -> None:
         self.gazetteer = gazetteer
-        self.commonness = commonness
+        self.memo = memo
 
     def read(self, mentions: Sequence[Mention]) -> list[Reading]:
         # A name once seen inside a longer name ("Margaret Hamilton", "Tor Browser") is
@@ -85,15 +86,11 @@ class Resolver:
     def _word_quality(self, m: Mention, doubtful: set[str]) -> float:
         """How sure the words alone make us that this is a place name (0 = not at all);
         below _SUPPORTIVE means it needs support from the rest of the article."""
-        ordinary = self._ordinariness(m)
+        ordinary, minor = self._judge_word(m)
         inside_name = m.key in doubtful
         if ordinary == 2 or (ordinary == 1 and inside_name):
             return 0.0
-        # A Latin-script variant spelling ("Marseilles", "Halab") is often a person's or a
-        # thing's name too; Cyrillic and Arabic names are all "variants" of GeoNames' Latin
-        # main names, so the rule cannot apply to them.
-        variant = m.key.isascii() and self._variant_only(m)
-        quality = 0.7 if ordinary == 1 or variant or self._small_only(m) else 1.0
+        quality = 0.7 if ordinary == 1 or minor else 1.0
         if m.inflected:
             # An inflected form opening a sentence is as likely an ordinary word ("Атака").
             quality *= 0.75 if m.uncertain_case else 0.85
@@ -101,22 +98,29 @@ class Resolver:
             quality *= 0.6
         return quality
 
-    def _ordinariness(self, m: Mention) -> int:
-        """0: a name; 1: also a frequent word ("Nice"); 2: never a place here (a function
-        word like "Of", or a frequent word that only some minor place's variant spelling
-        matches). Memoised per spelling: the same names recur from article to article."""
+    def _judge_word(self, m: Mention) -> tuple[int, bool]:
+        """(ordinariness, minor) for this spelling, memoised: names recur across articles.
+
+        Ordinariness 0: a name; 1: also a frequent word ("Nice"); 2: never a place here (a
+        function word like "Of", or a frequent word that only a minor place's variant
+        spelling matches: "Google", "Dana"). Minor: only small towns bear the name, or it
+        is a Latin-script variant spelling ("Marseilles", "Halab") — often a person's or a
+        thing's name too. Cyrillic and Arabic names are all "variants" of GeoNames' Latin
+        main names, so that rule cannot apply to them.
+        """
         memo = f"{m.key}\n{m.surface}"
-        value = self.commonness.get(memo)
-        if value is None:
-            if len(self.commonness) > 100_000:
-                self.commonness.clear()
-            value = word_commonness(m.key, m.surface)
-            if value == 1 and any(self._prominent(i, m.cased) for i in m.candidates):
-                value = 0
-            elif value == 1 and m.key.isascii() and self._variant_only(m):
-                value = 2  # "Google", "Dana": a word first, a minor place's variant spelling last
-            self.commonness[memo] = value
-        return value
+        judged = self.memo.get(memo)
+        if judged is None:
+            if len(self.memo) > 100_000:
+                self.memo.clear()
+            ordinary = word_commonness(m.key, m.surface)
+            variant = m.key.isascii() and self._variant_only(m)
+            if ordinary == 1 and any(self._prominent(i, m.cased) for i in m.candidates):
+                ordinary = 0
+            elif ordinary == 1 and variant:
+                ordinary = 2
+            judged = self.memo[memo] = (ordinary, variant or self._small_only(m))
+        return judged
 
     def _small_only(self, m: Mention) -> bool:
         # A town of 20,000 is as often a surname, a film or a product ("Eloise", "Lola"):
