@@ -132,6 +132,7 @@ def test_pages_without_body_give_empty_text(html: str | bytes) -> None:
         b"",
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>",
         b"\x89PNG\r\n\x1a\n\x00\x00",
+        b"GIF89a<a " + b"\x00" * 64,  # binary that happens to contain a tag-like byte run
         '{"a": 1}',
         "plain text",
     ],

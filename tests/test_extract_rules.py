@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newswatch.extract import extract_article
 from newswatch.extract.cleanup import cut_trailer, drop_repeated_title
@@ -184,3 +186,15 @@ def test_embedded_galleries_and_players_are_not_body(widget: str) -> None:
 def test_a_gallery_class_on_the_article_container_keeps_the_story() -> None:
     page = html(f'<div class="gallery-story"><h1>Convoy</h1>{STORY}</div>')
     assert "The convoy reached the town" in extract_article(page, "https://example.org/a").text
+
+
+TAGS = ["<p>", "</p>", "<div class='gallery'>", "</div>", "<h1>", "<br>", "<script>", "<!--", "-->"]
+TAGS += ["<meta charset='cp1251'>", "<title>", "<a href='/x'>", "</a>", "<table><tr><td>", "&amp;"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(TAGS) | st.text(max_size=30), max_size=40), st.booleans())
+def test_odd_html_never_raises(pieces: list[str], as_bytes: bool) -> None:
+    page = "<html><body>" + "".join(pieces)
+    article = extract_article(page.encode("utf-8", "replace") if as_bytes else page, "https://e.x/")
+    assert isinstance(article.text, str)

@@ -29,8 +29,7 @@ def extract_article(html: str | bytes, url: str, *, source: str = "") -> Article
     Raises :class:`ExtractError` only when the input is not HTML at all.
     """
     # 1. decode
-    text = decode_html(html) if isinstance(html, bytes) else html
-    ensure_html(text)
+    text = ensure_html(decode_html(html) if isinstance(html, bytes) else html)
     # 2. parse
     tree = _parse(text)
     # 3. metadata, before the body stage prunes the tree; the cleanup needs the headline

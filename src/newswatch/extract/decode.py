@@ -35,6 +35,8 @@ _WHATWG_ALIASES = {
     "euc_kr": "cp949",
 }
 _SNIFF_BYTES = 4096
+_MAX_NUL_SHARE = 0.01
+_MIN_NULS = 8
 _TAG = re.compile(r"<\s*(?:!doctype|[a-zA-Z][a-zA-Z0-9-]*)[\s>/]")
 
 
@@ -69,10 +71,13 @@ def declared_encoding(head: bytes) -> str | None:
     return _WHATWG_ALIASES.get(name, name)
 
 
-def ensure_html(text: str) -> None:
-    """Raise :class:`ExtractError` unless ``text`` looks like markup at all."""
+def ensure_html(text: str) -> str:
+    """``text`` ready for the parser; :class:`ExtractError` unless it looks like markup at all."""
     head = text[:_SNIFF_BYTES]
-    if "\x00" in head or not _TAG.search(text[:200_000]):
+    # Binary files (PDF, images) are full of NULs; a stray one in a page is just dropped.
+    nuls = head.count("\x00")
+    if (nuls > _MIN_NULS and nuls > _MAX_NUL_SHARE * len(head)) or not _TAG.search(text[:200_000]):
         raise ExtractError(
             "input is not HTML", hint="pass a web page (HTML); feeds go in a feed source"
         )
+    return text.replace("\x00", "")
