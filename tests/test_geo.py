@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,12 @@ from newswatch.geo import (
     Gazetteer,
     PlacesFileError,
     UnknownPlaceError,
+    cache,
     check_near,
     distance_km,
     near_problem,
 )
+from newswatch.geo.index import NameIndex
 from newswatch.model import Place
 
 USER_YAML = """\
@@ -185,3 +188,28 @@ def test_places_csv(tmp_path: Path) -> None:
 def test_missing_places_file(tmp_path: Path) -> None:
     with pytest.raises(PlacesFileError, match="1 configuration error"):
         Gazetteer.load(str(tmp_path / "absent.yaml"))
+
+
+def test_name_index_survives_dump_and_restore() -> None:
+    index = NameIndex()
+    for key, pid in [
+        ("aleppo", 1),
+        ("halab", 1),
+        ("tripoli", 2),
+        ("tripoli", 3),
+        ("deir ez zor", 4),
+    ]:
+        index.add(key, pid)
+    restored = NameIndex.restore(marshal.loads(marshal.dumps(index.dump())))
+    assert restored.get("tripoli") == (2, 3)
+    assert restored.get("halab") == (1,)
+    assert restored.get("nowhere") == ()
+    assert {"deir", "deir ez"} <= restored.prefixes
+
+
+def test_unreadable_cache_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "gazetteer-x.marshal"
+    path.write_bytes(b"not marshal data")
+    assert cache.read(path) is None
+    cache.write(path, ("ok", [1, 2]))
+    assert cache.read(path) == ("ok", [1, 2])

