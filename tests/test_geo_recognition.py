@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,13 @@ def test_user_places_are_recognised(tmp_path: Path) -> None:
     recognizer = PlaceRecognizer(Gazetteer.load(str(path)))
     assert found(recognizer, "", "Floods hit Atmeh camp.") == {"Atmeh camp, SY"}
     assert found(recognizer, "", "غرقت خيام مخيم أطمة") == {"Atmeh camp, SY"}
+
+
+def test_one_recognizer_serves_threads(gazetteer: Gazetteer) -> None:
+    # The pipeline's workers share the app's recogniser; its memos must not mix answers.
+    texts = [(row.get("title", ""), row["text"]) for row in labelled()] * 3
+    expected = [PlaceRecognizer(gazetteer).recognize(*t) for t in texts]
+    shared = PlaceRecognizer(gazetteer)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda t: shared.recognize(*t), texts))
+    assert got == expected

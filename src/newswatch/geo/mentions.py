@@ -138,6 +138,7 @@ _PHRASE_GAP = re.compile(r"[\s\-‐]{1,3}")
 _JOINERS = frozenset("-‐'’")
 _CYRILLIC_END1 = frozenset("аеиоуыюяй")
 _CYRILLIC_END2 = frozenset(["ом", "ем", "ой", "ей", "ою", "ью", "ах", "ях", "ам", "ям", "ов", "ев"])
+_UNSEEN = object()
 _ARABIC_PROCLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 
@@ -230,8 +231,11 @@ def _may_inflect(toks: Tokens, i: int) -> bool:
 
 
 def _base(word: str, ids: dict[str, int], memo: dict[str, str | None]) -> str | None:
-    if word in memo:
-        return memo[word]
+    # One get, not "in" then "[]": the pipeline's worker threads share this memo and
+    # another may clear it in between.
+    known = memo.get(word, _UNSEEN)
+    if known is not _UNSEEN:
+        return None if known is None else str(known)
     if len(memo) > 100_000:
         memo.clear()
     found = memo[word] = next((b for b in _base_forms(word) if b in ids), None)
