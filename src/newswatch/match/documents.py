@@ -82,12 +82,18 @@ class FastDocument(_Base):
         self._sorted: dict[str, list[str]] = {}
         self._prefixed: dict[tuple[str, str], list[str]] = {}
         self._found: dict[tuple[str, str], list[int]] = {}
+        self._has_prefix: dict[tuple[str, tuple[str, ...]], bool] = {}
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
-        return any(self.with_prefix(prefix, field) for field in fields)
+        # Many candidate rules share a prefix (``attack*``): answer each once per article.
+        key = (prefix, fields)
+        found = self._has_prefix.get(key)
+        if found is None:
+            found = self._has_prefix[key] = any(self.with_prefix(prefix, f) for f in fields)
+        return found
 
     def words(self, field: str) -> list[str]:
         if field not in self._words:

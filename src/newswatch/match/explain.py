@@ -52,9 +52,12 @@ def _hits(root: Node, doc: FastDocument | NaiveDocument) -> list[Hit]:
 def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, ...]:
     surfaces: dict[tuple[str, str, str], str] = {}
     counts: Counter[tuple[str, str, str]] = Counter()
+    normalised: dict[str, str] = {}  # a common word can hit hundreds of times
     for hit in hits:
         surface = doc.raw[hit.field][hit.start : hit.end]
-        key = (hit.field, hit.label, _words(surface))
+        if surface not in normalised:
+            normalised[surface] = _words(surface)
+        key = (hit.field, hit.label, normalised[surface])
         surfaces.setdefault(key, surface)
         counts[key] += 1
     lines = []
@@ -103,12 +106,25 @@ _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
 def _best_start(text: str, hits: list[Hit]) -> int:
-    """Start of the window with the most distinct terms, the hit a third of the way in."""
+    """Start of the window with the most distinct terms, the hit a third of the way in.
+
+    ``hits`` are sorted by start, and so are the candidate windows, so one sliding pass
+    counts the hits starting inside each window (a long article can have hundreds of hits).
+    """
     best, best_score = 0, (-1, -1)
+    labels: Counter[str] = Counter()
+    first = last = 0  # hits[first:last] start inside the current window
     for anchor in hits:
         start = max(0, min(anchor.start - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
-        inside = [h for h in hits if h.start >= start and h.end <= start + SNIPPET_CHARS]
-        score = (len({h.label for h in inside}), len(inside))
+        while last < len(hits) and hits[last].start < start + SNIPPET_CHARS:
+            labels[hits[last].label] += 1
+            last += 1
+        while first < last and hits[first].start < start:
+            labels[hits[first].label] -= 1
+            if not labels[hits[first].label]:
+                del labels[hits[first].label]
+            first += 1
+        score = (len(labels), last - first)
         if score > best_score:
             best, best_score = start, score
     return best

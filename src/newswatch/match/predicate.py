@@ -33,10 +33,16 @@ def predicate(node: Node) -> Predicate:
         if len(parts) == 2:
             first, second = parts
             return lambda doc: first(doc) and second(doc)
+        if len(parts) == 3:
+            first, second, third = parts
+            return lambda doc: first(doc) and second(doc) and third(doc)
         return lambda doc: all(p(doc) for p in parts)
     if len(parts) == 2:
         first, second = parts
         return lambda doc: first(doc) or second(doc)
+    if len(parts) == 3:
+        first, second, third = parts
+        return lambda doc: first(doc) or second(doc) or third(doc)
     return lambda doc: any(p(doc) for p in parts)
 
 
