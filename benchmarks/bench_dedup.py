@@ -108,6 +108,15 @@ def populate(path: Path, count: int, seed: int) -> tuple[float, datetime]:
     return time.perf_counter() - started, START + step * count
 
 
+def _peak_rss_mb() -> float:
+    """This process's RSS high-water mark. (``ru_maxrss`` would also count the parent's
+    RSS at fork time: Linux carries it across exec.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * resource.getpagesize() / 2**20
@@ -152,7 +161,7 @@ def measure_index(path: Path, now: datetime, adds: int, seed: int) -> dict[str, 
         "rebuild_s": rebuild,
         "rss_before_mb": before,
         "rss_after_rebuild_mb": after_rebuild,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _peak_rss_mb(),
         "index_mb": index.nbytes / 2**20,
         "add_median_ms": statistics.median(timings),
         "add_p95_ms": float(np.percentile(timings, 95)),
