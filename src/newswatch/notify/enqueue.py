@@ -20,6 +20,7 @@ def enqueue_alerts(
     *,
     cluster_id: int | None,
     match_id: int | None,
+    kind: str | None = None,
 ) -> list[int]:
     """One outbox row per channel of ``rule.notify``; returns their ids.
 
@@ -30,8 +31,10 @@ def enqueue_alerts(
     # The priority travels with the alert: quiet hours must know it even for rules that
     # are not in the config (the daemon's source-health alerts) or were edited since.
     payload = {**alert_payload(message), "priority": rule.priority}
-    kind = "digest" if rule.digest else "match"
-    next_at = digest_due(at, rule.digest) if rule.digest else at
+    # Follow-ups (kind "update") go out at once, even for digest rules: they are news.
+    batched = rule.digest is not None and kind is None
+    kind = kind or ("digest" if batched else "match")
+    next_at = digest_due(at, rule.digest) if batched and rule.digest else at
     return [
         OutboxRepo.enqueue(
             conn,
