@@ -15,12 +15,14 @@ from newswatch.geo.userfile import ExtraPlace
 _COUNTRY_LOCALES = ("en", "ar", "ru", "fr", "es", "de", "tr", "fa", "uk")
 
 
+_UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+
 # A place and all the names it may be written as.
 Named = tuple[GeoPlace, tuple[str, ...]]
 
 
 def geonames_places() -> tuple[list[Named], set[int]]:
-    """Cities of 15,000+ people, then countries and US states; and the ids of prominent
+    """Cities of 15,000+ people, then countries, US states and UK nations; and the ids of prominent
     places (capitals, areas, cities of a million) whose names are what a frequent word
     usually means."""
     # Imported here: only a build (empty cache) needs the raw data and CLDR.
@@ -33,14 +35,18 @@ def geonames_places() -> tuple[list[Named], set[int]]:
     capitals = _capitals([p for p, _ in named], countries)
     for country in countries:
         named.append(_country(len(named), country, capitals.get(country["iso"])))
-    # US states: "Mobile, Alabama" and "Topeka, Kansas" name their country only this way.
-    by_state: dict[str, list[GeoPlace]] = {}
+    # US states and the UK's nations: "Mobile, Alabama" and "Reading, England" name their
+    # country only this way. GeoNames' first-level codes group the cities of each.
+    regions = {("US", s["code"]): s["name"] for s in cache.get_us_states().values()}
+    regions.update({("GB", code): name for code, name in _UK_NATIONS.items()})
+    members: dict[tuple[str, str], list[GeoPlace]] = {}
     for (place, _), city in zip(named, raw, strict=False):
-        if city["countrycode"] == "US":
-            by_state.setdefault(city["admin1code"], []).append(place)
-    for state in cache.get_us_states().values():
-        if state["code"] in by_state:
-            named.append(_region(len(named), state["name"], "US", by_state[state["code"]]))
+        region = (city["countrycode"], city["admin1code"])
+        if region in regions:
+            members.setdefault(region, []).append(place)
+    for region, name in regions.items():
+        if region in members:
+            named.append(_region(len(named), name, region[0], members[region]))
     capital_ids = {p.id for p in capitals.values()}
     prominent = {
         p.id

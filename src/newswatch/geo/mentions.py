@@ -134,7 +134,7 @@ _PLACE_WORDS = frozenset(
 _SENTENCE_END = frozenset(".!?…\n\r\u061f")
 _OPENERS = "\"'«“‘([—–- \t"
 # A multi-word name must be written as one phrase: only spaces or hyphens between words.
-_PHRASE_GAP = re.compile(r"[\s\-‐]{1,3}")
+_PHRASE_GAP = re.compile(r"[\s\-‐'’]{1,3}")
 _JOINERS = frozenset("-‐'’")
 _CYRILLIC_END1 = frozenset("аеиоуыюяй")
 _CYRILLIC_END2 = frozenset(["ом", "ем", "ой", "ей", "ою", "ью", "ах", "ях", "ам", "ям", "ов", "ев"])
@@ -175,25 +175,23 @@ def find_mentions(
     norms = toks.norms
     words = set(norms)
     starts = (words & ids.keys()) | (words & prefixes)
-    bases = {w: b for w in words - starts if w[0] >= "\u0400" and (b := _base(w, ids, base_memo))}
+    bases = {
+        w: b
+        for w in words - ids.keys()
+        if w[0] >= "\u0400" and w not in LOCATIVES and (b := _base(w, ids, prefixes, base_memo))
+    }
+    starts -= LOCATIVES  # "in", "مدينة", "в": cue words, never names themselves
     interesting = starts | bases.keys()
     mentions: list[Mention] = []
-    n = len(norms)
     done = 0  # tokens before this one belong to an earlier mention
     for i in [i for i, w in enumerate(norms) if w in interesting]:
         if i < done:
             continue
         word = norms[i]
-        if word not in ids and word not in bases:
-            # Only the start of longer names ("the", "al", "new"): go on only if the next
-            # word continues one of them.
-            pair = f"{word} {norms[i + 1]}" if i + 1 < n else ""
-            if pair not in ids and pair not in prefixes:
-                continue
-        found, length = _longest(ids, prefixes, toks, i)
+        found, length = _match_at(ids, prefixes, toks, i, word) if word in starts else (None, 1)
         inflected = found is None and word in bases and _may_inflect(toks, i)
         if inflected:
-            found = bases[word]
+            found, length = _match_at(ids, prefixes, toks, i, bases[word])
         if found is None:
             continue
         value = ids[found]
@@ -205,11 +203,24 @@ def find_mentions(
     return mentions
 
 
-def _longest(
-    ids: dict[str, int], prefixes: set[str], toks: Tokens, i: int
+def _match_at(
+    ids: dict[str, int], prefixes: set[str], toks: Tokens, i: int, first: str
 ) -> tuple[str | None, int]:
+    if first not in ids:
+        # Only the start of longer names ("the", "al", "new"): go on only if the next
+        # word continues one of them.
+        pair = f"{first} {toks.norms[i + 1]}" if i + 1 < len(toks.norms) else ""
+        if pair not in ids and pair not in prefixes:
+            return None, 1
+    return _longest(ids, prefixes, toks, i, first)
+
+
+def _longest(
+    ids: dict[str, int], prefixes: set[str], toks: Tokens, i: int, first: str
+) -> tuple[str | None, int]:
+    """The longest key starting at token i, read as ``first`` (its base form, if any)."""
     norms, n = toks.norms, len(toks.norms)
-    key = norms[i]
+    key = first
     found, length, j = (key if key in ids else None), 1, i
     while key in prefixes and j + 1 < n:
         j += 1
@@ -230,7 +241,9 @@ def _may_inflect(toks: Tokens, i: int) -> bool:
     return True
 
 
-def _base(word: str, ids: dict[str, int], memo: dict[str, str | None]) -> str | None:
+def _base(
+    word: str, ids: dict[str, int], prefixes: set[str], memo: dict[str, str | None]
+) -> str | None:
     # One get, not "in" then "[]": the pipeline's worker threads share this memo and
     # another may clear it in between.
     known = memo.get(word, _UNSEEN)
@@ -238,7 +251,7 @@ def _base(word: str, ids: dict[str, int], memo: dict[str, str | None]) -> str | 
         return None if known is None else str(known)
     if len(memo) > 100_000:
         memo.clear()
-    found = memo[word] = next((b for b in _base_forms(word) if b in ids), None)
+    found = memo[word] = next((b for b in _base_forms(word) if b in ids or b in prefixes), None)
     return found
 
 
@@ -246,7 +259,7 @@ def _base_forms(word: str) -> list[str]:
     """Dictionary forms an inflected Russian word or a prefixed Arabic word may have:
     "Газиантепе" → "газиантеп", "Москве" → "москва", "وحلب" → "حلب"."""
     if len(word) < 5:
-        return _arabic_bases(word) if len(word) == 4 else []
+        return _arabic_bases(word) if len(word) >= 3 else []
     first = word[0]
     if "\u0400" <= first <= "\u04ff":
         forms: list[str] = []
@@ -254,17 +267,23 @@ def _base_forms(word: str) -> list[str]:
             forms += [word[:-2], word[:-2] + "а", word[:-2] + "ь"]
         if word[-1] in _CYRILLIC_END1:
             stem = word[:-1]
-            forms += [stem, stem + "а", stem + "я", stem + "ь", stem + "й"]
+            forms += [stem, stem + "а", stem + "я", stem + "ь", stem + "й", stem + "е", stem + "о"]
         return forms
     return _arabic_bases(word)
 
 
 def _arabic_bases(word: str) -> list[str]:
+    """Without the conjunction or preposition glued to it ("وحلب" → "حلب"), and with or
+    without the article ("الخرطوم" → "خرطوم": GeoNames has one or the other)."""
     if not "\u0600" <= word[0] <= "\u06ff":
         return []
-    return [
-        word[len(p) :] for p in _ARABIC_PROCLITICS if word.startswith(p) and len(word) - len(p) >= 3
-    ]
+    stems = [word[len(p) :] for p in _ARABIC_PROCLITICS if word.startswith(p)]
+    forms: list[str] = []
+    for stem in [word, *stems]:
+        forms.append(stem)
+        forms.append(stem[2:] if stem.startswith("ال") else "ال" + stem)
+    # Two letters can still begin a longer name ("ام" of "ام درمان").
+    return [f for f in dict.fromkeys(forms) if f != word and len(f) >= 2]
 
 
 def _mention(
