@@ -1,8 +1,9 @@
 """Quality gate: newswatch's body text beats trafilatura's best setting on the shared dev set.
 
-The dev set (88 real pages from Readability.js's tests) lives outside the repo in
-../shared/data/extraction-devset; without it this test is skipped. The full comparison with
-every trafilatura setting, title accuracy and speed is benchmarks/bench_extract.py.
+It runs on the odd-index half: the pages newswatch's rules were not developed on, in half the
+time of the whole set. The dev set (88 real pages from Readability.js's tests) lives outside
+the repo in ../shared/data/extraction-devset; without it this test is skipped. The comparison
+on every page, with every trafilatura setting, titles and speed is benchmarks/bench_extract.py.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ BEST_TRAFILATURA = {"include_comments": False}
 @pytest.mark.skipif(not DEVSET.is_dir(), reason=f"extraction dev set not found at {DEVSET}")
 def test_newswatch_beats_trafilatura_best_setting() -> None:
     ours, theirs = [], []
-    for page in load_devset(DEVSET):
+    for page in load_devset(DEVSET)[1::2]:
         url = f"https://example.org/{page.name}"
         ours.append(score(extract_article(page.html, url).text, page.expected_text).f1)
         baseline = trafilatura.extract(page.html, url=url, **BEST_TRAFILATURA) or ""
