@@ -130,9 +130,6 @@ def token_set(text: str) -> set[str]:
     return set(_normalized(list(set(_rough(text)))))
 
 
-_RUN = re.compile(r"\S+")
-
-
 def token_offsets(text: str) -> list[tuple[int, int]]:
     """``[(t.start, t.end) for t in tokenize(text)]`` by the fast path's splitting."""
     # The byte translation maps ASCII to ASCII and leaves other characters alone, so
