@@ -22,23 +22,17 @@ from typing import TYPE_CHECKING
 
 from newswatch.clock import Clock
 from newswatch.config import Config, RuleConfig, SourceConfig
-from newswatch.dedup import (
-    StoryDecision,
-    StoryIndex,
-    canonical_url,
-    identity_keys,
-    substantive_change,
-)
+from newswatch.dedup import StoryIndex, canonical_url, identity_keys
 from newswatch.errors import ExtractError, FetchError, SourceError
 from newswatch.extract import extract_article
 from newswatch.fetch import Fetcher, FetchSettings, is_private_url
+from newswatch.followup import alert_message, follow_up
 from newswatch.match import Matcher
-from newswatch.model import AlertMessage, Article, Entry, Match
+from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
 from newswatch.service import Metrics
 from newswatch.sources import discover
 from newswatch.store import Store
-from newswatch.store.updates import alerted_basis
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer, PlaceRecognizer
@@ -60,7 +54,6 @@ class PollReport:
 
 
 MAX_BACKOFF = timedelta(hours=1)
-UPDATE_INTERVAL = timedelta(hours=1)  # at most one follow-up per story and rule per hour
 
 
 def backoff_delay(failures: int, retry_after: float | None = None) -> timedelta:
@@ -224,62 +217,28 @@ class Pipeline:
                 )
                 if match_id is None:  # this rule already alerted for this story
                     if rule.updates and not story.new_story:
-                        queued += self._follow_up(conn, rule, article, article_id, match, story)
+                        update = follow_up(conn, rule, article, article_id, match, story, now)
+                        if update is not None:
+                            queued += len(
+                                enqueue_alerts(
+                                    conn,
+                                    rule,
+                                    update,
+                                    now,
+                                    cluster_id=story.cluster_id,
+                                    match_id=None,
+                                    kind="update",
+                                )
+                            )
                     continue
                 self.metrics.matched(rule.name)
-                message = _alert_message(rule, article, match)
+                message = alert_message(rule, article, match)
                 queued += len(
                     enqueue_alerts(
                         conn, rule, message, now, cluster_id=story.cluster_id, match_id=match_id
                     )
                 )
         return queued
-
-    def _follow_up(
-        self,
-        conn: sqlite3.Connection,
-        rule: RuleConfig,
-        article: Article,
-        article_id: int,
-        match: Match,
-        story: StoryDecision,
-    ) -> int:
-        """``updates: true``: one short follow-up when an alerted story changes in substance
-        (a new number in its lead, or a newly matched term), at most once an hour."""
-        now = self.clock.now()
-        basis = alerted_basis(conn, rule.name, story.cluster_id)
-        if basis is None:
-            return 0
-        if basis.last_update_at and now - basis.last_update_at < UPDATE_INTERVAL:
-            return 0
-        new_terms = [t for t in match.terms if t not in basis.terms]
-        change = substantive_change(basis.text, article.text)
-        if new_terms:
-            terms = ", ".join(new_terms)
-            change = f"{change}; newly matched: {terms}" if change else f"newly matched: {terms}"
-        if change is None:
-            return 0
-        message = replace(
-            _alert_message(rule, article, match),
-            title=f"Update: {article.title or article.url}",
-            extra={
-                "details": [change, *match.details],
-                "article_id": article_id,
-                "all_terms": sorted({*basis.terms, *match.terms}),
-            },
-        )
-        log.info("%s: story %d changed (%s): follow-up queued", rule.name, story.cluster_id, change)
-        return len(
-            enqueue_alerts(
-                conn,
-                rule,
-                message,
-                now,
-                cluster_id=story.cluster_id,
-                match_id=None,
-                kind="update",
-            )
-        )
 
 
 class GeoFilter:
@@ -331,20 +290,6 @@ def _with_entry_metadata(article: Article, entry: Entry) -> Article:
         title=article.title or entry.title,
         published=article.published or entry.published,
         guid=entry.guid,
-    )
-
-
-def _alert_message(rule: RuleConfig, article: Article, match: Match) -> AlertMessage:
-    return AlertMessage(
-        rule=rule.name,
-        title=article.title or article.url,
-        url=article.canonical_url or article.url,
-        source=article.source,
-        published=article.published,
-        snippet=match.snippet,
-        terms=match.terms,
-        feed_only=article.feed_only,
-        extra={"details": list(match.details)},
     )
 
 
