@@ -1,7 +1,7 @@
 """LSH banding over MinHash signatures, compact enough for 100,000 articles in memory.
 
 datasketch's ``MinHashLSH`` keeps one Python ``set`` per band bucket; filled with 100,000
-signatures it took 30–50 s and 680–880 MB (docs/dedup.md). Here the bulk of the index is
+signatures it took 14–50 s and ~680 MB (docs/dedup.md). Here the bulk of the index is
 one sorted ``uint64`` array whose entries pack a band key (high 40 bits) with a row number
 (low 24 bits), searched with ``searchsorted``; rows added since the last build sit in a
 small dict until the next ``build``. A 40-bit key collides by chance about once in 10^4
