@@ -164,7 +164,7 @@ def test_jsonld_article_body_when_the_page_shows_none() -> None:
     paragraph = "First paragraph of the story, long enough to count as prose here."
     ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": f"{paragraph}\n" * 3})
     page = html("<div id='app'></div>", f'<script type="application/ld+json">{ld}</script>')
-    assert extract_article(page, "https://example.org/a").text.startswith(paragraph)
+    assert extract_article(page, "https://example.org/a").text.split("\n\n") == [paragraph] * 3
 
 
 @pytest.mark.parametrize(
@@ -198,3 +198,17 @@ def test_odd_html_never_raises(pieces: list[str], as_bytes: bool) -> None:
     page = "<html><body>" + "".join(pieces)
     article = extract_article(page.encode("utf-8", "replace") if as_bytes else page, "https://e.x/")
     assert isinstance(article.text, str)
+
+
+def test_jsonld_article_body_beats_a_javascript_shell() -> None:
+    story = [
+        f"Paragraph {i} of the story: the convoy reached the town after weeks of talks."
+        for i in range(8)
+    ]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(story)})
+    shell = (
+        "<div id='app'><p>We use cookies to improve your experience on our site and to show you "
+        "relevant advertising. By continuing you agree to our cookie policy.</p></div>"
+    )
+    page = html(shell, f'<script type="application/ld+json">{ld}</script>')
+    assert extract_article(page, "https://example.org/a").text == "\n\n".join(story)

@@ -6,7 +6,8 @@
    own Readability and jusText runs) run as well, so most pages run Readability once, not twice;
 2. Readability gives a second opinion; when it agrees with trafilatura on the content and is
    about as long, its tighter scoping wins (it keeps tables, drops trailing teasers);
-3. the JSON-LD ``articleBody`` stands in when neither found the text;
+3. the JSON-LD ``articleBody`` stands in when neither found the text, or when it is long and
+   mostly missing from theirs (a page rendered by JavaScript: they read only its shell);
 4. precision cleanup (:mod:`cleanup`): repeated headline, trailing related/comments sections;
 5. a page whose text is only link labels and stubs has no article: ``""``.
 """
@@ -31,6 +32,10 @@ _MIN_LENGTH_RATIO = 0.9
 # ... and at least this share of its shingles is in trafilatura's text (so both read the
 # same region of the page; Readability may add a table trafilatura dropped).
 _MIN_AGREEMENT = 0.8
+# A JSON-LD articleBody this long, less than this share of which the extractors found,
+# replaces their text. (Short ones are teasers: BBC's holds the standfirst only.)
+_MIN_DECLARED_CHARS = 500
+_MIN_DECLARED_COVERED = 0.5
 # Below this much prose (text that is not just the label of a link) a page has no article:
 # what is left is a listing page's headlines or a site's navigation.
 _MIN_PROSE_CHARS = 80
@@ -49,13 +54,31 @@ def extract_body(tree: HtmlElement, url: str, title: str, ld: LdArticle | None) 
     if len(second) >= _MIN_LENGTH_RATIO * len(text) and containment(second, text) >= _MIN_AGREEMENT:
         text = second
     # 3. structured data
-    if not text and ld is not None:
+    if ld is not None and _prefer_declared(ld.body, text):
         text = ld.body
     # 4. cleanup
     lines = clean_body([line for line in text.splitlines() if line.strip()], title)
     body = "\n\n".join(" ".join(line.split()) for line in lines)
     # 5. is it an article at all?
     return body if has_prose(body, tree) else ""
+
+
+def _prefer_declared(declared: str, extracted: str) -> bool:
+    """Whether the JSON-LD ``articleBody`` should replace the extracted text: when nothing
+    was found, or when the page renders its story with JavaScript and the extractors read
+    only the shell around it (the declared body is long and mostly missing from the text)."""
+    if not declared:
+        return False
+    if not extracted:
+        return True
+    if "\n" not in extracted.strip() and "\n" in declared.strip():
+        # One run-on paragraph (trafilatura's last-resort dump reads articleBody itself):
+        # the declared text is the same story with its paragraphs.
+        return containment(extracted, declared) >= _MIN_AGREEMENT
+    return (
+        len(declared) >= _MIN_DECLARED_CHARS
+        and containment(declared, extracted) < _MIN_DECLARED_COVERED
+    )
 
 
 def _trafilatura_text(tree: HtmlElement, url: str) -> str:
