@@ -174,10 +174,11 @@ def find_mentions(
     ids, prefixes, shared = index.ids, index.prefixes, index.shared
     norms = toks.norms
     words = set(norms)
-    starts = (words & ids.keys()) | (words & prefixes)
+    named = words & ids.keys()  # C-level, iterates the smaller side; "words - keys" would not
+    starts = named | (words & prefixes)
     bases = {
         w: b
-        for w in words - ids.keys()
+        for w in words - named
         if w[0] >= "\u0400" and w not in LOCATIVES and (b := _base(w, ids, prefixes, base_memo))
     }
     starts -= LOCATIVES  # "in", "مدينة", "в": cue words, never names themselves
