@@ -104,6 +104,8 @@ def test_cut_trailer(lines: list[str], kept: list[str]) -> None:
         (["Maria Okafor; James Lindqvist", "Maria Okafor"], ("Maria Okafor", "James Lindqvist")),
         (["https://www.facebook.com/someone"], ()),
         (["Von Anna Schmidt"], ("Anna Schmidt",)),
+        (["بقلم: سامر الخطيب"], ("سامر الخطيب",)),
+        (["Автор: Иван Петров"], ("Иван Петров",)),
     ],
 )
 def test_clean_authors(names: list[str], authors: tuple[str, ...]) -> None:
