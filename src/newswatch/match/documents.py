@@ -83,12 +83,16 @@ class FastDocument(_Base):
         self._prefixed: dict[tuple[str, str], list[str]] = {}
         self._found: dict[tuple[str, str], list[int]] = {}
         self._has_prefix: dict[tuple[str, tuple[str, ...]], bool] = {}
+        # Filled by the Matcher's presearch scan, which finds every prefix its rules use.
+        self.prefixes_present: dict[str, set[str]] | None = None
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
         # Many candidate rules share a prefix (``attack*``): answer each once per article.
+        if self.prefixes_present is not None:
+            return any(prefix in self.prefixes_present[f] for f in fields)
         key = (prefix, fields)
         found = self._has_prefix.get(key)
         if found is None:
@@ -136,7 +140,7 @@ class FastDocument(_Base):
         if any(t not in tokens for t in exact):
             return False
         if term.prefix:
-            return last in tokens or bool(self.with_prefix(last, field))
+            return last in tokens or self.has_prefix(last, (field,))
         return last in tokens
 
     def spans(self, term: Term, field: str) -> list[Span]:

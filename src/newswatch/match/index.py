@@ -23,7 +23,7 @@ from functools import cache
 
 import ahocorasick
 
-from newswatch.match.nodes import And, Near, Node, Not, Regex, Term, positive_leaves
+from newswatch.match.nodes import And, Near, Node, Not, Regex, Term, all_leaves, positive_leaves
 
 Key = tuple[bool, str]  # (is_prefix, token)
 
@@ -96,13 +96,23 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
 
 
 class Presearcher:
-    """Maps keys to rule numbers; ``candidates(tokens)`` gives the rules worth evaluating."""
+    """Maps keys to rule numbers; ``scan`` gives the rules worth evaluating.
+
+    The prefix automaton holds every prefix any rule uses, not only the keys, so the same
+    scan also tells which prefixes occur in each field: evaluating ``attack*`` afterwards is
+    a set lookup instead of a search of the article's words.
+    """
 
     def __init__(self, roots: Iterable[Node]) -> None:
         self.always: list[int] = []
         self.words: dict[str, list[int]] = {}
-        prefixes: dict[str, list[int]] = {}
         roots = list(roots)
+        prefixes: dict[str, list[int]] = {
+            leaf.tokens[-1]: []
+            for root in roots
+            for leaf in all_leaves(root)
+            if isinstance(leaf, Term) and leaf.prefix
+        }
         cost = shared_cost(roots)
         for number, root in enumerate(roots):
             found = keys(root, cost)
@@ -117,16 +127,28 @@ class Presearcher:
             self.prefixes = ahocorasick.Automaton()
             for token, numbers in prefixes.items():
                 # A leading space anchors the prefix at a word start in the joined token set.
-                self.prefixes.add_word(" " + token, numbers)
+                self.prefixes.add_word(" " + token, (token, numbers))
             self.prefixes.make_automaton()
 
-    def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
-        """Rules with a key among the tokens of any of ``token_sets`` (one per field)."""
+    def scan(self, token_sets: dict[str, set[str]]) -> tuple[list[int], dict[str, set[str]]]:
+        """Candidate rules for an article's per-field token sets, and the prefixes present
+        in each field (among those the rules use)."""
         found = set(self.always)
-        for tokens in token_sets:
+        present: dict[str, set[str]] = {}
+        for field, tokens in token_sets.items():
             for token in self.word_keys.intersection(tokens):
                 found.update(self.words[token])
+            present[field] = in_field = set()
             if self.prefixes is not None and tokens:
-                for _end, numbers in self.prefixes.iter(" " + " ".join(tokens)):
+                for _end, (prefix, numbers) in self.prefixes.iter(" " + " ".join(tokens)):
+                    in_field.add(prefix)
                     found.update(numbers)
-        return sorted(found)
+        return sorted(found), present
+
+    def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
+        """Rules with a key among the tokens of any of ``token_sets``."""
+        return self.scan(_numbered(token_sets))[0]
+
+
+def _numbered(token_sets: Iterable[set[str]]) -> dict[str, set[str]]:
+    return {str(i): tokens for i, tokens in enumerate(token_sets)}

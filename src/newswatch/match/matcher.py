@@ -69,10 +69,12 @@ class Matcher:
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
+        candidates, doc.prefixes_present = self.index.scan(doc.sets)
+        sources, predicates, source = self.sources, self.predicates, article.source
         return [
             number
-            for number in self.index.candidates(doc.sets.values())
-            if self._allowed(number, article) and self.predicates[number](doc)
+            for number in candidates
+            if ((only := sources[number]) is None or source in only) and predicates[number](doc)
         ]
 
 

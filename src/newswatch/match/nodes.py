@@ -84,3 +84,14 @@ def positive_leaves(node: Node) -> list[Leaf]:
     if isinstance(node, Near):
         return positive_leaves(node.left) + positive_leaves(node.right)
     return [leaf for child in node.children for leaf in positive_leaves(child)]
+
+
+def all_leaves(node: Node) -> list[Leaf]:
+    """Every leaf, negated or not."""
+    if isinstance(node, Term | Regex):
+        return [node]
+    if isinstance(node, Not):
+        return all_leaves(node.child)
+    if isinstance(node, Near):
+        return all_leaves(node.left) + all_leaves(node.right)
+    return [leaf for child in node.children for leaf in all_leaves(child)]
