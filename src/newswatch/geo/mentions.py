@@ -15,121 +15,25 @@ import re
 from typing import NamedTuple
 
 from newswatch.geo.gazetteer import Gazetteer
+from newswatch.geo.names import word_set
 from newswatch.geo.tokens import Tokens
 
 # Words after which a capitalised name is most likely a location.
-LOCATIVES = frozenset(
-    [
-        "in",
-        "near",
-        "from",
-        "at",
-        "to",
-        "outside",
-        "around",
-        "into",
-        "across",
-        "toward",
-        "towards",
-        "of",
-        "on",
-        "via",
-        "inside",
-        "в",
-        "во",
-        "из",
-        "под",
-        "около",
-        "возле",
-        "у",
-        "до",
-        "к",
-        "на",
-        "над",
-        "под",
-        "между",
-        "في",
-        "من",
-        "الى",
-        "الي",
-        "قرب",
-        "بالقرب",
-        "شمال",
-        "جنوب",
-        "شرق",
-        "غرب",
-        "مدينه",
-        "محافظه",
-        "ريف",
-        "حول",
-        "داخل",
-    ]
+LOCATIVES = word_set(
+    "in near from at to outside around into across toward towards of on via inside в "
+    "во из под около возле у до к на над под между في من الى الي قرب بالقرب شمال "
+    "جنوب شرق غرب مدينه محافظه ريف حول داخل "
 )
 # Capitalised words that begin a place's description rather than a person's name.
-_NOT_FIRST_NAMES = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "greater",
-        "upper",
-        "lower",
-        "old",
-        "new",
-        "rural",
-        "downtown",
-        "al",
-        "el",
-        "ar",
-        "as",
-        "ad",
-        "at",
-        "ash",
-        "an",
-        "ad",
-        "de",
-        "la",
-        "le",
-        "los",
-        "las",
-        "san",
-    ]
+_NOT_FIRST_NAMES = word_set(
+    "north south east west northern southern eastern western central greater upper "
+    "lower old new rural downtown al el ar as ad at ash an ad de la le los las san "
 )
 # Words that, capitalised after a name, make it part of a place's name, not a person's.
-_PLACE_WORDS = frozenset(
-    [
-        "province",
-        "governorate",
-        "city",
-        "district",
-        "county",
-        "region",
-        "oblast",
-        "state",
-        "airport",
-        "port",
-        "camp",
-        "countryside",
-        "municipality",
-        "prefecture",
-        "river",
-        "valley",
-        "border",
-        "crossing",
-        "bridge",
-        "square",
-        "street",
-        "road",
-        "highway",
-        "university",
-        "hospital",
-    ]
+_PLACE_WORDS = word_set(
+    "province governorate city district county region oblast state airport port camp "
+    "countryside municipality prefecture river valley border crossing bridge square "
+    "street road highway university hospital "
 )
 _SENTENCE_END = frozenset(".!?…\n\r\u061f")
 _OPENERS = "\"'«“‘([—–- \t"
