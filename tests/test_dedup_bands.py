@@ -65,7 +65,7 @@ def test_a_fingerprint_round_trips_through_bytes() -> None:
     assert (back.body_size, back.lead_size, back.short) == (fp.body_size, fp.lead_size, fp.short)
 
 
-@pytest.mark.parametrize("blob", [b"", b"N1" + bytes(10), b"XX" + bytes(SIGNATURE_BYTES - 2)])
+@pytest.mark.parametrize("blob", [b"", b"N2" + bytes(10), b"XX" + bytes(SIGNATURE_BYTES - 2)])
 def test_foreign_bytes_are_not_a_fingerprint(blob: bytes) -> None:
     with pytest.raises(ValueError):
         Fingerprint.from_bytes(blob)

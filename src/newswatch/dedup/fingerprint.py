@@ -25,20 +25,21 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
 
+from newswatch.dedup.facts import lead_facts
 from newswatch.match.normalize import normalize
 
 # Signatures are scored on all their values; the LSH bands use a prefix of them. Two-row
-# bands make a pair with Jaccard 0.33 a candidate with probability 0.97 (body) / 0.90
-# (lead); unrelated candidates cost one vectorised comparison each.
+# bands make a pair with Jaccard 0.33 a candidate with probability 0.97
+# (body and lead); unrelated candidates cost one vectorised comparison each.
 BODY_PERM, LEAD_PERM = 96, 64
 BODY_BANDS, BODY_ROWS = 32, 2
-LEAD_BANDS, LEAD_ROWS = 20, 2
+LEAD_BANDS, LEAD_ROWS = 32, 2
 # Fewer words than this and the body says too little: compare on the headline instead.
 SHORT_WORDS = 60
 LEAD_WORDS = 40
 _SEED = 7
-_HEADER = struct.Struct("<2sBxII")  # magic, flags, body size, lead size
-_MAGIC = b"N1"
+_HEADER = struct.Struct("<2sBxIIQ")  # magic, flags, body size, lead size, lead facts
+MAGIC = b"N2"
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words carry no identity; the list covers the languages of the bundled sources.
 _STOPWORD_TEXT = """
@@ -62,19 +63,20 @@ class Fingerprint:
     body_size: int  # distinct 3-grams; 0 when the body is empty
     lead_size: int  # distinct headline/lead words
     short: bool  # feed-only or too few words: matched on its lead
+    facts: int = 0  # numbers and weekday of the lead (dedup.facts)
 
     def to_bytes(self) -> bytes:
-        header = _HEADER.pack(_MAGIC, int(self.short), self.body_size, self.lead_size)
+        header = _HEADER.pack(MAGIC, int(self.short), self.body_size, self.lead_size, self.facts)
         return header + self.body.tobytes() + self.lead.tobytes()
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> Fingerprint:
-        if len(blob) != SIGNATURE_BYTES or blob[:2] != _MAGIC:
+        if len(blob) != SIGNATURE_BYTES or blob[:2] != MAGIC:
             raise ValueError("not a newswatch fingerprint")
-        _, flags, body_size, lead_size = _HEADER.unpack_from(blob)
+        _, flags, body_size, lead_size, facts = _HEADER.unpack_from(blob)
         body = np.frombuffer(blob, np.uint32, BODY_PERM, _HEADER.size)
         lead = np.frombuffer(blob, np.uint32, LEAD_PERM, _HEADER.size + 4 * BODY_PERM)
-        return cls(body, lead, body_size, lead_size, bool(flags & 1))
+        return cls(body, lead, body_size, lead_size, bool(flags & 1), facts)
 
 
 SIGNATURE_BYTES = _HEADER.size + 4 * (BODY_PERM + LEAD_PERM)
@@ -117,17 +119,15 @@ def fingerprint(title: str, text: str, *, feed_only: bool = False) -> Fingerprin
     shingles = {
         " ".join(body_words[i : i + 3]).encode() for i in range(max(len(body_words) - 2, 0))
     }
-    lead_terms = {
-        _stem(w).encode()
-        for w in [*words(title), *body_words[:LEAD_WORDS]]
-        if w not in _STOPWORDS and len(w) > 1
-    }
+    lead_words = [*words(title), *body_words[:LEAD_WORDS]]
+    lead_terms = {_stem(w).encode() for w in lead_words if w not in _STOPWORDS and len(w) > 1}
     return Fingerprint(
         body=_minhash(shingles, BODY_PERM, _BODY_PERMUTATIONS),
         lead=_minhash(lead_terms, LEAD_PERM, _LEAD_PERMUTATIONS),
         body_size=len(shingles),
         lead_size=len(lead_terms),
         short=feed_only or len(body_words) < SHORT_WORDS,
+        facts=lead_facts(lead_words),
     )
 
 
@@ -167,6 +167,7 @@ RECORD = np.dtype(
         ("pad", "u1"),
         ("body_size", "<u4"),
         ("lead_size", "<u4"),
+        ("facts", "<u8"),
         ("body", "<u4", (BODY_PERM,)),
         ("lead", "<u4", (LEAD_PERM,)),
     ]

@@ -31,6 +31,7 @@ class Members:
         self.body_size = np.zeros(capacity, dtype=np.int64)
         self.lead_size = np.zeros(capacity, dtype=np.int64)
         self.short = np.zeros(capacity, dtype=np.bool_)
+        self.facts = np.zeros(capacity, dtype=np.uint64)
         self.body = np.zeros((capacity, BODY_PERM), dtype=np.uint32)
         self.lead = np.zeros((capacity, LEAD_PERM), dtype=np.uint32)
 
@@ -65,6 +66,7 @@ class Members:
         self.body_size[row] = fp.body_size
         self.lead_size[row] = fp.lead_size
         self.short[row] = fp.short
+        self.facts[row] = fp.facts
         self.body[row] = fp.body
         self.lead[row] = fp.lead
         self.size += 1

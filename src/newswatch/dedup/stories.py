@@ -7,7 +7,8 @@
    their word 3-grams (mean of Jaccard and overlap); the best at or above
    ``config.threshold`` wins.
 3. Feed-only or very short text (or no body match): candidates from the lead index,
-   scored the same way on headline + lead words against ``LEAD_THRESHOLD``.
+   scored the same way on headline + lead words against ``LEAD_THRESHOLD``; leads whose
+   numbers or weekday conflict (``dedup.facts``) never match.
 4. The winner must still be in the store with the same signature (a rolled-back
    transaction leaves no row); join its cluster, else open a new cluster.
 5. Persist signature and cluster, and remember the article in memory.
@@ -29,11 +30,13 @@ import numpy.typing as npt
 from newswatch.clock import Clock
 from newswatch.config.schema import DedupConfig
 from newswatch.dedup.bands import BandIndex, Rows
+from newswatch.dedup.facts import conflicts
 from newswatch.dedup.fingerprint import (
     BODY_BANDS,
     BODY_ROWS,
     LEAD_BANDS,
     LEAD_ROWS,
+    MAGIC,
     RECORD,
     SIGNATURE_BYTES,
     Fingerprint,
@@ -46,7 +49,7 @@ from newswatch.store import Store
 from newswatch.store.stories import StoryMember, StoryRepo
 
 # Headline + lead words shared by a feed-only item and an earlier article (Jaccard).
-LEAD_THRESHOLD = 0.45
+LEAD_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,8 @@ class StoryIndex:
         if fp.lead_size == 0 or len(rows) == 0:
             return []
         m = self._members
+        # Different numbers or weekdays in two leads are different incidents.
+        rows = rows[~conflicts(fp.facts, m.facts[rows])]
         sims = resemblance(fp.lead, fp.lead_size, m.lead[rows], m.lead_size[rows])
         return _ranked(rows, sims, LEAD_THRESHOLD)
 
@@ -204,7 +209,7 @@ def _extend(members: Members, batch: list[StoryMember]) -> None:
     if not good:
         return
     records = np.frombuffer(b"".join(m.signature for m in good), dtype=RECORD)
-    valid = records["magic"] == b"N1"
+    valid = records["magic"] == MAGIC
     members.extend(
         {
             "article_id": np.array([m.article_id for m in good], dtype=np.int64)[valid],
@@ -213,6 +218,7 @@ def _extend(members: Members, batch: list[StoryMember]) -> None:
             "body_size": records["body_size"][valid],
             "lead_size": records["lead_size"][valid],
             "short": (records["flags"][valid] & 1).astype(bool),
+            "facts": records["facts"][valid],
             "body": records["body"][valid],
             "lead": records["lead"][valid],
         }
