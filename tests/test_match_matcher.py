@@ -111,3 +111,10 @@ def test_matching_rules_names_the_same_rules_without_explaining() -> None:
     matcher = Matcher([rule("a", "aleppo"), rule("b", "gaza"), rule("c", "idlib civilians")])
     assert matcher.matching_rules(article()) == ["a", "c"]
     assert [m.rule for m in matcher.match(article())] == ["a", "c"]
+
+
+def test_a_source_or_url_hit_leaves_the_snippet_to_the_text() -> None:
+    found = match_query(compile_query("source:bbc"), article())
+    assert found is not None
+    assert found.details == ('source: "bbc"',)
+    assert found.snippet.text.startswith("Russian and Syrian")

@@ -18,7 +18,8 @@ from newswatch.model import Highlight, Match, Snippet
 
 SNIPPET_CHARS = 200
 _MAX_HITS = 200  # per leaf and field; enough evidence, bounded work on huge articles
-_FIELD_ORDER = ("text", "title", "source", "url")
+# A hit in source or url alone makes a poor snippet: the text (or title) start is better.
+_FIELD_ORDER = ("text", "title")
 
 
 @dataclass(frozen=True)
