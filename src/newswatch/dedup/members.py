@@ -42,6 +42,7 @@ class Members:
         "body_size",
         "lead_size",
         "short",
+        "facts",
         "body",
         "lead",
     )
