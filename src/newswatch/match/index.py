@@ -67,12 +67,15 @@ def keys(node: Node, cost: Cost = key_cost) -> frozenset[Key] | None:
 
 
 def _term_options(term: Term) -> list[Key]:
+    if len(term.tokens) == 1:  # nearly every term
+        return [(term.prefix, term.tokens[0])]
     last = len(term.tokens) - 1
     return [(term.prefix and i == last, token) for i, token in enumerate(term.tokens)]
 
 
 def _term_key(term: Term, cost: Cost) -> Key:
-    return min(_term_options(term), key=cost)
+    options = _term_options(term)
+    return options[0] if len(options) == 1 else min(options, key=cost)
 
 
 def _cheapest(options: Iterable[frozenset[Key] | None], cost: Cost) -> frozenset[Key] | None:
