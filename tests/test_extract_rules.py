@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newswatch.extract import extract_article
-from newswatch.extract.cleanup import cut_trailer, drop_repeated_title
+from newswatch.extract.cleanup import cut_trailer, drop_byline, drop_repeated_title
 from newswatch.extract.decode import declared_encoding, decode_html
 from newswatch.extract.metadata import clean_authors, parse_datetime
 
@@ -214,3 +214,20 @@ def test_jsonld_article_body_beats_a_javascript_shell() -> None:
     )
     page = html(shell, f'<script type="application/ld+json">{ld}</script>')
     assert extract_article(page, "https://example.org/a").text == "\n\n".join(story)
+
+
+@pytest.mark.parametrize(
+    ("line", "is_byline"),
+    [
+        ("By Rania Haddad · 2026-11-27T03:02:54Z", True),
+        ("By Omar Khalil and Leila Mansour", True),
+        ("BY JOHN SMITH, Associated Press", True),
+        ("Автор: Иван Петров", True),
+        ("By the time rescuers arrived, the market was gone.", False),
+        ("By clicking here you agree to our terms", False),
+        ("Bystanders said the jets came from the east.", False),
+    ],
+)
+def test_byline_lines_at_the_top_are_dropped(line: str, is_byline: bool) -> None:
+    body = [line, "Warplanes struck a market in Atarib on Thursday, rescuers said."]
+    assert drop_byline(body) == (body[1:] if is_byline else body)

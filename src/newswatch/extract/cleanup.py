@@ -30,8 +30,33 @@ _TRAILER = re.compile(
 _TRAILER_AFTER_SHARE = 0.5
 
 
+# A byline line at the top ("By Rania Haddad · 27 Nov 2026"): the authors field has it.
+# Capitalised names right after "By" tell it from prose such as "By the time …".
+_BYLINE_WORDS = frozenset(
+    {"By", "BY", "Von", "Par", "Por", "Door", "Di", "Автор:", "بقلم:", "بقلم"}
+)
+_BYLINE_JOINERS = frozenset({"and", "und", "et", "y", "&", "en", "e"})
+_BYLINE_SEPARATORS = re.compile(r"\s[·|•–—-]\s|,\s|\s\|")
+_BYLINE_MAX = 100
+
+
 def clean_body(lines: list[str], title: str) -> list[str]:
-    return cut_trailer(drop_repeated_title(lines, title))
+    return cut_trailer(drop_byline(drop_repeated_title(lines, title)))
+
+
+def drop_byline(lines: list[str]) -> list[str]:
+    head = [line for line in lines[:_TITLE_WINDOW] if not _is_byline(line.strip())]
+    return head + lines[_TITLE_WINDOW:]
+
+
+def _is_byline(line: str) -> bool:
+    if len(line) > _BYLINE_MAX:
+        return False
+    words = _BYLINE_SEPARATORS.split(line, maxsplit=1)[0].split()
+    if len(words) < 2 or words[0] not in _BYLINE_WORDS:
+        return False
+    names = [w for w in words[1:] if w not in _BYLINE_JOINERS]
+    return bool(names) and len(names) <= 8 and all(w[:1].isupper() for w in names)
 
 
 def drop_repeated_title(lines: list[str], title: str) -> list[str]:
