@@ -8,8 +8,9 @@ most distinct matched terms, cut at spaces, with every hit inside it highlighted
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 
 from newswatch.match.documents import FastDocument, NaiveDocument
 from newswatch.match.nodes import Node, Regex, positive_leaves
@@ -22,8 +23,7 @@ _MAX_HITS = 200  # per leaf and field; enough evidence, bounded work on huge art
 _FIELD_ORDER = ("text", "title")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: long articles make hundreds, and they never escape
     field: str
     start: int
     end: int
@@ -73,6 +73,7 @@ def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, .
     return tuple(lines)
 
 
+@lru_cache(maxsize=1 << 16)  # labels and spellings recur from article to article
 def _words(text: str) -> str:
     return " ".join(token_words(text.rstrip("*")))
 
