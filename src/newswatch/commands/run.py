@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import config_secrets, load_config
+from newswatch.config import Config, config_secrets, load_config
 from newswatch.service import setup_logging
 
 
@@ -26,4 +26,9 @@ def main(args: argparse.Namespace) -> int:
     config = load_config(path)
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
     app = App(config)
-    return Daemon(app, path).run()
+
+    def refresh_log_secrets(new: Config) -> None:
+        # A reload may bring new ${VAR} values or channel passwords: mask those too.
+        setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(new))
+
+    return Daemon(app, path, on_reload=refresh_log_secrets).run()
