@@ -25,6 +25,8 @@ defaults:
 sources:
   - name: levant
     feed: {base}/feed.xml
+channels:
+  hook: "json://127.0.0.1:9/alerts"
 """
 
 
@@ -85,6 +87,12 @@ def test_daemon_notifies_serves_health_and_metrics(tmp_path: Path, site: SampleS
                 )
             )
             assert metrics is not None
+            assert _until(
+                lambda: (
+                    b'newswatch_alerts_pending{channel="hook"} 0.0'
+                    in _get(f"http://127.0.0.1:{port}/metrics")[1]
+                )
+            )
             assert _until(lambda: "WATCHDOG=1" in drain())
             assert any(m.startswith("STATUS=") for m in received)
         finally:

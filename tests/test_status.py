@@ -10,6 +10,7 @@ import pytest
 
 from newswatch.cli import main
 from newswatch.store import Store
+from newswatch.store.status_queries import StatusQueries
 
 SECRET = "hunter2-smtp-pass"
 NOW = datetime.now(UTC)
@@ -89,6 +90,9 @@ def test_json(configured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [a["title"] for a in deliveries["pending"]] == ["Ops note"]
     assert [a["id"] for a in report["recent_alerts"]] == [3, 2, 1]
     assert report["database"]["alerts"] == 3
+    store = Store(tmp_path / "state.db")
+    assert StatusQueries(store.db).pending_by_channel() == {"mail": 1}
+    store.close()
 
 
 def test_tables(configured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,6 +25,7 @@ from newswatch.service import (
     check_liveness,
     prune,
 )
+from newswatch.store.status_queries import StatusQueries
 
 log = logging.getLogger("newswatch.daemon")
 
@@ -127,6 +128,9 @@ class Daemon:
         report = self.app.delivery.deliver_due()
         if report.sent or report.failed:
             log.info("delivery: %d sent, %d failed", report.sent, report.failed)
+        pending = StatusQueries(self.app.store.db).pending_by_channel()
+        for channel in self.app.config.channels:
+            self.app.metrics.set_pending(channel, pending.get(channel, 0))
 
     def _beat(self) -> None:
         self._heartbeat = self.app.clock.now()

@@ -61,6 +61,14 @@ class StatusQueries:
             counts.setdefault(channel, {})[status] = int(count)
         return counts
 
+    def pending_by_channel(self) -> dict[str, int]:
+        """Alerts waiting per channel; cheap enough to run after every delivery round."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT channel, COUNT(*) FROM alerts WHERE status = 'pending' GROUP BY channel"
+            ).fetchall()
+        return {channel: int(count) for channel, count in rows}
+
     def table_sizes(self) -> TableSizes:
         with self.db.read() as conn:
 
