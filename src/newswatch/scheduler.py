@@ -21,6 +21,7 @@ from newswatch.config.schema import Interval
 log = logging.getLogger("newswatch.scheduler")
 
 SOURCE_JOB_PREFIX = "source:"
+SERVICE_EXECUTOR = "service"
 
 
 def source_trigger(interval: Interval) -> IntervalTrigger | CronTrigger:
@@ -36,7 +37,13 @@ class Scheduler:
     def __init__(self, workers: int, now: Callable[[], datetime]) -> None:
         self._now = now
         self._scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=workers)},
+            # Heartbeat, delivery and retention get their own threads: when slow sources
+            # fill every poll worker, the heartbeat (hence the systemd watchdog) and
+            # delivery must still run.
+            executors={
+                "default": ThreadPoolExecutor(max_workers=workers),
+                SERVICE_EXECUTOR: ThreadPoolExecutor(max_workers=4),
+            },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone="UTC",
         )
@@ -66,6 +73,7 @@ class Scheduler:
             func,
             IntervalTrigger(seconds=seconds, timezone="UTC"),
             id=job_id,
+            executor=SERVICE_EXECUTOR,
             replace_existing=True,
             next_run_time=self._now() + timedelta(seconds=min(seconds, 1)),
         )
