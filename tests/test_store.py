@@ -103,3 +103,43 @@ def test_source_failures_count_up_and_reset(tmp_path: Path) -> None:
     assert state.consecutive_failures == 0 and state.last_error == "boom"
     assert state.last_new_item_at == NOW
     store.close()
+
+
+def _dead_pid() -> int:
+    import os
+
+    pid = 4_000_000  # above the default pid_max; probe downwards for one that is free
+    while pid > 1000:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            pass
+        pid -= 7919
+    raise AssertionError("no free pid found")
+
+
+def test_leases_of_dead_processes_are_released_at_start(tmp_path: Path) -> None:
+    import socket
+
+    from newswatch.notify.claimant import _boot_id, is_alive, this_process
+
+    host, boot = socket.gethostname(), _boot_id()
+    holders = {
+        "dead process": (f"{host}|{boot}|{_dead_pid()}", True),
+        "previous boot": (f"{host}|an-earlier-boot|{_dead_pid()}", True),
+        "this process": (this_process(), False),
+        "another host": (f"elsewhere.example|{boot}|1", False),
+    }
+    store = Store(tmp_path / "state.db")
+    ids = {}
+    for name, (holder, _) in holders.items():
+        with store.db.transaction() as conn:
+            ids[name] = store.outbox.enqueue(conn, "r", "mail", {"title": name}, NOW)
+        assert store.outbox.claim([ids[name]], NOW, NOW + timedelta(minutes=2), holder)
+
+    assert store.outbox.release_dead_claims(NOW, is_alive) == 2
+    due = {a.id for a in store.outbox.due(NOW)}
+    assert due == {ids[name] for name, (_, released) in holders.items() if released}
+    store.close()

@@ -31,6 +31,7 @@ from newswatch.clock import Clock
 from newswatch.config import Config
 from newswatch.config.schema import ChannelConfig
 from newswatch.notify.apprise_adapter import AppriseNotifier, Notifier, SendOutcome
+from newswatch.notify.claimant import is_alive, this_process
 from newswatch.notify.payload import message_from_payload
 from newswatch.notify.policy import (
     FLOOD_LIST_MAX,
@@ -83,6 +84,13 @@ class DeliveryWorker:
         self._priority = {rule.name: rule.priority for rule in config.rules}
         # Last send per channel (monotonic): rate limits concern this process's pace.
         self._last_send: dict[str, float] = {}
+        self.claimant = this_process()
+        released = self.outbox.release_dead_claims(clock.now(), is_alive)
+        if released:
+            log.warning(
+                "%d alert(s) were being sent when a newswatch process died; sending them again now",
+                released,
+            )
 
     def deliver_due(self) -> DeliveryReport:
         now = self.clock.now()
@@ -108,7 +116,7 @@ class DeliveryWorker:
             if not self._wait_for_rate(channel, cfg, members + later, tally):
                 return
             now = self.clock.now()
-            if not self.outbox.claim([a.id for a in members], now, now + LEASE):
+            if not self.outbox.claim([a.id for a in members], now, now + LEASE, self.claimant):
                 return  # another worker is delivering this channel right now
             done = frozenset.intersection(*(a.delivered for a in members))
             outcome = self._send(batch, done)

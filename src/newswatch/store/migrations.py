@@ -107,4 +107,9 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE alerts ADD COLUMN delivered TEXT NOT NULL DEFAULT '[]';
     """,
+    # 3: who holds a pending alert's send lease, so a restart can release the leases of a
+    # process that died mid-send instead of waiting for them to expire.
+    """
+    ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
+    """,
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -104,7 +105,9 @@ class OutboxRepo:
                 (error[:1000], alert_id),
             )
 
-    def claim(self, ids: list[int], now: datetime, lease_until: datetime) -> bool:
+    def claim(
+        self, ids: list[int], now: datetime, lease_until: datetime, claimant: str | None = None
+    ) -> bool:
         """Take a batch for sending: all of it if every row is still pending and due,
         else none (another worker, thread or process, has it). The lease makes the rows
         due again should this process die mid-send."""
@@ -118,10 +121,31 @@ class OutboxRepo:
             if due != len(ids):
                 return False
             conn.execute(
-                f"UPDATE alerts SET next_attempt_at = ? WHERE id IN ({marks})",
-                (to_iso(lease_until), *ids),
+                f"UPDATE alerts SET next_attempt_at = ?, claimed_by = ? WHERE id IN ({marks})",
+                (to_iso(lease_until), claimant, *ids),
             )
             return True
+
+    def release_dead_claims(self, now: datetime, alive: Callable[[str], bool]) -> int:
+        """Make alerts leased by a process that no longer runs due now (after a crash)."""
+        with self.db.transaction() as conn:
+            holders = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT DISTINCT claimed_by FROM alerts WHERE status = 'pending' "
+                    "AND claimed_by IS NOT NULL AND next_attempt_at > ?",
+                    (to_iso(now),),
+                )
+            ]
+            released = 0
+            for holder in holders:
+                if not alive(holder):
+                    released += conn.execute(
+                        "UPDATE alerts SET next_attempt_at = ?, claimed_by = NULL "
+                        "WHERE status = 'pending' AND claimed_by = ? AND next_attempt_at > ?",
+                        (to_iso(now), holder, to_iso(now)),
+                    ).rowcount
+            return released
 
     def mark_sent_many(self, ids: list[int], at: datetime) -> None:
         """One transaction for a whole batch (digest, flood summary): all or none."""
