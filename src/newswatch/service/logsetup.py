@@ -15,7 +15,17 @@ from typing import Any, TextIO
 from newswatch.service.redact import Redactor
 
 # Libraries that narrate every request or job run at INFO; their warnings still show.
-CHATTY_LOGGERS = ("apscheduler", "urllib3", "charset_normalizer", "trafilatura", "htmldate")
+# Libraries that log routine events (apprise: "Notifying 1 service(s)"; trafilatura: a
+# WARNING for every page without an article body) → the level they keep unless --verbose.
+CHATTY_LOGGERS = {
+    "apscheduler": logging.WARNING,
+    "urllib3": logging.WARNING,
+    "charset_normalizer": logging.WARNING,
+    "apprise": logging.WARNING,
+    "trafilatura": logging.ERROR,
+    "htmldate": logging.ERROR,
+    "courlan": logging.ERROR,
+}
 # LogRecord's own attributes; anything else was passed with ``extra=`` and is structured data.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -101,8 +111,8 @@ def setup_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for name in CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+    for name, level in CHATTY_LOGGERS.items():
+        logging.getLogger(name).setLevel(logging.INFO if verbose else level)
     logging.captureWarnings(True)
 
 
