@@ -8,6 +8,7 @@ the parts that depend on the config again and keeps the store.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -69,6 +70,8 @@ class App:
         self.store = store or Store(state_path(config))
         self.metrics = metrics or Metrics()
         self.fetcher = Fetcher(self.session, self.store.fetch_state, self.clock)
+        # Set on shutdown: running polls stop between articles instead of finishing.
+        self.stopping = threading.Event()
         register_console_plugin()
         self.configure(config)
 
@@ -93,6 +96,7 @@ class App:
             self.clock,
             self.metrics,
             geo,
+            self.stopping,
         )
         self.delivery = DeliveryWorker(self.store, config, self.clock)
         self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -80,6 +81,7 @@ class Pipeline:
         clock: Clock,
         metrics: Metrics,
         geo: GeoFilter | None = None,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -89,6 +91,7 @@ class Pipeline:
         self.clock = clock
         self.metrics = metrics
         self.geo = geo
+        self.stopping = stopping or threading.Event()
         self.rules = {rule.name: rule for rule in config.rules}
 
     def run_source(self, source: SourceConfig, *, respect_backoff: bool = True) -> PollReport:
@@ -106,6 +109,12 @@ class Pipeline:
         self.metrics.fetch(source.name, outcome, discovery.bytes, self.clock.monotonic() - started)
         new = alerts = 0
         for entry in discovery.entries[: source.max_items]:
+            if self.stopping.is_set():
+                # Shutting down: leave the rest for the next start. Forget the listing's
+                # validators, or a 304 would hide the entries not yet processed.
+                self.store.fetch_state.forget(discovery.url)
+                log.info("%s: stopping mid-poll; the rest waits for the next start", source.name)
+                break
             created = self._process_entry(source, settings, entry)
             if created is not None:
                 new += 1

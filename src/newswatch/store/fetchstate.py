@@ -38,6 +38,11 @@ class FetchStateRepo:
                 (url, validators.etag, validators.last_modified, status, to_iso(at), size),
             )
 
+    def forget(self, url: str) -> None:
+        """Drop a URL's validators, so its next fetch is a full one."""
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM fetch_state WHERE url = ?", (url,))
+
     def prune(self, before: datetime) -> int:
         with self.db.transaction() as conn:
             return conn.execute(
