@@ -279,3 +279,22 @@ def test_alerts_are_written_in_the_callers_transaction(store: Store, clock: Fake
     assert store.outbox.counts() == {}
     ids = enqueue(store, config, "kept", clock.now())
     assert len(ids) == 2 and store.outbox.counts() == {"pending": 2}
+
+
+def test_outcomes_and_latency_reach_the_metrics(store: Store, clock: FakeClock) -> None:
+    from prometheus_client import generate_latest
+
+    from newswatch.service import Metrics
+
+    metrics = Metrics()
+    with http_receiver(failing_first(1)) as rx:
+        config = make_config({"hook": f"json://127.0.0.1:{rx.url.rsplit(':', 1)[1]}/in"})
+        enqueue(store, config, "story", clock.now())
+        w = DeliveryWorker(store, config, clock, rng=random.Random(7), metrics=metrics)
+        w.deliver_due()  # 500: a retry
+        clock.advance(3600)
+        w.deliver_due()  # sent, an hour after the match
+    exposed = generate_latest(metrics.registry).decode()
+    assert 'channel="hook",status="retry"} 1.0' in exposed
+    assert 'channel="hook",status="sent"} 1.0' in exposed
+    assert "delivery" in exposed and "_sum 3600.0" in exposed

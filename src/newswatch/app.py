@@ -98,7 +98,7 @@ class App:
             geo,
             self.stopping,
         )
-        self.delivery = DeliveryWorker(self.store, config, self.clock)
+        self.delivery = DeliveryWorker(self.store, config, self.clock, metrics=self.metrics)
         self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
 
     @staticmethod

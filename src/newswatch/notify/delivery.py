@@ -41,6 +41,7 @@ from newswatch.notify.policy import (
     rate_interval,
 )
 from newswatch.notify.render import Batch, BatchKind
+from newswatch.service.metrics import Metrics
 from newswatch.store import OutboxAlert, Store
 from newswatch.store.silences import SilenceRepo
 
@@ -74,6 +75,7 @@ class DeliveryWorker:
         *,
         notifier: Notifier | None = None,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.outbox = store.outbox
         self.silences = SilenceRepo(store.db)
@@ -81,6 +83,7 @@ class DeliveryWorker:
         self.clock = clock
         self.notifier = notifier or AppriseNotifier(config)
         self.rng = rng or random.Random()
+        self.metrics = metrics
         self._priority = {rule.name: rule.priority for rule in config.rules}
         # Last send per channel (monotonic): rate limits concern this process's pace.
         self._last_send: dict[str, float] = {}
@@ -122,7 +125,9 @@ class DeliveryWorker:
             outcome = self._send(batch, done)
             self._last_send[channel] = self.clock.monotonic()
             if outcome.ok:
-                self.outbox.mark_sent_many([a.id for a in members], self.clock.now())
+                sent_at = self.clock.now()
+                self.outbox.mark_sent_many([a.id for a in members], sent_at)
+                self._observe(members, "sent", sent_at)
                 tally["sent"] += len(members)
                 tally["messages"] += 1
                 log.info(
@@ -205,6 +210,7 @@ class DeliveryWorker:
             if outcome.retry_after:
                 when = max(when, now + timedelta(seconds=outcome.retry_after))
             self.outbox.retry_many([alert.id], outcome.error, when)
+            self._observe([alert], "retry")
             tally["retrying"] += 1
             earliest = when if earliest is None else min(earliest, when)
         log.warning(
@@ -220,10 +226,22 @@ class DeliveryWorker:
             self.outbox.defer([a.id for a in later], earliest)
             tally["held"] += len(later)
 
+    def _observe(
+        self, alerts: list[OutboxAlert], status: str, sent_at: datetime | None = None
+    ) -> None:
+        """Count outcomes per channel; for sent alerts, the time from match to delivery."""
+        if self.metrics is None:
+            return
+        for alert in alerts:
+            self.metrics.alert(alert.channel, status)
+            if sent_at is not None:
+                self.metrics.delivery_latency((sent_at - alert.created_at).total_seconds())
+
     def _give_up(self, alerts: list[OutboxAlert], error: str, tally: Counter[str]) -> None:
         if not alerts:
             return
         self.outbox.fail_many([a.id for a in alerts], error)
+        self._observe(alerts, "failed")
         tally["failed"] += len(alerts)
         for alert in alerts:
             log.error(
