@@ -77,6 +77,10 @@ class App:
 
     def configure(self, config: Config) -> None:
         """(Re)build everything that depends on the config; the store and session stay."""
+        old = getattr(self, "config", None)
+        if old is not None:  # a reload: sources that are gone leave /metrics too
+            for name in {s.name for s in old.sources} - {s.name for s in config.sources}:
+                self.metrics.forget_source(name)
         self.config = config
         gazetteer = self._gazetteer(config)
         places = gazetteer.names_for if gazetteer is not None else None
