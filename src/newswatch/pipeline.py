@@ -260,12 +260,20 @@ class GeoFilter:
     def filter(
         self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
     ) -> list[Match]:
+        return self.split(article, matches, rules)[0]
+
+    def split(
+        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
+    ) -> tuple[list[Match], list[tuple[Match, str]]]:
+        """(matches kept, each with the place decision in its details; matches dropped
+        because no recognised place lies within the rule's radius, with the reason)."""
         from newswatch.geo import check_near
 
         if not any(rules[m.rule].near for m in matches):
-            return matches
+            return matches, []
         places = article.places or self.recognizer.recognize(article.title, article.text)
-        kept = []
+        kept: list[Match] = []
+        dropped: list[tuple[Match, str]] = []
         for match in matches:
             near = rules[match.rule].near
             if near is None:
@@ -274,7 +282,9 @@ class GeoFilter:
             result = check_near(near, places, self.gazetteer)
             if result.ok:
                 kept.append(replace(match, details=(*match.details, result.explanation)))
-        return kept
+            else:
+                dropped.append((match, result.explanation))
+        return kept, dropped
 
 
 def _article_from_entry(source: SourceConfig, entry: Entry) -> Article | None:

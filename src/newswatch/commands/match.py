@@ -10,11 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, config_path
 from newswatch.config import Config, RuleConfig, load_config
 from newswatch.match import Matcher, compile_query
 from newswatch.model import Article, Match
+
+if TYPE_CHECKING:
+    from newswatch.geo import Gazetteer
+    from newswatch.pipeline import GeoFilter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,22 +41,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.commands.inputs import load_inputs
 
-    matcher = _matcher(args)
+    config = _config(args)
+    rules = _rules(args, config)
+    gazetteer = _gazetteer(config, rules)
+    places = gazetteer.names_for if gazetteer is not None else None
+    if args.query:
+        compile_query(args.query, config.terms, places)  # QueryError → exit 2 with the column
+    matcher = Matcher(rules, config.terms, places)
+    geo = _geo_filter(gazetteer)
+    by_name = {rule.name: rule for rule in rules}
     matched_any = False
     for loaded in load_inputs(args.inputs, args.url, allow_jsonl=True):
         if loaded.article is None:
             print(f"newswatch: {loaded.label}: {loaded.error}", file=sys.stderr)
             continue
         matches = matcher.match(loaded.article)
+        dropped: list[tuple[Match, str]] = []
+        if geo is not None:
+            matches, dropped = geo.split(loaded.article, matches, by_name)
         matched_any = matched_any or bool(matches)
-        _print(loaded.article, matches, args.json)
+        _print(loaded.article, matches, dropped, args.json)
     return 0 if matched_any else 1
 
 
-def _matcher(args: argparse.Namespace) -> Matcher:
-    config = _config(args)
+def _rules(args: argparse.Namespace, config: Config) -> list[RuleConfig]:
     if args.query:
-        compile_query(args.query, config.terms)  # QueryError → exit 2 with the column
         rules = [RuleConfig(name="query", query=args.query)]
     elif args.rule:
         rules = [r for r in config.rules if r.name == args.rule]
@@ -62,8 +76,24 @@ def _matcher(args: argparse.Namespace) -> Matcher:
     else:
         rules = list(config.rules)
     # Outside the daemon, `sources:` filters would hide matches the user asked to see.
-    rules = [r.model_copy(update={"sources": None}) for r in rules]
-    return Matcher(rules, config.terms)
+    return [r.model_copy(update={"sources": None}) for r in rules]
+
+
+def _gazetteer(config: Config, rules: list[RuleConfig]) -> Gazetteer | None:
+    if not any(r.near is not None or "@place(" in r.query for r in rules):
+        return None
+    from newswatch.geo import Gazetteer
+
+    return Gazetteer.load(config.places)
+
+
+def _geo_filter(gazetteer: Gazetteer | None) -> GeoFilter | None:
+    if gazetteer is None:
+        return None
+    from newswatch.geo import PlaceRecognizer
+    from newswatch.pipeline import GeoFilter
+
+    return GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -73,7 +103,9 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
-def _print(article: Article, matches: list[Match], as_json: bool) -> None:
+def _print(
+    article: Article, matches: list[Match], dropped: list[tuple[Match, str]], as_json: bool
+) -> None:
     if as_json:
         out = {
             "url": article.canonical_url or article.url,
@@ -88,6 +120,8 @@ def _print(article: Article, matches: list[Match], as_json: bool) -> None:
                 for m in matches
             ],
         }
+        if dropped:
+            out["not_near"] = [{"rule": m.rule, "reason": reason} for m, reason in dropped]
         print(json.dumps(out, ensure_ascii=False), flush=True)
         return
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
@@ -100,4 +134,6 @@ def _print(article: Article, matches: list[Match], as_json: bool) -> None:
         for line in m.details:
             print(f"      {line}")
         print(f"      “{m.snippet.marked(bold, plain)}”")
+    for m, reason in dropped:
+        print(f"  ✘ {m.rule}: the query matches ({', '.join(m.terms)}) but {reason}")
     print()
