@@ -131,3 +131,15 @@ def test_invalid_config_exits_2(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources: 3\n", encoding="utf-8")
     assert main(["status", "-c", str(bad)]) == 2
+
+
+def test_active_silences_are_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(f"state: {tmp_path / 'state.db'}\nrules:\n  - name: aleppo\n    query: x\n")
+    assert main(["silence", "-c", str(config), "aleppo", "--for", "4h"]) == 0
+    capsys.readouterr()
+    assert main(["status", "-c", str(config), "--json"]) == 0
+    [silence] = json.loads(capsys.readouterr().out)["silences"]
+    assert silence["rule"] == "aleppo"
+    assert main(["status", "-c", str(config)]) == 0
+    assert "SILENCES" in capsys.readouterr().out

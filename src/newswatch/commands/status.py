@@ -20,6 +20,7 @@ from newswatch.commands.status_text import render
 from newswatch.config import Config, config_secrets, state_path
 from newswatch.service.redact import Redactor
 from newswatch.store import SourceState, Store
+from newswatch.store.silences import SilenceRepo
 from newswatch.store.status_queries import AlertSummary, StatusQueries
 
 RECENT_ALERTS = 10
@@ -57,6 +58,7 @@ def collect(
             sources=[_source(config, s.name, None, redact) for s in config.sources],
             recent_alerts=[],
             deliveries={"counts": {}, "by_channel": {}, "pending": [], "failed": []},
+            silences=[],
             database=None,
         )
         return report
@@ -77,6 +79,10 @@ def collect(
                 "pending": _alerts(queries, "pending", redact),
                 "failed": _alerts(queries, "failed", redact),
             },
+            silences=[
+                {"id": s.id, "rule": s.rule, "until": to_iso(s.until), "comment": s.comment}
+                for s in SilenceRepo(store.db).active(now)
+            ],
             database=asdict(queries.table_sizes()),
         )
     finally:

@@ -17,6 +17,12 @@ def render(report: dict[str, Any], now: datetime) -> str:
         parts.append("(no state database yet: the daemon has not run with this config)")
     parts += [_sources(report["sources"], now), _recent(report["recent_alerts"], now)]
     parts.append(_deliveries(report["deliveries"], now))
+    if report.get("silences"):
+        rows = [
+            [str(s["id"]), s["rule"], f"{s['until'][:16].replace('T', ' ')} UTC", s["comment"]]
+            for s in report["silences"]
+        ]
+        parts.append("SILENCES\n" + _table(["ID", "RULE", "ENDS", "COMMENT"], rows))
     return "\n\n".join(parts)
 
 
