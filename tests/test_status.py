@@ -13,7 +13,6 @@ from newswatch.store import Store
 from newswatch.store.status_queries import StatusQueries
 
 SECRET = "hunter2-smtp-pass"
-NOW = datetime.now(UTC)
 
 
 def _config(tmp_path: Path) -> Path:
@@ -39,9 +38,12 @@ ops_channel: mail
 
 
 def _populate(tmp_path: Path) -> None:
+    # Relative to the moment of the test, not of the import: "3m ago" must stay "3m"
+    # however long the suite ran before (30 s of slack for the rendering).
+    NOW = datetime.now(UTC)  # noqa: N806
     store = Store(tmp_path / "state.db")
     long_ago = NOW - timedelta(hours=3)
-    store.sources.record_success("good", NOW - timedelta(minutes=3), 10, 2)
+    store.sources.record_success("good", NOW - timedelta(minutes=3, seconds=15), 10, 2)
     for i in range(4):
         store.sources.record_failure(
             "broken",
