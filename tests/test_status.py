@@ -40,7 +40,7 @@ ops_channel: mail
 def _populate(tmp_path: Path) -> None:
     # Relative to the moment of the test, not of the import: "3m ago" must stay "3m"
     # however long the suite ran before (30 s of slack for the rendering).
-    NOW = datetime.now(UTC)  # noqa: N806
+    NOW = datetime.now(UTC)
     store = Store(tmp_path / "state.db")
     long_ago = NOW - timedelta(hours=3)
     store.sources.record_success("good", NOW - timedelta(minutes=3, seconds=15), 10, 2)
