@@ -16,6 +16,22 @@ _COUNTRY_LOCALES = ("en", "ar", "ru", "fr", "es", "de", "tr", "fa", "uk")
 
 
 _UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+# Canada's provinces and territories by GeoNames first-level code: without them "in Ontario"
+# reads as Ontario, California, and "Quebec" as the city.
+_CA_PROVINCES = {
+    "01": "Alberta",
+    "02": "British Columbia",
+    "03": "Manitoba",
+    "04": "New Brunswick",
+    "05": "Newfoundland and Labrador",
+    "07": "Nova Scotia",
+    "08": "Ontario",
+    "09": "Prince Edward Island",
+    "10": "Quebec",
+    "11": "Saskatchewan",
+    "12": "Yukon",
+    "13": "Northwest Territories",
+}
 
 # A place and all the names it may be written as.
 Named = tuple[GeoPlace, tuple[str, ...]]
@@ -35,10 +51,12 @@ def geonames_places() -> tuple[list[Named], set[int]]:
     capitals = _capitals([p for p, _ in named], countries)
     for country in countries:
         named.append(_country(len(named), country, capitals.get(country["iso"])))
-    # US states and the UK's nations: "Mobile, Alabama" and "Reading, England" name their
-    # country only this way. GeoNames' first-level codes group the cities of each.
+    # US states, the UK's nations, Canada's provinces: "Mobile, Alabama" and "Reading,
+    # England" name their country only this way. GeoNames' first-level codes group the
+    # cities of each.
     regions = {("US", s["code"]): s["name"] for s in cache.get_us_states().values()}
     regions.update({("GB", code): name for code, name in _UK_NATIONS.items()})
+    regions.update({("CA", code): name for code, name in _CA_PROVINCES.items()})
     members: dict[tuple[str, str], list[GeoPlace]] = {}
     for (place, _), city in zip(named, raw, strict=False):
         region = (city["countrycode"], city["admin1code"])
