@@ -12,7 +12,14 @@ from bisect import bisect_left
 
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
-from newswatch.match.normalize import Token, token_offsets, token_set, token_words, tokenize
+from newswatch.match.normalize import (
+    Token,
+    ascii_folded,
+    token_offsets,
+    token_set,
+    token_words,
+    tokenize,
+)
 from newswatch.model import Article
 
 
@@ -45,6 +52,17 @@ class _Base:
 
     def has_regex(self, regex: Regex) -> bool:
         return any(regex.pattern.search(self.raw[f]) for f in regex.fields)
+
+    def spans(self, term: Term, field: str) -> list[Span]:
+        raise NotImplementedError
+
+    def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
+        """Character offsets of the term's first ``limit`` occurrences in ``field``."""
+        spans = self.spans(term, field)[:limit]
+        if not spans:
+            return []
+        offsets = self.offsets(field)
+        return [(offsets[first][0], offsets[stop - 1][1]) for first, stop in spans]
 
 
 def _matches_at(words: list[str], i: int, term: Term) -> bool:
@@ -83,11 +101,34 @@ class FastDocument(_Base):
         self._prefixed: dict[tuple[str, str], list[str]] = {}
         self._found: dict[tuple[str, str], list[int]] = {}
         self._has_prefix: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._folded: dict[str, bytes] = {}
         # Filled by the Matcher's presearch scan, which finds every prefix its rules use.
         self.prefixes_present: dict[str, set[str]] | None = None
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
+
+    def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
+        # Explaining a match only needs where its words are. In ASCII text (most articles)
+        # ``bytes.find`` on the folded text finds them without token offsets or positions,
+        # which would cost more than the rest of the explanation.
+        if len(term.tokens) > 1 or not self.raw[field].isascii():
+            return super().char_spans(term, field, limit)
+        token = term.tokens[0]
+        if term.prefix:
+            words = self.with_prefix(token, field)
+        else:
+            words = [token] if token in self.sets[field] else []
+        if not words:
+            return []
+        folded = self._folded.get(field)
+        if folded is None:
+            folded = self._folded[field] = ascii_folded(self.raw[field])
+        found = [span for word in words for span in _find_all(folded, word, limit)]
+        if len(words) > 1:
+            found.sort()
+            del found[limit:]
+        return found
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
         # Many candidate rules share a prefix (``attack*``): answer each once per article.
@@ -161,3 +202,15 @@ class FastDocument(_Base):
         if len(term.tokens) == 1:
             return any(self._present(term, f) for f in term.fields)
         return any(self.spans(term, f) for f in term.fields)
+
+
+def _find_all(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
+    """Offsets of ``word``'s first ``limit`` occurrences as a whole token in ``folded``."""
+    needle, size = f" {word} ".encode(), len(word)
+    out: list[tuple[int, int]] = []
+    # ``folded`` is framed by one space, so a hit at ``i`` is the token at ``i`` in the text.
+    i = folded.find(needle)
+    while i >= 0 and len(out) < limit:
+        out.append((i, i + size))
+        i = folded.find(needle, i + size + 1)  # the trailing space may start the next hit
+    return out

@@ -44,9 +44,8 @@ def _hits(root: Node, doc: FastDocument | NaiveDocument) -> list[Hit]:
                 found = islice(leaf.pattern.finditer(doc.raw[field]), _MAX_HITS)
                 hits += [Hit(field, m.start(), m.end(), leaf.label) for m in found if m.end()]
                 continue
-            offsets = doc.offsets(field)
-            for first, stop in doc.spans(leaf, field)[:_MAX_HITS]:
-                hits.append(Hit(field, offsets[first][0], offsets[stop - 1][1], leaf.label))
+            for start, end in doc.char_spans(leaf, field, _MAX_HITS):
+                hits.append(Hit(field, start, end, leaf.label))
     return hits
 
 

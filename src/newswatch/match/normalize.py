@@ -123,6 +123,13 @@ def token_words(text: str) -> list[str]:
     return roughs if text.isascii() else _normalized(roughs)
 
 
+def ascii_folded(text: str) -> bytes:
+    """An ASCII ``text`` lower-cased with every separator turned into a space, framed by
+    spaces: its tokens are exactly ``token_words(text)``, at the same offsets plus one, so a
+    word's occurrences are ``bytes.find`` hits of `` word ``."""
+    return b" " + text.encode("ascii").translate(_ASCII_FOLD) + b" "
+
+
 def token_set(text: str) -> set[str]:
     """The distinct normalised tokens of ``text``: all the presearcher needs."""
     if text.isascii():
