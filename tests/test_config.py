@@ -130,6 +130,19 @@ def test_problems_name_their_key(text: str, expected: str) -> None:
     assert any(expected in p for p in problems), problems
 
 
+def test_query_and_channel_problems_show_even_when_the_schema_fails() -> None:
+    text = (
+        "sources:\n  - name: Bad Name\n    feed: https://x.org/f\n"
+        "rules:\n  - name: r\n    query: 'Aleppo NEAR airstrike'\n    notify: [mail]\n"
+    )
+    problems = problems_of(text)
+    assert problems == [
+        "sources[0].name: names are lowercase letters, digits, '-' and '_'",
+        "rules[0].query: col 8: NEAR needs a number of words, e.g. NEAR/5",
+        "rules[0].notify[0]: unknown channel 'mail'",
+    ]
+
+
 def test_every_problem_is_reported_at_once() -> None:
     text = (
         "sources:\n  - name: a\n    feed: https://x.org/f\n    bogus: 1\n"

@@ -42,7 +42,13 @@ def load_config(path: str | Path, environ: Mapping[str, str] = os.environ) -> Co
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError([f"config file not found: {path}"], path=str(path)) from None
+        raise ConfigError(
+            [
+                f"config file not found: {path} (looked at -c, $NEWSWATCH_CONFIG, "
+                f"{', '.join(DEFAULT_PATHS)}); start from config/newswatch.example.yaml"
+            ],
+            path=str(path),
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"cannot read {path}: {exc}"], path=str(path)) from None
     return parse_config(text, environ, path=str(path))
@@ -64,6 +70,7 @@ def parse_config(text: str, environ: Mapping[str, str] = os.environ, *, path: st
         config = Config.model_validate(expanded)
     except ValidationError as exc:
         problems.extend(_format_validation(exc))
+        problems.extend(_raw_rule_problems(expanded))  # so one `check` shows everything
         raise ConfigError(problems, path=path or None) from None
     problems.extend(cross_check(config))
     if problems:
@@ -128,6 +135,8 @@ def _format_validation(exc: ValidationError) -> list[str]:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key"
+        elif error["type"] == "string_pattern_mismatch" and "a-z0-9_-" in str(error["ctx"]):
+            message = "names are lowercase letters, digits, '-' and '_'"
         elif error["type"] == "missing":
             message = "required key is missing"
         problems.append(f"{loc}: {message}" if loc else message)
@@ -240,6 +249,33 @@ def _query_problems(query: str, config: Config, places: PlaceResolver | None) ->
     except QueryError as exc:
         return [str(exc)]
     return []
+
+
+def _raw_rule_problems(raw: dict[str, Any]) -> list[str]:
+    """Query and channel checks on the unvalidated rules, for when the schema check failed
+    elsewhere: the user still learns about every broken query in one run."""
+    rules, channels = raw.get("rules"), raw.get("channels")
+    if not isinstance(rules, list):
+        return []
+    known_channels = set(channels) if isinstance(channels, dict) else set()
+    terms = raw.get("terms") if isinstance(raw.get("terms"), dict) else {}
+    problems = []
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        query = rule.get("query")
+        if isinstance(query, str) and "@place(" not in query:
+            from newswatch.match import compile_query
+
+            try:
+                compile_query(query, terms)
+            except (QueryError, TypeError) as exc:
+                problems.append(f"rules[{i}].query: {exc}")
+        notify = rule.get("notify")
+        for j, channel in enumerate(notify if isinstance(notify, list) else []):
+            if isinstance(channel, str) and channel not in known_channels:
+                problems.append(f"rules[{i}].notify[{j}]: unknown channel {channel!r}")
+    return problems
 
 
 def _duplicates(names: list[str], section: str) -> list[str]:
