@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -55,6 +56,7 @@ class Resolver:
         named = {p.country for m in strong.values() for p in self._places(m) if p.is_area}
         clear = {p.id: p for m in strong.values() if (p := self._clear(m)) is not None}
         anchors = Anchors(clear.values())
+        clear_countries = Counter(p.country for p in clear.values())
         best: dict[str, tuple[GeoPlace, float]] = {}
         readings: list[Reading] = []
         for mention, quality in kept:
@@ -64,7 +66,8 @@ class Resolver:
             if mention.key not in best:
                 # A name's own clear reading must not vouch for itself ("Tripoli" alone
                 # reads as Libya; that must not make Libya the article's country).
-                others = {c.country for c in clear.values() if c.id not in mention.candidates}
+                own = Counter(clear[i].country for i in mention.candidates if i in clear)
+                others = {c for c, n in clear_countries.items() if n > own[c]}
                 best[mention.key] = self._best(mention, places, named | others, anchors)
             place, share = best[mention.key]
             readings.append(Reading(mention, place, quality * share))

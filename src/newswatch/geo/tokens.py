@@ -20,7 +20,6 @@ The result equals ``tokenize`` token for token (a property test holds it to that
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
 from itertools import accumulate, chain, compress, repeat
 from operator import add, itemgetter
 
@@ -104,7 +103,7 @@ class _PieceMemo(dict[str, tuple[Tok, ...]]):
 class Tokens:
     """The normalised tokens of one text; ``span(i)`` gives token i's character offsets."""
 
-    __slots__ = ("_counts", "_ends", "_parts", "_starts", "norms", "text")
+    __slots__ = ("_ends", "_parts", "_starts", "norms", "text")
 
     def __init__(self, text: str, memo: _PieceMemo) -> None:
         self.text = text
@@ -117,25 +116,27 @@ class Tokens:
             self.norms = words
             self._ends = list(map(add, self._starts, map(len, words)))
             self._parts: list[tuple[Tok, ...]] = []
-            self._counts: list[int] = []
             return
-        # Per piece here (a piece may hold several tokens, or none); offsets are worked out
-        # only for the few tokens that turn out to name places.
+        # Per piece here (a piece may hold several tokens, or none); per-token offsets are
+        # worked out only if some token turns out to name a place.
         self._parts = list(map(memo.__getitem__, words))
-        self._counts = list(accumulate(map(len, self._parts)))
+        self._ends = []
         self.norms = list(map(_NORM, chain.from_iterable(self._parts)))
 
     def __len__(self) -> int:
         return len(self.norms)
 
     def span(self, i: int) -> tuple[int, int]:
-        if not self._parts:
-            return self._starts[i], self._ends[i]
-        k = bisect_right(self._counts, i)
-        first = self._counts[k - 1] if k else 0
-        _, start, end = self._parts[k][i - first]
-        base = self._starts[k]
-        return base + start, base + end
+        if self._parts:
+            self._flatten()
+        return self._starts[i], self._ends[i]
+
+    def _flatten(self) -> None:
+        """Per-token offsets from per-piece ones, once, when the first is asked for."""
+        pairs = list(zip(self._starts, self._parts, strict=True))
+        self._starts = [base + s for base, part in pairs for _, s, _ in part]
+        self._ends = [base + e for base, part in pairs for _, _, e in part]
+        self._parts = []
 
     def gap(self, i: int) -> str:
         """The text between token i - 1 and token i."""
