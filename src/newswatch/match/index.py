@@ -125,7 +125,6 @@ class Presearcher:
             for is_prefix, token in found:
                 (prefixes if is_prefix else self.words).setdefault(token, []).append(number)
         self.word_keys = frozenset(self.words)
-        self._memo = _PrefixMemo()
         self.prefixes: ahocorasick.Automaton | None = None
         if prefixes:
             self.prefixes = ahocorasick.Automaton()
@@ -139,52 +138,19 @@ class Presearcher:
         in each field (among those the rules use)."""
         found = set(self.always)
         present: dict[str, set[str]] = {}
-        memo = self._memo
-        if len(memo.seen) > _MEMO_MAX:
-            # A fresh memo rather than clearing: a scan in another thread keeps its own.
-            memo = self._memo = _PrefixMemo()
         for field, tokens in token_sets.items():
             for token in self.word_keys.intersection(tokens):
                 found.update(self.words[token])
             present[field] = in_field = set()
-            if self.prefixes is None or not tokens:
-                continue
-            new = tokens.difference(memo.seen)
-            if new:
-                self._learn(memo, new)
-            for token in memo.hit.intersection(tokens):
-                for prefix, numbers in memo.by_word[token]:
+            if self.prefixes is not None and tokens:
+                for _end, (prefix, numbers) in self.prefixes.iter(" " + " ".join(tokens)):
                     in_field.add(prefix)
                     found.update(numbers)
         return sorted(found), present
 
-    def _learn(self, memo: _PrefixMemo, words: set[str]) -> None:
-        """Run the automaton over words not seen before (news vocabulary is Zipfian: after
-        a few hundred articles that is a handful per article, not the whole text)."""
-        assert self.prefixes is not None
-        for word in words:
-            entries = [entry for _end, entry in self.prefixes.iter(" " + word)]
-            if entries:
-                memo.by_word[word] = entries
-                memo.hit.add(word)  # after by_word: a word in ``hit`` always has entries
-            memo.seen.add(word)
-
     def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
         """Rules with a key among the tokens of any of ``token_sets``."""
         return self.scan(_numbered(token_sets))[0]
-
-
-# Distinct words remembered per Matcher; enough for a few months of news in a few languages.
-_MEMO_MAX = 1 << 18
-
-
-class _PrefixMemo:
-    """Which of the rules' prefixes each word starts with, learnt from the articles seen."""
-
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self.hit: set[str] = set()  # the seen words that start with some prefix
-        self.by_word: dict[str, list[tuple[str, list[int]]]] = {}
 
 
 def _numbered(token_sets: Iterable[set[str]]) -> dict[str, set[str]]:
