@@ -17,6 +17,8 @@ from aiosmtpd.controller import Controller
 
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 
+from .receivers import HttpReceiver, http_receiver
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -92,50 +94,13 @@ def run_cli(
     )
 
 
-class JSONReceiver:
-    """A local HTTP endpoint for apprise's json:// that keeps every posted body."""
-
-    def __init__(self) -> None:
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.bodies: list[dict[str, object]] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                data = self.rfile.read(length)
-                status = receiver.status
-                if status == 200:
-                    receiver.bodies.append(json.loads(data or b"{}"))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self._server.server_address[1]}/alerts"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+def json_url(receiver: HttpReceiver) -> str:
+    """apprise's json:// URL for a local receiver."""
+    return receiver.url.replace("http://", "json://", 1) + "/alerts"
 
 
 @pytest.fixture
-def receiver() -> Iterator[JSONReceiver]:
-    running = JSONReceiver()
-    running.start()
-    yield running
-    running.stop()
+def receiver() -> Iterator[HttpReceiver]:
+    """A local HTTP endpoint that keeps every alert apprise's json:// posts to it."""
+    with http_receiver() as running:
+        yield running

@@ -13,25 +13,11 @@ from pathlib import Path
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import JSONReceiver, article
-from .test_daemon import wait_for
+from .conftest import article, json_url
+from .receivers import HttpReceiver
+from .test_daemon import CONFIG, wait_for
 
 KILLS = 20
-CONFIG = """
-state: {state}
-defaults:
-  interval: 1s
-  timeout: 5s
-sources:
-  - name: levant
-    feed: {base}/feed.xml
-channels:
-  hook: "{hook}"
-rules:
-  - name: aleppo
-    query: 'Aleppo AND airstrike*'
-    notify: [hook]
-"""
 VOCABULARY = [
     "market",
     "convoy",
@@ -94,11 +80,14 @@ def start(config: Path, log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_kill_9_at_random_moments(tmp_path: Path, site: SampleSite, receiver: JSONReceiver) -> None:
+def test_kill_9_at_random_moments(tmp_path: Path, site: SampleSite, receiver: HttpReceiver) -> None:
     rng = random.Random(20261127)
     state = tmp_path / "state.db"
     config = tmp_path / "newswatch.yaml"
-    config.write_text(CONFIG.format(state=state, base=site.base_url, hook=receiver.url))
+    rule = "  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"
+    config.write_text(
+        CONFIG.format(state=state, base=site.base_url, hook=json_url(receiver), rules=rule)
+    )
     log = tmp_path / "daemon.log"
     expected = []
     for n in range(KILLS):
@@ -114,8 +103,8 @@ def test_kill_9_at_random_moments(tmp_path: Path, site: SampleSite, receiver: JS
 
     daemon = start(config, log)
     try:
-        delivered = lambda: sorted(str(b.get("title", "")) for b in receiver.bodies)  # noqa: E731
-        arrived = wait_for(lambda: len(receiver.bodies) >= KILLS, timeout=90)
+        delivered = lambda: sorted(str(b.get("title", "")) for b in receiver.bodies())  # noqa: E731
+        arrived = wait_for(lambda: len(receiver.bodies()) >= KILLS, timeout=90)
         time.sleep(3)  # a duplicate would show up now
         assert arrived, log.read_text()[-3000:]
     finally:

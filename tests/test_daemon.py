@@ -14,7 +14,8 @@ import pytest
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import JSONReceiver, article
+from .conftest import article, json_url
+from .receivers import HttpReceiver
 from .test_e2e import ALEPPO_BODY, WHEAT_BODY
 
 CONFIG = """
@@ -44,13 +45,16 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
 
 
 @pytest.fixture
-def daemon_env(tmp_path: Path, site: SampleSite, receiver: JSONReceiver) -> Iterator[object]:
+def daemon_env(tmp_path: Path, site: SampleSite, receiver: HttpReceiver) -> Iterator[object]:
     config = tmp_path / "newswatch.yaml"
 
     def write(rules: str) -> None:
         config.write_text(
             CONFIG.format(
-                state=tmp_path / "state.db", base=site.base_url, hook=receiver.url, rules=rules
+                state=tmp_path / "state.db",
+                base=site.base_url,
+                hook=json_url(receiver),
+                rules=rules,
             )
         )
 
@@ -72,11 +76,11 @@ def daemon_env(tmp_path: Path, site: SampleSite, receiver: JSONReceiver) -> Iter
 def test_run_alerts_reloads_and_stops_cleanly(
     daemon_env: tuple[subprocess.Popen[bytes], Callable[[str], None], Path],
     site: SampleSite,
-    receiver: JSONReceiver,
+    receiver: HttpReceiver,
 ) -> None:
     proc, write_config, log_path = daemon_env
     site.publish(article("aleppo-strikes", "Warplanes strike villages near Aleppo", ALEPPO_BODY))
-    assert wait_for(lambda: len(receiver.bodies) == 1), log_path.read_text()
+    assert wait_for(lambda: len(receiver.bodies()) == 1), log_path.read_text()
 
     # An invalid config on SIGHUP is logged and the running one kept.
     write_config("  - name: broken\n    query: '(wheat'\n")
@@ -89,10 +93,10 @@ def test_run_alerts_reloads_and_stops_cleanly(
     proc.send_signal(signal.SIGHUP)
     assert wait_for(lambda: "reloaded" in log_path.read_text(), 15), log_path.read_text()
     site.publish(article("wheat", "Wheat prices climb as drought grips region", WHEAT_BODY))
-    assert wait_for(lambda: len(receiver.bodies) == 2), log_path.read_text()
+    assert wait_for(lambda: len(receiver.bodies()) == 2), log_path.read_text()
 
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     assert time.monotonic() - started < 10
-    assert len(receiver.bodies) == 2  # nothing sent twice
+    assert len(receiver.bodies()) == 2  # nothing sent twice
