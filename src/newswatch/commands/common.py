@@ -29,3 +29,14 @@ def load(args: argparse.Namespace) -> Config:
 def add_log_format_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-format", choices=["text", "json"], default="text")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+
+def add_page_url_argument(parser: argparse.ArgumentParser) -> None:
+    """``--url``: the address of a page read from a file (``extract``, ``match``)."""
+    parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="the page address of a FILE input (once per file, in order)",
+    )

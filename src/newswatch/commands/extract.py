@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from newswatch.clock import to_iso
+from newswatch.commands.common import add_page_url_argument
 from newswatch.model import Article
 
 if TYPE_CHECKING:
@@ -20,13 +21,7 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="URL|FILE|-", help="pages to extract")
     parser.add_argument("--json", action="store_true", help="one JSON object per input and line")
-    parser.add_argument(
-        "--url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="the page address of a FILE input (once per file, in order)",
-    )
+    add_page_url_argument(parser)
     parser.add_argument("--no-places", action="store_true", help="skip place recognition")
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from newswatch.commands.common import add_config_argument, config_path
+from newswatch.commands.common import add_config_argument, add_page_url_argument, config_path
 from newswatch.config import Config, RuleConfig, load_config
 from newswatch.match import Matcher, compile_query
 from newswatch.model import Article, Match
@@ -29,13 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--query", metavar="Q", help="this query instead of the config's rules")
     parser.add_argument("inputs", nargs="+", metavar="URL|FILE|-")
     parser.add_argument("--json", action="store_true", help="one JSON object per article")
-    parser.add_argument(
-        "--url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="the page address of a FILE input (once per file, in order)",
-    )
+    add_page_url_argument(parser)
 
 
 def main(args: argparse.Namespace) -> int:
