@@ -24,6 +24,10 @@ LOCATIVES = word_set(
     "во из под около возле у до к на над под между في من الى الي قرب بالقرب شمال "
     "جنوب شرق غرب مدينه محافظه ريف حول داخل "
 )
+# "Nine of Swords", "the store on Westlake": too loose to vouch for a doubtful name
+# (they still mark the word after them as no part of a longer name).
+_LOOSE_LOCATIVES = word_set("of on")
+_SUPPORTING = LOCATIVES - _LOOSE_LOCATIVES
 # Capitalised words that begin a place's description rather than a person's name.
 _NOT_FIRST_NAMES = word_set(
     "north south east west northern southern eastern western central greater upper "
@@ -57,7 +61,7 @@ class Mention(NamedTuple):
     inflected: bool  # found only after removing a Russian ending or an Arabic prefix
     cased: bool  # written in a script with capital letters
     uncertain_case: bool  # sentence start, Title-Cased Headline, ALL CAPS: case says nothing
-    locative: bool
+    locative: bool  # after "in", "near", "في", "в"…: a doubtful name is then a place
     inside_name: bool
 
 
@@ -222,7 +226,7 @@ def _mention(
         inflected=inflected,
         cased=cased,
         uncertain_case=title_cased or all_caps or _sentence_start(source, start),
-        locative=i > 0 and toks.norms[i - 1] in LOCATIVES,
+        locative=i > 0 and toks.norms[i - 1] in _SUPPORTING,
         inside_name=(i > 0 and _inside_name(toks, i, start, title_cased))
         or (not title_cased and _before_name(toks, i + length, end)),
     )
