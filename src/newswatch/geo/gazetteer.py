@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ _QUALIFIED = re.compile(r"^\s*(?P<base>[^,(]+?)\s*(?:,\s*(?P<a>[^,()]+)|\((?P<b>
 # A place this much more populous than the next candidate is what a bare name means.
 _DOMINANCE = 10
 _NAME_SEP = "\x1f"
+_LARGE_COUNTRY = 1000
 
 
 class UnknownPlaceError(LookupError):
@@ -66,6 +68,7 @@ class Gazetteer:
         # 34,000 strings load far faster than 300,000.
         self._names: list[str] = []
         self._suggest: dict[str, int] | None = None
+        self._large: frozenset[str] | None = None
 
     @classmethod
     def load(
@@ -126,6 +129,14 @@ class Gazetteer:
         except (TypeError, ValueError):
             return None
         return gazetteer
+
+    def large_countries(self) -> frozenset[str]:
+        """Countries with a thousand towns or more (US, India, China, Brazil, …): naming one
+        says little about which of its towns a name means."""
+        if self._large is None:
+            counts = Counter(p.country for p in self.places if p.kind == "city")
+            self._large = frozenset(c for c, n in counts.items() if n >= _LARGE_COUNTRY)
+        return self._large
 
     def candidates(self, key: str) -> list[GeoPlace]:
         return [self.places[i] for i in self.index.get(key)]

@@ -27,6 +27,7 @@ _CLEAR_SHARE = 0.9
 _SHARPNESS = 2.0
 _SUPPORTIVE = 0.8
 _SMALL = 50_000
+_BIG_CITY = 250_000
 
 
 class Reading(NamedTuple):
@@ -56,12 +57,15 @@ class Resolver:
         named = {p.country for m in strong.values() for p in self._places(m) if p.is_area}
         clear = {p.id: p for m in strong.values() if (p := self._clear(m)) is not None}
         anchors = Anchors(clear.values())
+        states = Anchors(p for m in strong.values() for p in self._places(m) if p.kind == "region")
         clear_countries = Counter(p.country for p in clear.values())
         best: dict[str, tuple[GeoPlace, float]] = {}
         readings: list[Reading] = []
         for mention, quality in kept:
             places = self._places(mention)
-            if quality < _SUPPORTIVE and not self._supported(mention, places, named, anchors):
+            if quality < _SUPPORTIVE and not self._supported(
+                mention, places, named, anchors, states
+            ):
                 continue
             if mention.key not in best:
                 # A name's own clear reading must not vouch for itself ("Tripoli" alone
@@ -73,18 +77,32 @@ class Resolver:
             readings.append(Reading(mention, place, quality * share))
         return readings
 
-    @staticmethod
-    def _supported(m: Mention, places: list[GeoPlace], named: set[str], anchors: Anchors) -> bool:
+    def _supported(
+        self,
+        m: Mention,
+        places: list[GeoPlace],
+        named: set[str],
+        anchors: Anchors,
+        states: Anchors,
+    ) -> bool:
         """A doubtful name stands if its country (or US state) is named in the article, or
         mid-sentence if it follows "in"/"near"/… or a clear place lies within reach.
         Another city in the same large country is not enough: "Huey" is no town in an
         article that mentions Chicago; nor, opening a sentence, is a neighbour ("Bar
         owners in Belgrade")."""
-        if any(p.country in named for p in places):
+        if any(p.country in named and self._country_vouches(p, states) for p in places):
             return True
         if m.uncertain_case:
             return False
         return m.locative or any(not p.is_area and anchors.near(p, m.candidates) for p in places)
+
+    def _country_vouches(self, p: GeoPlace, states: Anchors) -> bool:
+        """Whether naming p's country makes p likely: not for a small town of a country
+        with thousands ("Montgomery" in any article naming the US), unless a state near it
+        is named too; a big city needs no more ("the Boston lab", "the Chicago show")."""
+        if p.country not in self.gazetteer.large_countries() or p.population >= _BIG_CITY:
+            return True
+        return states.near(p, ())
 
     def _word_quality(self, m: Mention, doubtful: set[str]) -> float:
         """How sure the words alone make us that this is a place name (0 = not at all);
