@@ -8,7 +8,9 @@ only to explain a match. A property test holds them to the same answers.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
@@ -109,26 +111,26 @@ class FastDocument(_Base):
         return self.sets[field]
 
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
-        # Explaining a match only needs where its words are. In ASCII text (most articles)
-        # ``bytes.find`` on the folded text finds them without token offsets or positions,
-        # which would cost more than the rest of the explanation.
-        if len(term.tokens) > 1 or not self.raw[field].isascii():
-            return super().char_spans(term, field, limit)
-        token = term.tokens[0]
-        if term.prefix:
-            words = self.with_prefix(token, field)
-        else:
-            words = [token] if token in self.sets[field] else []
-        if not words:
-            return []
+        found = self._folded_spans(term, field, limit)
+        return super().char_spans(term, field, limit) if found is None else found
+
+    def _folded_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
+        """``char_spans`` by ``bytes.find`` on the folded text; None if the field is not ASCII.
+
+        Explaining a match (and checking a phrase) only needs where its words are; in ASCII
+        text, most articles, this finds them without the token offsets and word positions
+        that would cost more than the rest of the explanation.
+        """
         folded = self._folded.get(field)
         if folded is None:
+            if not self.raw[field].isascii():
+                return None
             folded = self._folded[field] = ascii_folded(self.raw[field])
-        found = [span for word in words for span in _find_all(folded, word, limit)]
-        if len(words) > 1:
-            found.sort()
-            del found[limit:]
-        return found
+        if not self._present(term, field):
+            return []
+        if len(term.tokens) == 1 and not term.prefix:
+            return _find_word(folded, term.tokens[0], limit)
+        return _find_term(folded, term, limit)
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
         # Many candidate rules share a prefix (``attack*``): answer each once per article.
@@ -201,10 +203,14 @@ class FastDocument(_Base):
     def has_term(self, term: Term) -> bool:
         if len(term.tokens) == 1:
             return any(self._present(term, f) for f in term.fields)
-        return any(self.spans(term, f) for f in term.fields)
+        for field in term.fields:
+            found = self._folded_spans(term, field, 1)
+            if found if found is not None else self.spans(term, field):
+                return True
+        return False
 
 
-def _find_all(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
+def _find_word(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
     """Offsets of ``word``'s first ``limit`` occurrences as a whole token in ``folded``."""
     needle, size = f" {word} ".encode(), len(word)
     out: list[tuple[int, int]] = []
@@ -214,3 +220,22 @@ def _find_all(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
         out.append((i, i + size))
         i = folded.find(needle, i + size + 1)  # the trailing space may start the next hit
     return out
+
+
+def _find_term(folded: bytes, term: Term, limit: int) -> list[tuple[int, int]]:
+    """The same for a prefix or phrase: find the first word, then match the rest there
+    (one hit per start, so overlapping phrases are all found, as by word positions)."""
+    first, rest = f" {term.tokens[0]}".encode(), _rest_pattern(term.tokens, term.prefix)
+    out: list[tuple[int, int]] = []
+    i = folded.find(first)
+    while i >= 0 and len(out) < limit:
+        if found := rest.match(folded, i):
+            out.append((i, found.end() - 1))
+        i = folded.find(first, i + 1)
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _rest_pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[bytes]:
+    words = b" +".join(re.escape(t.encode()) for t in tokens)
+    return re.compile(b" " + words + (b"[^ ]*" if prefix else b"") + b"(?= )")
