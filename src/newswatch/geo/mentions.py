@@ -61,6 +61,7 @@ class Mention(NamedTuple):
     inflected: bool  # found only after removing a Russian ending or an Arabic prefix
     cased: bool  # written in a script with capital letters
     uncertain_case: bool  # sentence start, Title-Cased Headline, ALL CAPS: case says nothing
+    acronym: bool  # a short ALL-CAPS word in running text: "AJAX", "BAR", more often not a place
     locative: bool  # after "in", "near", "في", "в"…: a doubtful name is then a place
     inside_name: bool
 
@@ -226,6 +227,7 @@ def _mention(
         inflected=inflected,
         cased=cased,
         uncertain_case=title_cased or all_caps or _sentence_start(source, start),
+        acronym=all_caps and length == 1 and len(surface) <= 5 and field == "text",
         locative=i > 0 and toks.norms[i - 1] in _SUPPORTING,
         inside_name=(i > 0 and _inside_name(toks, i, start, title_cased))
         or (not title_cased and _before_name(toks, i + length, end)),

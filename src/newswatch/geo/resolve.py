@@ -115,7 +115,7 @@ class Resolver:
         if m.inflected:
             # An inflected form opening a sentence is as likely an ordinary word ("Атака").
             quality *= 0.75 if m.uncertain_case else 0.85
-        if inside_name:
+        if inside_name or m.acronym:
             quality *= 0.6
         return quality
 
