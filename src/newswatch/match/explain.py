@@ -94,7 +94,9 @@ def _window(text: str, hits: list[Hit]) -> Snippet:
     if end < len(text) and (space := text.rfind(" ", end - 30, end)) > start:
         end = space
     lead = "…" if start > 0 else ""
-    body = text[start:end].translate(_FLATTEN)
+    body = text[start:end]
+    if "\n" in body or "\r" in body or "\t" in body:  # rare; translate is the slow path
+        body = body.translate(_FLATTEN)
     shift = len(lead) - start
     highlights = tuple(
         Highlight(h.start + shift, h.end + shift) for h in hits if h.start >= start and h.end <= end
