@@ -28,7 +28,7 @@ from newswatch.match.normalize import normalize, tokenize
 # A normalised token and its character offsets (in its piece).
 Tok = tuple[str, int, int]
 
-_NORM = itemgetter(0)
+_NORM, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)
 _FOLD = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in bytes(range(256)).lower())
 
 
@@ -133,9 +133,11 @@ class Tokens:
 
     def _flatten(self) -> None:
         """Per-token offsets from per-piece ones, once, when the first is asked for."""
-        pairs = list(zip(self._starts, self._parts, strict=True))
-        self._starts = [base + s for base, part in pairs for _, s, _ in part]
-        self._ends = [base + e for base, part in pairs for _, _, e in part]
+        # All in C: each piece's offset repeated once per token it holds, plus the token's.
+        flat = list(chain.from_iterable(self._parts))
+        bases = list(chain.from_iterable(map(repeat, self._starts, map(len, self._parts))))
+        self._starts = list(map(add, bases, map(_START, flat)))
+        self._ends = list(map(add, bases, map(_END, flat)))
         self._parts = []
 
     def gap(self, i: int) -> str:
