@@ -24,7 +24,7 @@ from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
 from newswatch.model import AlertMessage, Snippet
 from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
-from newswatch.pipeline import GeoFilter, Pipeline, PollReport
+from newswatch.pipeline import Pipeline, PollReport
 from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
 
@@ -89,6 +89,7 @@ class App:
         geo = None
         if gazetteer is not None and any(rule.near for rule in config.rules):
             from newswatch.geo import PlaceRecognizer
+            from newswatch.geo.filter import GeoFilter
 
             geo = GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
         self.pipeline = Pipeline(

@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from newswatch.clock import Clock
-from newswatch.config import Config, RuleConfig, SourceConfig
+from newswatch.config import Config, SourceConfig
 from newswatch.dedup import StoryIndex, canonical_url, identity_keys
 from newswatch.errors import ExtractError, FetchError, SourceError
 from newswatch.extract import extract_article
@@ -36,7 +36,7 @@ from newswatch.sources import discover
 from newswatch.store import Store
 
 if TYPE_CHECKING:
-    from newswatch.geo import Gazetteer, PlaceRecognizer
+    from newswatch.geo.filter import GeoFilter
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -165,8 +165,7 @@ class Pipeline:
         keys = _unique(keys + identity_keys(article.canonical_url, entry.guid, article.text))
         known = self.store.articles.find_by_keys(keys)
         if known is not None:
-            with self.store.db.transaction() as conn:
-                self.store.articles.add_keys(conn, known, keys)
+            self._record_copy(article, keys, known)
             return None
         # 5. match
         matches = self._match(article)
@@ -175,6 +174,24 @@ class Pipeline:
             return self._record(article, keys, matches)
         except sqlite3.IntegrityError:
             return None  # another source stored the same article a moment ago
+
+    def _record_copy(self, article: Article, keys: list[str], known_id: int) -> None:
+        """An article already known by its content or GUID: no new match, but a copy on
+        another page joins the story, so alerts can say "also reported by"."""
+        known = self.store.articles.get(known_id)
+        url_key = identity_keys(article.canonical_url)[0]
+        with self.store.db.transaction() as conn:
+            if (
+                known is None
+                or known.canonical_url == article.canonical_url
+                or (self.store.articles.find_by_keys([url_key]) is not None)
+            ):
+                self.store.articles.add_keys(conn, known_id, keys)
+                return
+            # The copy's own URL key is new; the shared content/GUID keys stay with the first.
+            self.store.articles.add(
+                conn, article, [url_key], self.clock.now(), cluster_id=known.cluster_id
+            )
 
     def _too_old(self, entry: Entry) -> bool:
         """Entries published before the dedup window are history, not news: no alert."""
@@ -250,43 +267,6 @@ class Pipeline:
         return queued
 
 
-class GeoFilter:
-    """Applies rules' ``near:`` to matches, using places recognised in the article."""
-
-    def __init__(self, recognizer: PlaceRecognizer, gazetteer: Gazetteer) -> None:
-        self.recognizer = recognizer
-        self.gazetteer = gazetteer
-
-    def filter(
-        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
-    ) -> list[Match]:
-        return self.split(article, matches, rules)[0]
-
-    def split(
-        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
-    ) -> tuple[list[Match], list[tuple[Match, str]]]:
-        """(matches kept, each with the place decision in its details; matches dropped
-        because no recognised place lies within the rule's radius, with the reason)."""
-        from newswatch.geo import check_near
-
-        if not any(rules[m.rule].near for m in matches):
-            return matches, []
-        places = article.places or self.recognizer.recognize(article.title, article.text)
-        kept: list[Match] = []
-        dropped: list[tuple[Match, str]] = []
-        for match in matches:
-            near = rules[match.rule].near
-            if near is None:
-                kept.append(match)
-                continue
-            result = check_near(near, places, self.gazetteer)
-            if result.ok:
-                kept.append(replace(match, details=(*match.details, result.explanation)))
-            else:
-                dropped.append((match, result.explanation))
-        return kept, dropped
-
-
 def _article_from_entry(source: SourceConfig, entry: Entry) -> Article | None:
     if not (entry.title or entry.summary):
         return None
@@ -320,4 +300,4 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-__all__ = ["GeoFilter", "Pipeline", "PollReport", "backoff_delay"]
+__all__ = ["Pipeline", "PollReport", "backoff_delay"]

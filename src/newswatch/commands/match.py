@@ -19,7 +19,7 @@ from newswatch.model import Article, Match
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer
-    from newswatch.pipeline import GeoFilter
+    from newswatch.geo.filter import GeoFilter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,7 +85,7 @@ def _geo_filter(gazetteer: Gazetteer | None) -> GeoFilter | None:
     if gazetteer is None:
         return None
     from newswatch.geo import PlaceRecognizer
-    from newswatch.pipeline import GeoFilter
+    from newswatch.geo.filter import GeoFilter
 
     return GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
 

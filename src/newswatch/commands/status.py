@@ -131,6 +131,7 @@ def _alert(alert: AlertSummary, redact: Callable[[str], str]) -> dict[str, Any]:
         "sent_at": to_iso(alert.sent_at),
         "next_attempt_at": to_iso(alert.next_attempt_at),
         "title": redact(alert.title),
+        "also_reported_by": list(alert.also_reported_by),
         "last_error": redact(alert.last_error or "") or None,
     }
 

@@ -103,11 +103,12 @@ def _recent(alerts: list[dict[str, Any]], now: datetime) -> str:
             a["rule"],
             a["channel"],
             _cut(a["title"], TITLE_WIDTH),
+            ", ".join(a.get("also_reported_by") or []) or "-",
         ]
         for a in alerts
     ]
     return f"RECENT ALERTS (last {len(alerts)})\n" + _table(
-        ["ID", "CREATED", "STATUS", "RULE", "CHANNEL", "TITLE"], rows
+        ["ID", "CREATED", "STATUS", "RULE", "CHANNEL", "TITLE", "ALSO REPORTED BY"], rows
     )
 
 

@@ -23,7 +23,7 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import groupby
 
@@ -97,12 +97,25 @@ class DeliveryWorker:
 
     def deliver_due(self) -> DeliveryReport:
         now = self.clock.now()
-        due = self.outbox.due(now, limit=DUE_LIMIT)
+        due = self._with_story_sources(self.outbox.due(now, limit=DUE_LIMIT))
         muted = self.silences.silenced_rules(now)
         tally: Counter[str] = Counter()
         for channel, alerts in groupby(due, key=lambda a: a.channel):
             self._deliver_channel(channel, list(alerts), muted, tally)
         return DeliveryReport(**tally)
+
+    def _with_story_sources(self, alerts: list[OutboxAlert]) -> list[OutboxAlert]:
+        """Name the other sources that carried each alert's story by the time it is sent:
+        a digest, sent at the end of its period, often has several."""
+        stories = self.outbox.story_sources({a.cluster_id for a in alerts if a.cluster_id})
+        enriched = []
+        for alert in alerts:
+            source = alert.payload.get("source")
+            others = [s for s in stories.get(alert.cluster_id or 0, []) if s != source]
+            if others:
+                alert = replace(alert, payload={**alert.payload, "also_reported_by": others})
+            enriched.append(alert)
+        return enriched
 
     def _deliver_channel(
         self, channel: str, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]

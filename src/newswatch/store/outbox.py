@@ -35,6 +35,7 @@ class OutboxAlert:
     last_error: str | None
     # Keys of the channel's URLs / message pieces that already accepted this alert.
     delivered: frozenset[str] = frozenset()
+    cluster_id: int | None = None
 
 
 class OutboxRepo:
@@ -104,6 +105,22 @@ class OutboxRepo:
                 "WHERE id = ?",
                 (error[:1000], alert_id),
             )
+
+    def story_sources(self, cluster_ids: set[int]) -> dict[int, list[str]]:
+        """Each story's sources, first reporter first ("also reported by")."""
+        if not cluster_ids:
+            return {}
+        marks = ",".join("?" * len(cluster_ids))
+        with self.db.read() as conn:
+            rows = conn.execute(
+                f"SELECT cluster_id, source FROM articles WHERE cluster_id IN ({marks}) "
+                "GROUP BY cluster_id, source ORDER BY cluster_id, MIN(id)",
+                sorted(cluster_ids),
+            ).fetchall()
+        sources: dict[int, list[str]] = {}
+        for cluster_id, source in rows:
+            sources.setdefault(int(cluster_id), []).append(str(source))
+        return sources
 
     def claim(
         self, ids: list[int], now: datetime, lease_until: datetime, claimant: str | None = None
@@ -243,4 +260,5 @@ def _from_row(row: sqlite3.Row) -> OutboxAlert:
         sent_at=from_iso(row["sent_at"]),
         last_error=row["last_error"],
         delivered=frozenset(json.loads(row["delivered"])),
+        cluster_id=row["cluster_id"],
     )

@@ -23,6 +23,8 @@ class AlertSummary:
     next_attempt_at: datetime | None
     last_error: str | None
     title: str
+    # Other sources that carried the same story (its cluster), first reporter first.
+    also_reported_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,10 @@ class StatusQueries:
         with self.db.read() as conn:
             rows = conn.execute(
                 f"""SELECT id, rule, channel, kind, status, attempts, created_at, sent_at,
-                       next_attempt_at, last_error, payload
+                       next_attempt_at, last_error, payload,
+                       (SELECT group_concat(source, '\x1f') FROM (
+                          SELECT source FROM articles WHERE cluster_id = alerts.cluster_id
+                          GROUP BY source ORDER BY MIN(id))) AS story_sources
                     FROM alerts {where} ORDER BY id DESC LIMIT ?""",
                 [*params, limit],
             ).fetchall()
@@ -105,4 +110,10 @@ def _summary(row: object) -> AlertSummary:
         next_attempt_at=from_iso(r["next_attempt_at"]),
         last_error=r["last_error"],
         title=str(title),
+        also_reported_by=_others(r.get("story_sources"), payload),
     )
+
+
+def _others(story_sources: str | None, payload: object) -> tuple[str, ...]:
+    source = payload.get("source") if isinstance(payload, dict) else None
+    return tuple(s for s in (story_sources or "").split("\x1f") if s and s != source)
