@@ -40,30 +40,26 @@ def lex(query: str) -> list[Lexeme]:
     n = len(query)
     while i < n:
         fast = _FAST.match(query, i)
-        if fast and not _is_operator(fast.group(2)):
-            paren, word = fast.group(1), fast.group(2)
-            start = fast.start(1) if paren else fast.start(2)
-            out.append(
-                Lexeme(paren, paren, start + 1) if paren else Lexeme("WORD", word, start + 1)
-            )
-            i = fast.end()
-        else:
-            i = _SPACE.match(query, i).end()  # type: ignore[union-attr]
-            if i >= n:
-                break
-            # Right after "field:", the next run is a value, never another field.
-            literal = (
-                bool(out)
-                and out[-1].kind == "FIELD"
-                and out[-1].col + len(out[-1].text) + 1 == i + 1
-            )
-            lexeme, i = _one(query, i, literal)
-            out.append(lexeme)
+        if fast:
+            paren, word = fast.groups()
+            if paren:
+                out.append(Lexeme(paren, paren, fast.start(1) + 1))
+                i = fast.end()
+                continue
+            if word not in OPERATORS and not word.startswith("NEAR"):
+                out.append(Lexeme("WORD", word, fast.start(2) + 1))
+                i = fast.end()
+                continue
+        i = _SPACE.match(query, i).end()  # type: ignore[union-attr]
+        if i >= n:
+            break
+        # Right after "field:", the next run is a value, never another field.
+        literal = (
+            bool(out) and out[-1].kind == "FIELD" and out[-1].col + len(out[-1].text) + 1 == i + 1
+        )
+        lexeme, i = _one(query, i, literal)
+        out.append(lexeme)
     return out
-
-
-def _is_operator(word: str | None) -> bool:
-    return word is not None and (word in OPERATORS or word.startswith("NEAR"))
 
 
 def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:

@@ -73,17 +73,19 @@ class _Parser:
 
     def parse_and(self, field: str | None) -> Node:
         children = [self.parse_unary(field)]
+        kinds = self.kinds
         while True:
-            if self.peek() == "AND":
+            kind = kinds[self.pos]
+            if kind == "AND":
                 op = self.take()
                 self.operand_after(op, _STARTS_UNARY)
-            elif self.peek() not in _STARTS_UNARY:
+            elif kind not in _STARTS_UNARY:
                 break
             children.append(self.parse_unary(field))
         return children[0] if len(children) == 1 else And(tuple(children))
 
     def parse_unary(self, field: str | None) -> Node:
-        if self.peek() in ("NOT", "-"):
+        if self.kinds[self.pos] in ("NOT", "-"):
             op = self.take()
             self.operand_after(op, _STARTS_UNARY)
             return Not(self.parse_unary(field))
@@ -91,7 +93,7 @@ class _Parser:
 
     def parse_near(self, field: str | None) -> Node:
         left = self.parse_primary(field)
-        while self.peek() == "NEAR":
+        while self.kinds[self.pos] == "NEAR":
             op = self.take()
             self.operand_after(op, _STARTS_PRIMARY)
             right = self.parse_primary(field)
@@ -182,15 +184,21 @@ def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> 
         raise QueryError(lexeme.col, f'"*" only at the end of a word, in "{text}"')
     if text == "-":
         raise QueryError(lexeme.col, '"-" needs a term right after it')
-    # Most query words are plain ASCII words: skip the general tokeniser for them.
-    tokens = (body.lower(),) if body.isalnum() and body.isascii() else tuple(token_words(body))
-    if not tokens:
-        what = (
-            "empty phrase" if quoted and not body.strip() else f'nothing to search for in "{text}"'
-        )
-        raise QueryError(lexeme.col, what)
-    if prefix and not token_words(body[-1:]):
-        raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
+    # Most query words are plain ASCII words: skip the general tokeniser (and, as they end
+    # in a letter or digit, the prefix check) for them.
+    if body.isalnum() and body.isascii():
+        tokens: tuple[str, ...] = (body.lower(),)
+    else:
+        tokens = tuple(token_words(body))
+        if not tokens:
+            what = (
+                "empty phrase"
+                if quoted and not body.strip()
+                else f'nothing to search for in "{text}"'
+            )
+            raise QueryError(lexeme.col, what)
+        if prefix and not token_words(body[-1:]):
+            raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
     label = f'"{text}"' if quoted and lexeme.kind == "PHRASE" else text
     return Term(tokens, prefix, label, field, lexeme.col)
 
