@@ -50,6 +50,8 @@ Cost = Callable[[Key], float]
 def keys(node: Node, cost: Cost = key_cost) -> frozenset[Key] | None:
     """Keys one of which must be in any article ``node`` matches; None when there are none."""
     if isinstance(node, Term):
+        if len(node.tokens) == 1:  # nearly every term; two calls fewer, 10,000 rules
+            return frozenset(((node.prefix, node.tokens[0]),))
         return frozenset([_term_key(node, cost)])
     if isinstance(node, Regex | Not):
         return None
