@@ -138,9 +138,7 @@ class Daemon:
         self.app.metrics.heartbeat(self._heartbeat.timestamp())
 
     def _prune(self) -> None:
-        removed = prune(self.app.store, self.app.config.retention, self.app.clock.now())
-        if any(removed.values()):
-            log.info("retention: pruned %s", removed)
+        prune(self.app.store, self.app.config.retention, self.app.clock.now())  # logs itself
 
     def _scheduler_alive(self) -> bool:
         if not self.scheduler.running:

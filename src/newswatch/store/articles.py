@@ -148,9 +148,3 @@ class ArticleRepo:
             ),
         )
         return int(cur.lastrowid or 0) if cur.rowcount else None
-
-    def prune(self, before: datetime) -> int:
-        with self.db.transaction() as conn:
-            return conn.execute(
-                "DELETE FROM articles WHERE seen_at < ?", (to_iso(before),)
-            ).rowcount

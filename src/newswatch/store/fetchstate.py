@@ -42,9 +42,3 @@ class FetchStateRepo:
         """Drop a URL's validators, so its next fetch is a full one."""
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM fetch_state WHERE url = ?", (url,))
-
-    def prune(self, before: datetime) -> int:
-        with self.db.transaction() as conn:
-            return conn.execute(
-                "DELETE FROM fetch_state WHERE fetched_at < ?", (to_iso(before),)
-            ).rowcount

@@ -238,13 +238,6 @@ class OutboxRepo:
             rows = conn.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status").fetchall()
         return {r[0]: int(r[1]) for r in rows}
 
-    def prune(self, before: datetime) -> int:
-        with self.db.transaction() as conn:
-            return conn.execute(
-                "DELETE FROM alerts WHERE status != 'pending' AND created_at < ?",
-                (to_iso(before),),
-            ).rowcount
-
 
 def _from_row(row: sqlite3.Row) -> OutboxAlert:
     return OutboxAlert(
