@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,7 +187,7 @@ def _rule_problems(rule: RuleConfig, config: Config, gazetteer: Gazetteer | None
         if source not in source_names:
             problems.append(f"sources[{j}]: unknown source {source!r}")
     places = gazetteer.names_for if gazetteer is not None else None
-    problems += [f"query: {p}" for p in _query_problems(rule.query, config, places)]
+    problems += [f"query: {p}" for p in _query_problems(rule.query, config.terms, places)]
     if rule.near is not None and gazetteer is not None:
         from newswatch.geo import near_problem
 
@@ -241,12 +241,14 @@ def _gazetteer_if_needed(config: Config, problems: list[str]) -> Gazetteer | Non
         return None
 
 
-def _query_problems(query: str, config: Config, places: PlaceResolver | None) -> list[str]:
+def _query_problems(
+    query: str, terms: Mapping[str, Sequence[str]], places: PlaceResolver | None = None
+) -> list[str]:
     from newswatch.match import compile_query  # late import: match depends on config types
 
     try:
-        compile_query(query, config.terms, places)
-    except QueryError as exc:
+        compile_query(query, terms, places)
+    except (QueryError, TypeError) as exc:
         return [str(exc)]
     return []
 
@@ -258,19 +260,15 @@ def _raw_rule_problems(raw: dict[str, Any]) -> list[str]:
     if not isinstance(rules, list):
         return []
     known_channels = set(channels) if isinstance(channels, dict) else set()
-    terms = raw.get("terms") if isinstance(raw.get("terms"), dict) else {}
+    raw_terms = raw.get("terms")
+    terms: dict[str, Sequence[str]] = raw_terms if isinstance(raw_terms, dict) else {}
     problems = []
     for i, rule in enumerate(rules):
         if not isinstance(rule, dict):
             continue
         query = rule.get("query")
         if isinstance(query, str) and "@place(" not in query:
-            from newswatch.match import compile_query
-
-            try:
-                compile_query(query, terms)
-            except (QueryError, TypeError) as exc:
-                problems.append(f"rules[{i}].query: {exc}")
+            problems += [f"rules[{i}].query: {p}" for p in _query_problems(query, terms)]
         notify = rule.get("notify")
         for j, channel in enumerate(notify if isinstance(notify, list) else []):
             if isinstance(channel, str) and channel not in known_channels:
