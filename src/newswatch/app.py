@@ -77,10 +77,6 @@ class App:
 
     def configure(self, config: Config) -> None:
         """(Re)build everything that depends on the config; the store and session stay."""
-        old = getattr(self, "config", None)
-        if old is not None:  # a reload: sources that are gone leave /metrics too
-            for name in {s.name for s in old.sources} - {s.name for s in config.sources}:
-                self.metrics.forget_source(name)
         self.config = config
         gazetteer = self._gazetteer(config)
         places = gazetteer.names_for if gazetteer is not None else None
@@ -105,6 +101,13 @@ class App:
         )
         self.delivery = DeliveryWorker(self.store, config, self.clock, metrics=self.metrics)
         self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
+
+    def reload(self, config: Config) -> None:
+        """SIGHUP: apply ``config``; sources it drops leave /metrics too."""
+        gone = {s.name for s in self.config.sources} - {s.name for s in config.sources}
+        self.configure(config)
+        for name in gone:
+            self.metrics.forget_source(name)
 
     @staticmethod
     def _gazetteer(config: Config) -> Gazetteer | None:

@@ -108,7 +108,7 @@ class Daemon:
             self.notifier.ready()
             return
         try:
-            self.app.configure(config)
+            self.app.reload(config)
         except NewswatchError as exc:
             log.error("reload: keeping the running config: %s", exc)
             self.notifier.ready()
