@@ -2,9 +2,10 @@
 
 Two signatures per article:
 
-* ``body``: MinHash (datasketch) over word 3-grams of the normalised text. Wire copy
-  re-published with a new lead, other page furniture or an extra paragraph keeps most of
-  its 3-grams; a different incident on the same topic shares only stock phrases.
+* ``body``: MinHash (datasketch's, loaded by ``dedup.minhash`` without scipy) over word
+  3-grams of the normalised text. Wire copy re-published with a new lead, other page
+  furniture or an extra paragraph keeps most of its 3-grams; a different incident on the
+  same topic shares only stock phrases.
 * ``lead``: MinHash over the content words of the headline and the first sentences. It is
   what a feed-only item (title + summary, no body) can be compared on.
 
@@ -23,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 
 from newswatch.dedup.facts import lead_facts
+from newswatch.dedup.minhash import MinHash
 from newswatch.match.normalize import normalize
 
 # Signatures are scored on all their values; the LSH bands use a prefix of them. Two-row
