@@ -12,6 +12,7 @@ from newswatch.clock import FakeClock
 from newswatch.config.schema import DedupConfig
 from newswatch.dedup import StoryDecision, StoryIndex, identity_keys
 from newswatch.dedup.fingerprint import Fingerprint
+from newswatch.dedup.stories import COMPACT_PARTS
 from newswatch.model import Article
 from newswatch.store import Store
 
@@ -144,7 +145,7 @@ def test_a_feed_only_item_joins_on_its_headline_and_lead(store: Store, clock: Fa
 
 
 def test_compaction_keeps_recent_articles_findable(store: Store, clock: FakeClock) -> None:
-    index = StoryIndex(store, clock, DedupConfig(window=timedelta(hours=1)), compact_every=3)
+    index = StoryIndex(store, clock, DedupConfig(window=timedelta(hours=1)))
     old = add(store, index, clock, article("old", OTHER))
     clock.advance(2 * 3600)
     first = add(store, index, clock, article("ap", LEAD + " " + BODY))
@@ -154,6 +155,20 @@ def test_compaction_keeps_recent_articles_findable(store: Store, clock: FakeCloc
     again = add(store, index, clock, article("copy", LEAD + " " + BODY + " More."))
     assert again.cluster_id == first.cluster_id
     assert add(store, index, clock, article("old2", OTHER)).cluster_id != old.cluster_id
+
+
+def test_expired_articles_leave_memory_on_time_not_by_count(store: Store, clock: FakeClock) -> None:
+    # A quiet daemon adds few articles: the window, not a count of additions, bounds it.
+    window = timedelta(hours=1)
+    index = StoryIndex(store, clock, DedupConfig(window=window))
+    for n in range(3):
+        add(store, index, clock, article(f"early{n}", f"Early story number {n} " * 20))
+    clock.advance(window.total_seconds() / COMPACT_PARTS / 2)
+    add(store, index, clock, article("mid", OTHER))
+    assert index.size == 4  # nothing expired yet
+    clock.advance(window.total_seconds() + 1)
+    add(store, index, clock, article("late", LEAD + " " + BODY))
+    assert index.size == 1
 
 
 def test_concurrent_assignments_are_consistent(store: Store, clock: FakeClock) -> None:

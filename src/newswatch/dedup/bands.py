@@ -3,14 +3,17 @@
 datasketch's ``MinHashLSH`` keeps one Python ``set`` per band bucket; filled with 100,000
 signatures it took 14–50 s and ~680 MB (docs/dedup.md). Here the bulk of the index is
 one sorted ``uint64`` array whose entries pack a band key (high 40 bits) with a row number
-(low 24 bits), searched with ``searchsorted``; rows added since the last build sit in a
-small dict until the next ``build``. A 40-bit key collides by chance about once in 10^4
-queries, and every candidate is verified on its full signature anyway.
+(low 24 bits), searched with ``searchsorted``. A 40-bit key collides by chance about once
+in 10^4 queries, and every candidate is verified on its full signature anyway.
+
+Rows added since the last merge sit in a small block of band keys (one row per signature,
+compared by broadcasting); every ``merge_every`` additions the block is sorted and merged
+into the big array in one linear pass. Plain numpy all the way: a dict of Python lists
+here cost ~10 KB per article (64 int keys and lists), which made a running daemon's
+memory grow with every article until the next rebuild.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import numpy as np
 import numpy.typing as npt
@@ -46,12 +49,14 @@ def band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> npt.
 class BandIndex:
     """Rows whose signatures agree with a query on at least one whole band."""
 
-    def __init__(self, bands: int, rows: int) -> None:
+    def __init__(self, bands: int, rows: int, *, merge_every: int = 512) -> None:
         self.bands = bands
         self.rows = rows
         self._packed: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
-        self._delta: defaultdict[int, list[int]] = defaultdict(list)
-        self.pending = 0
+        # Band keys (low bits clear) and rows of the additions not merged yet.
+        self._recent = np.empty((merge_every, bands), dtype=np.uint64)
+        self._recent_rows = np.empty(merge_every, dtype=np.int64)
+        self._count = 0
 
     def build(self, signatures: npt.NDArray[np.uint32], rows: Rows) -> None:
         """Replace the whole index with ``signatures`` (one per entry of ``rows``)."""
@@ -65,13 +70,25 @@ class BandIndex:
             packed[start * self.bands : stop * self.bands] = keys.ravel()
         packed.sort()  # in place: no argsort-sized temporary
         self._packed = packed
-        self._delta.clear()
-        self.pending = 0
+        self._count = 0
 
     def add(self, row: int, signature: npt.NDArray[np.uint32]) -> None:
-        for key in band_keys(signature, self.bands, self.rows)[0].tolist():
-            self._delta[key].append(row)
-        self.pending += 1
+        if row >= MAX_ROWS:
+            raise ValueError(f"more than {MAX_ROWS} rows")
+        self._recent[self._count] = band_keys(signature, self.bands, self.rows)[0]
+        self._recent_rows[self._count] = row
+        self._count += 1
+        if self._count == len(self._recent_rows):
+            self._merge()
+
+    def _merge(self) -> None:
+        """Fold the recent block into the sorted array (linear: both sides are sorted)."""
+        added = self._recent[: self._count] | self._recent_rows[: self._count, None].astype(
+            np.uint64
+        )
+        added = np.sort(added, axis=None)
+        self._packed = np.insert(self._packed, np.searchsorted(self._packed, added), added)
+        self._count = 0
 
     def candidates(self, signature: npt.NDArray[np.uint32]) -> Rows:
         keys = band_keys(signature, self.bands, self.rows)[0]
@@ -82,15 +99,14 @@ class BandIndex:
             for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                 if b > a:
                     found.append((self._packed[a:b] & _ROW_MASK).astype(np.int64))
-        for key in keys.tolist():
-            hits = self._delta.get(key)
-            if hits:
-                found.append(np.asarray(hits, dtype=np.int64))
+        if self._count:
+            hits = (self._recent[: self._count] == keys).any(axis=1)
+            found.append(self._recent_rows[: self._count][hits])
         return _distinct(found)
 
     @property
     def nbytes(self) -> int:
-        return int(self._packed.nbytes)
+        return int(self._packed.nbytes + self._recent.nbytes + self._recent_rows.nbytes)
 
 
 def _distinct(parts: list[Rows]) -> Rows:

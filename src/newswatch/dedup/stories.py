@@ -50,6 +50,8 @@ from newswatch.store.stories import StoryMember, StoryRepo
 
 # Headline + lead words shared by a feed-only item and an earlier article (Jaccard).
 LEAD_THRESHOLD = 0.5
+# Expired articles leave memory within this fraction of the window (72 h / 16 = 4.5 h).
+COMPACT_PARTS = 16
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,15 @@ class _Candidate:
 class StoryIndex:
     """Near-duplicate articles of the last ``config.window``, in memory, rebuilt from the store.
 
-    Rows added since the last rebuild wait in the band indexes' side dicts; every
-    ``compact_every`` additions the index drops articles that left the window and
-    rebuilds its sorted arrays (about 0.5 s per 100,000 articles).
+    Every ``window / COMPACT_PARTS`` the index drops articles that left the window and
+    rebuilds its sorted arrays (about 0.5 s per 100,000 articles), so it never holds more
+    than the window plus one part: a daemon's memory reaches a steady state one window
+    after start. (Compacting by a count of additions instead would let a quiet daemon
+    hold expired articles forever, and a busy one rebuild more often than needed.)
     """
 
-    def __init__(
-        self, store: Store, clock: Clock, config: DedupConfig, *, compact_every: int = 5000
-    ) -> None:
+    def __init__(self, store: Store, clock: Clock, config: DedupConfig) -> None:
         self.store = store
-        self.compact_every = compact_every
         self.repo = StoryRepo(store.db)
         self.clock = clock
         self.config = config
@@ -86,6 +87,8 @@ class StoryIndex:
         self._members = Members()
         self._body = BandIndex(BODY_BANDS, BODY_ROWS)
         self._lead = BandIndex(LEAD_BANDS, LEAD_ROWS)
+        self._compact_every = config.window / COMPACT_PARTS
+        self._next_compact = clock.now() + self._compact_every
         self.rebuild()
 
     # -- start-up -------------------------------------------------------------------------
@@ -180,8 +183,9 @@ class StoryIndex:
     # -- upkeep -------------------------------------------------------------------------
 
     def _maybe_compact(self, now: datetime) -> None:
-        if self._lead.pending < self.compact_every:
+        if now < self._next_compact:
             return
+        self._next_compact = now + self._compact_every
         cutoff = (now - self.config.window).timestamp()
         self._members.keep(self._members.seen[: self._members.size] >= cutoff)
         self._reindex()
