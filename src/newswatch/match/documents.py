@@ -22,6 +22,7 @@ from newswatch.match.normalize import (
     token_words,
     tokenize,
 )
+from newswatch.match.surface import find_term, keyed_text
 from newswatch.model import Article
 
 
@@ -104,6 +105,7 @@ class FastDocument(_Base):
         self._found: dict[tuple[str, str], list[int]] = {}
         self._has_prefix: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._folded: dict[str, bytes] = {}
+        self._keyed: dict[str, str | None] = {}  # non-ASCII fields, for explaining matches
         # Filled by the Matcher's presearch scan, which finds every prefix its rules use.
         self.prefixes_present: dict[str, set[str]] | None = None
 
@@ -111,7 +113,11 @@ class FastDocument(_Base):
         return self.sets[field]
 
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
-        found = self._folded_spans(term, field, limit)
+        if not self._present(term, field):  # before any folding: most leaves miss a field
+            return []
+        found = self._ascii_spans(term, field, limit)
+        if found is None:
+            found = self._keyed_spans(term, field, limit)
         return super().char_spans(term, field, limit) if found is None else found
 
     def _folded_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
@@ -121,16 +127,27 @@ class FastDocument(_Base):
         text, most articles, this finds them without the token offsets and word positions
         that would cost more than the rest of the explanation.
         """
+        if not self._present(term, field):
+            return []
+        return self._ascii_spans(term, field, limit)
+
+    def _ascii_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
         folded = self._folded.get(field)
         if folded is None:
             if not self.raw[field].isascii():
                 return None
             folded = self._folded[field] = ascii_folded(self.raw[field])
-        if not self._present(term, field):
-            return []
         if len(term.tokens) == 1 and not term.prefix:
             return _find_word(folded, term.tokens[0], limit)
         return _find_term(folded, term, limit)
+
+    def _keyed_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
+        """``char_spans`` for a non-ASCII field by a search of its keyed copy (see
+        ``surface``); None if the field has characters that need the tokeniser."""
+        if field not in self._keyed:
+            self._keyed[field] = keyed_text(self.raw[field])
+        text = self._keyed[field]
+        return None if text is None else find_term(text, term.tokens, term.prefix, limit)
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
         # Many candidate rules share a prefix (``attack*``): answer each once per article.

@@ -1,0 +1,90 @@
+"""Where a term occurs in non-ASCII text, found without tokenising the whole text.
+
+Explaining a match needs the character offsets of a few terms. The tokeniser's offsets cost
+a pass of Python over every word of the field; instead the field is turned, once, into a
+*keyed* copy of the same length whose characters are the normalised characters of the
+original (lower-cased, then the few characters ``normalize`` changes replaced one for one),
+so a term's tokens are found as they are, by the regex engine's literal search.
+
+That is exact only if normalising a word is normalising each of its characters, one
+character for one. When a field holds a character for which it is not (a combining mark,
+tatweel, a ligature, ``ß``, Hangul jamo, ``İ`` whose lower case is two characters), ``keyed_text``
+answers None and the caller uses the tokeniser. The property tests hold both to the same
+answers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from newswatch.match._special import SPECIAL_ASTRAL, SPECIAL_BMP, UNICODE_VERSION
+from newswatch.match.normalize import normalize
+
+# Every character beyond the BMP is a candidate, so that the scan of a text tests one
+# bitmap and one range per character; ``_replacement`` sorts the candidates out.
+_CANDIDATE = re.compile(f"[{SPECIAL_BMP}\U00010000-\U0010ffff]")
+_SPECIAL = re.compile(f"[{SPECIAL_BMP}{SPECIAL_ASTRAL}]")
+# The class was generated from this Python's Unicode tables; with others, stay exact.
+_CURRENT = unicodedata.unidata_version == UNICODE_VERSION
+
+
+def keyed_text(text: str) -> str | None:
+    """``text`` with every token character replaced by its normalisation, at the same
+    offsets, or None if some character does not normalise one for one."""
+    if not _CURRENT:
+        return None
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    # One search per distinct character to replace, not per occurrence: each is replaced
+    # throughout at once (same length, so the search goes on from where it was).
+    found = _CANDIDATE.search(lowered)
+    while found is not None:
+        char = found.group()
+        norm = _replacement(char)
+        if norm is None:
+            return None
+        if norm != char:
+            lowered = lowered.replace(char, norm)
+        found = _CANDIDATE.search(lowered, found.end())
+    return lowered
+
+
+@lru_cache(maxsize=1 << 12)
+def _replacement(char: str) -> str | None:
+    """What ``char`` becomes in a keyed text: itself, its one-character normalisation, or
+    None if it has none (the field then needs the tokeniser)."""
+    if not _SPECIAL.match(char):
+        return char
+    norm = normalize(char)
+    if len(norm) != 1 or not norm.isalnum() or _SPECIAL.match(norm):
+        return None
+    return norm
+
+
+def find_term(
+    keyed: str, tokens: tuple[str, ...], prefix: bool, limit: int
+) -> list[tuple[int, int]]:
+    """Offsets of the first ``limit`` occurrences of the term (one per starting token, so
+    overlapping phrases are all found, as by word positions) in a ``keyed_text``."""
+    pattern = _pattern(tokens, prefix)
+    out: list[tuple[int, int]] = []
+    found = pattern.search(keyed)
+    while found is not None and len(out) < limit:
+        start = found.start()
+        # The pattern checks the end of the last token; the start is checked here, since a
+        # look-behind first would cost the regex engine its fast literal scan.
+        if start == 0 or not keyed[start - 1].isalnum():
+            out.append((start, found.end()))
+        found = pattern.search(keyed, start + 1)
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    # In a keyed text token characters are exactly the alphanumeric ones (marks send the
+    # field to the tokeniser), so ``[^\W_]`` is a token character and ``[\W_]`` a separator.
+    words = r"[\W_]+".join(map(re.escape, tokens))
+    return re.compile(words + (r"[^\W_]*" if prefix else r"(?![^\W_])"))
