@@ -6,7 +6,7 @@ import pytest
 
 from newswatch.config.schema import RuleConfig
 from newswatch.match import Matcher, compile_query, match_query
-from newswatch.match.index import Presearcher, keys
+from newswatch.match.index import Presearcher, conjuncts, keys
 from newswatch.model import Article
 
 STORY = (
@@ -103,8 +103,40 @@ def test_presearch_keys(query: str, expected: set[tuple[bool, str]] | None) -> N
 def test_presearcher_proposes_only_rules_whose_key_is_present() -> None:
     roots = [compile_query(q).root for q in ["gaza", "aleppo idlib", "airstr*", "NOT x", "kyiv*"]]
     index = Presearcher(roots)
-    assert index.candidates([{"aleppo"}, {"airstrikes"}]) == [1, 2, 3]
+    assert index.candidates([{"aleppo"}, {"airstrikes"}]) == [2, 3]  # "idlib" is missing
+    assert index.candidates([{"aleppo"}, {"idlib"}]) == [1, 3]  # keys may be in any fields
     assert index.candidates([set()]) == [3]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("aleppo", [{(False, "aleppo")}]),
+        ("aleppo idlib", [{(False, "aleppo")}, {(False, "idlib")}]),
+        ("aleppo AND the", [{(False, "aleppo")}]),  # "the" rules nothing out
+        ("aleppo AND ai*", [{(False, "aleppo")}]),  # nor does a two-letter prefix
+        ('"siege of aleppo"', [{(False, "aleppo")}, {(False, "siege")}]),
+        (
+            "(aleppo OR halab) AND airstrike*",
+            [{(False, "aleppo"), (False, "halab")}, {(True, "airstrike")}],
+        ),
+        (
+            '"aleppo siege" OR (idlib shelling)',
+            [{(False, "aleppo"), (False, "shelling")}, {(False, "siege"), (False, "idlib")}],
+        ),
+        ("aleppo OR (idlib shelling)", [{(False, "aleppo"), (False, "shelling")}]),
+        (
+            "idlib NEAR/5 (civilians OR casualties)",
+            [{(False, "idlib")}, {(False, "civilians"), (False, "casualties")}],
+        ),
+        ("aleppo -idlib", [{(False, "aleppo")}]),
+        ("NOT aleppo", None),
+    ],
+)
+def test_presearch_conjuncts(query: str, expected: list[set[tuple[bool, str]]] | None) -> None:
+    """Every matching article holds a key of each set; a rule is a candidate only then."""
+    found = conjuncts(compile_query(query).root)
+    assert ([set(s) for s in found] if found is not None else None) == expected
 
 
 def test_matching_rules_names_the_same_rules_without_explaining() -> None:

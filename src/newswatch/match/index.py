@@ -45,27 +45,67 @@ def key_cost(key: Key) -> float:
 
 
 Cost = Callable[[Key], float]
+KeySet = frozenset[Key]
+# How many key sets a rule must satisfy to be a candidate. A second one removes most of the
+# rules that share a rare word with the article but not the incident they are about.
+PASSES = 2
 
 
-def keys(node: Node, cost: Cost = key_cost) -> frozenset[Key] | None:
-    """Keys one of which must be in any article ``node`` matches; None when there are none."""
+def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
+    """Key sets, cheapest first, such that any article ``node`` matches holds at least one
+    key of *every* set (Lucene Monitor's multipass presearcher); None when there are none.
+
+    A word is one set; a phrase, an AND and a NEAR have one set per distinct part (keeping
+    the ``PASSES`` cheapest); an OR pairs its branches' sets in cost order (each pass needs
+    every branch), so it has as many as its poorest branch.
+    """
     if isinstance(node, Term):
-        if len(node.tokens) == 1:  # nearly every term; two calls fewer, 10,000 rules
-            return frozenset(((node.prefix, node.tokens[0]),))
-        return frozenset([_term_key(node, cost)])
+        return _best([frozenset((key,)) for key in _term_options(node)], cost)
     if isinstance(node, Regex | Not):
         return None
     if isinstance(node, Near):
-        return _cheapest([keys(node.left, cost), keys(node.right, cost)], cost)
+        return _all_of([node.left, node.right], cost)
     if isinstance(node, And):
-        return _cheapest([keys(child, cost) for child in node.children], cost)
-    found: set[Key] = set()
-    for child in node.children:
-        child_keys = keys(child, cost)
-        if child_keys is None:
-            return None
-        found |= child_keys
-    return frozenset(found)
+        return _all_of(node.children, cost)
+    branches = [conjuncts(child, cost) for child in node.children]
+    usable = [branch for branch in branches if branch is not None]
+    if len(usable) < len(branches):
+        return None
+    depth = min(len(branch) for branch in usable)
+    return [frozenset().union(*(branch[i] for branch in usable)) for i in range(depth)]
+
+
+def keys(node: Node, cost: Cost = key_cost) -> KeySet | None:
+    """The first (cheapest) of ``conjuncts``: one of these keys is in every match."""
+    found = conjuncts(node, cost)
+    return found[0] if found else None
+
+
+def _all_of(children: Iterable[Node], cost: Cost) -> list[KeySet] | None:
+    parts = [conjuncts(child, cost) for child in children]
+    return _best([key_set for part in parts if part is not None for key_set in part], cost)
+
+
+def _best(options: list[KeySet], cost: Cost) -> list[KeySet] | None:
+    """The cheapest ``PASSES`` sets, each disjoint from those before (an overlapping set
+    would let the same key satisfy two passes and filter nothing)."""
+    if len(options) == 1:  # nearly every term; 10,000 rules
+        return options
+    chosen: list[KeySet] = []
+    for key_set in sorted(options, key=lambda o: sum(map(cost, o))):
+        if chosen and not _filters(key_set):
+            break  # the rest cost more still
+        if all(key_set.isdisjoint(earlier) for earlier in chosen):
+            chosen.append(key_set)
+            if len(chosen) == PASSES:
+                break
+    return chosen or None
+
+
+def _filters(key_set: KeySet) -> bool:
+    """Whether requiring the set could rule anything out: not if nearly every article holds
+    one of its keys (a common word, a prefix of one or two letters)."""
+    return not any(token in _COMMON or (prefix and len(token) < 3) for prefix, token in key_set)
 
 
 def _term_options(term: Term) -> list[Key]:
@@ -73,16 +113,6 @@ def _term_options(term: Term) -> list[Key]:
         return [(term.prefix, term.tokens[0])]
     last = len(term.tokens) - 1
     return [(term.prefix and i == last, token) for i, token in enumerate(term.tokens)]
-
-
-def _term_key(term: Term, cost: Cost) -> Key:
-    options = _term_options(term)
-    return options[0] if len(options) == 1 else min(options, key=cost)
-
-
-def _cheapest(options: Iterable[frozenset[Key] | None], cost: Cost) -> frozenset[Key] | None:
-    usable = [o for o in options if o is not None]
-    return min(usable, key=lambda o: sum(map(cost, o))) if usable else None
 
 
 def shared_cost(roots: Iterable[Node]) -> Cost:
@@ -103,14 +133,19 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
 class Presearcher:
     """Maps keys to rule numbers; ``scan`` gives the rules worth evaluating.
 
+    A rule is a candidate when the article holds a key of its first set and, if it has a
+    second, a key of that too. First keys are rare by construction, so they are indexed
+    (token -> rules); second keys are often common and shared by thousands of rules, so
+    they are only checked, per rule, for the few rules a first key woke.
+
     The prefix automaton holds every prefix any rule uses, not only the keys, so the same
-    scan also tells which prefixes occur in each field: evaluating ``attack*`` afterwards is
-    a set lookup instead of a search of the article's words.
+    scan also tells which prefixes occur in each field: evaluating ``attack*`` afterwards
+    is a set lookup instead of a search of the words.
     """
 
     def __init__(self, roots: Iterable[Node]) -> None:
         self.always: list[int] = []
-        self.words: dict[str, list[int]] = {}
+        words: dict[str, list[int]] = {}
         roots = list(roots)
         prefixes: dict[str, list[int]] = {
             leaf.tokens[-1]: []
@@ -118,41 +153,76 @@ class Presearcher:
             for leaf in all_leaves(root)
             if isinstance(leaf, Term) and leaf.prefix
         }
+        # rule -> its second key set, as (words, prefixes)
+        self.second: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         cost = shared_cost(roots)
         for number, root in enumerate(roots):
-            found = keys(root, cost)
+            found = conjuncts(root, cost)
             if found is None:
                 self.always.append(number)
                 continue
-            for is_prefix, token in found:
-                (prefixes if is_prefix else self.words).setdefault(token, []).append(number)
+            for is_prefix, token in found[0]:
+                (prefixes if is_prefix else words).setdefault(token, []).append(number)
+            if len(found) > 1:
+                self.second[number] = _split(found[1])
+        self.two_pass = frozenset(self.second)
+        self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
         self.prefixes: ahocorasick.Automaton | None = None
         if prefixes:
             self.prefixes = ahocorasick.Automaton()
             for token, numbers in prefixes.items():
                 # A leading space anchors the prefix at a word start in the joined token set.
-                self.prefixes.add_word(" " + token, (token, numbers))
+                self.prefixes.add_word(" " + token, (token, tuple(numbers)))
             self.prefixes.make_automaton()
 
     def scan(self, token_sets: dict[str, set[str]]) -> tuple[list[int], dict[str, set[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
         in each field (among those the rules use)."""
-        found = set(self.always)
+        first: set[int] = set()
         present: dict[str, set[str]] = {}
+        words = self.words
         for field, tokens in token_sets.items():
-            for token in self.word_keys.intersection(tokens):
-                found.update(self.words[token])
+            # One C-level intersection, then the woken rules merged in C as well.
+            first.update(*map(words.__getitem__, self.word_keys.intersection(tokens)))
             present[field] = in_field = set()
             if self.prefixes is not None and tokens:
                 for _end, (prefix, numbers) in self.prefixes.iter(" " + " ".join(tokens)):
                     in_field.add(prefix)
-                    found.update(numbers)
+                    first.update(numbers)
+        found = self._second_pass(first, token_sets, present)
+        found.update(self.always)
         return sorted(found), present
 
+    def _second_pass(
+        self, first: set[int], token_sets: dict[str, set[str]], present: dict[str, set[str]]
+    ) -> set[int]:
+        """``first`` without the rules whose second key set is absent."""
+        second = self.second
+        pending = first & self.two_pass  # both sets: C iterates the smaller
+        if not pending:
+            return first
+        found = first - pending
+        tokens = set().union(*token_sets.values())
+        prefixes = set().union(*present.values())
+        found.update(
+            number
+            for number in pending
+            if not (second[number][0].isdisjoint(tokens) and second[number][1].isdisjoint(prefixes))
+        )
+        return found
+
     def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
-        """Rules with a key among the tokens of any of ``token_sets``."""
+        """Rules with a key of each of their key sets among the tokens of ``token_sets``."""
         return self.scan(_numbered(token_sets))[0]
+
+
+def _split(key_set: KeySet) -> tuple[frozenset[str], frozenset[str]]:
+    """A key set as (words, prefixes)."""
+    return (
+        frozenset(token for is_prefix, token in key_set if not is_prefix),
+        frozenset(token for is_prefix, token in key_set if is_prefix),
+    )
 
 
 def _numbered(token_sets: Iterable[set[str]]) -> dict[str, set[str]]:
