@@ -17,8 +17,8 @@ from newswatch.match.nodes import FIELDS, Regex, Term
 from newswatch.match.normalize import (
     Token,
     ascii_folded,
+    token_forms,
     token_offsets,
-    token_set,
     token_words,
     tokenize,
 )
@@ -96,7 +96,10 @@ class NaiveDocument(_Base):
 class FastDocument(_Base):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__(fields)
-        self.sets = {f: token_set(fields[f]) for f in FIELDS}
+        forms = [token_forms(fields[f]) for f in FIELDS]
+        self.sets = {f: form[0] for f, form in zip(FIELDS, forms, strict=True)}
+        # Each field's tokens, each after a space: what the presearcher's automaton scans.
+        self.scan_texts = {f: form[1] for f, form in zip(FIELDS, forms, strict=True)}
         # Unqualified terms look in both; kept apart since a union would copy the text's set.
         self.title_set, self.text_set = self.sets["title"], self.sets["text"]
         self._words: dict[str, list[str]] = {}

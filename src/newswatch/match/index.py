@@ -23,7 +23,17 @@ from functools import cache
 
 import ahocorasick
 
-from newswatch.match.nodes import And, Near, Node, Not, Regex, Term, all_leaves, positive_leaves
+from newswatch.match.nodes import (
+    DEFAULT_FIELDS,
+    And,
+    Near,
+    Node,
+    Not,
+    Regex,
+    Term,
+    all_leaves,
+    positive_leaves,
+)
 
 Key = tuple[bool, str]  # (is_prefix, token)
 
@@ -153,8 +163,9 @@ class Presearcher:
             for leaf in all_leaves(root)
             if isinstance(leaf, Term) and leaf.prefix
         }
-        # rule -> its second key set, as (words, prefixes)
-        self.second: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        # rule -> its second key set's words and prefixes
+        self.second_words: dict[int, frozenset[str]] = {}
+        self.second_prefixes: dict[int, frozenset[str]] = {}
         cost = shared_cost(roots)
         for number, root in enumerate(roots):
             found = conjuncts(root, cost)
@@ -164,8 +175,16 @@ class Presearcher:
             for is_prefix, token in found[0]:
                 (prefixes if is_prefix else words).setdefault(token, []).append(number)
             if len(found) > 1:
-                self.second[number] = _split(found[1])
-        self.two_pass = frozenset(self.second)
+                second = found[1]
+                self.second_words[number] = frozenset(t for p, t in second if not p)
+                self.second_prefixes[number] = frozenset(t for p, t in second if p)
+        self.two_pass = frozenset(self.second_words)
+        # Rules with a term outside the title and text (``url:``, ``source:``).
+        self.any_field = frozenset(
+            number
+            for number in self.two_pass
+            if any(set(leaf.fields) - set(DEFAULT_FIELDS) for leaf in all_leaves(roots[number]))
+        )
         self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
         self.prefixes: ahocorasick.Automaton | None = None
@@ -176,9 +195,13 @@ class Presearcher:
                 self.prefixes.add_word(" " + token, (token, tuple(numbers)))
             self.prefixes.make_automaton()
 
-    def scan(self, token_sets: dict[str, set[str]]) -> tuple[list[int], dict[str, set[str]]]:
+    def scan(
+        self, token_sets: dict[str, set[str]], texts: dict[str, str] | None = None
+    ) -> tuple[list[int], dict[str, set[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
-        in each field (among those the rules use)."""
+        in each field (among those the rules use). ``texts`` may give, per field, a string
+        holding each token after a space (``normalize.token_forms``); else the sets are
+        joined."""
         first: set[int] = set()
         present: dict[str, set[str]] = {}
         words = self.words
@@ -187,7 +210,8 @@ class Presearcher:
             first.update(*map(words.__getitem__, self.word_keys.intersection(tokens)))
             present[field] = in_field = set()
             if self.prefixes is not None and tokens:
-                for _end, (prefix, numbers) in self.prefixes.iter(" " + " ".join(tokens)):
+                text = texts[field] if texts is not None else " " + " ".join(tokens)
+                for _end, (prefix, numbers) in self.prefixes.iter(text):
                     in_field.add(prefix)
                     first.update(numbers)
         found = self._second_pass(first, token_sets, present)
@@ -198,32 +222,31 @@ class Presearcher:
         self, first: set[int], token_sets: dict[str, set[str]], present: dict[str, set[str]]
     ) -> set[int]:
         """``first`` without the rules whose second key set is absent."""
-        second = self.second
         pending = first & self.two_pass  # both sets: C iterates the smaller
         if not pending:
             return first
-        found = first - pending
-        tokens = set().union(*token_sets.values())
-        prefixes = set().union(*present.values())
-        found.update(
-            number
-            for number in pending
-            if not (second[number][0].isdisjoint(tokens) and second[number][1].isdisjoint(prefixes))
+        first -= pending
+        words, prefixes = self.second_words, self.second_prefixes
+        # Keys of unqualified terms can only be in the title or the text: two checks
+        # instead of merging every field's tokens (a copy of the text's set).
+        title, text = token_sets.get("title", set()), token_sets.get("text", set())
+        anywhere = pending & self.any_field
+        first.update(
+            [
+                n
+                for n in pending - anywhere
+                if not (words[n].isdisjoint(text) and words[n].isdisjoint(title))
+            ]
         )
-        return found
+        if anywhere:
+            tokens = set().union(*token_sets.values())
+            first.update([n for n in anywhere if not words[n].isdisjoint(tokens)])
+        pending.difference_update(first)
+        if pending and (found := set().union(*present.values())):
+            first.update([n for n in pending if not prefixes[n].isdisjoint(found)])
+        return first
 
     def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
-        """Rules with a key of each of their key sets among the tokens of ``token_sets``."""
-        return self.scan(_numbered(token_sets))[0]
-
-
-def _split(key_set: KeySet) -> tuple[frozenset[str], frozenset[str]]:
-    """A key set as (words, prefixes)."""
-    return (
-        frozenset(token for is_prefix, token in key_set if not is_prefix),
-        frozenset(token for is_prefix, token in key_set if is_prefix),
-    )
-
-
-def _numbered(token_sets: Iterable[set[str]]) -> dict[str, set[str]]:
-    return {str(i): tokens for i, tokens in enumerate(token_sets)}
+        """Rules with a key of each of their key sets among the tokens of ``token_sets``
+        (taken as the text: where every key may be)."""
+        return self.scan({"text": set().union(*token_sets)})[0]

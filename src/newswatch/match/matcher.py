@@ -69,7 +69,7 @@ class Matcher:
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
-        candidates, doc.prefixes_present = self.index.scan(doc.sets)
+        candidates, doc.prefixes_present = self.index.scan(doc.sets, doc.scan_texts)
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
             number

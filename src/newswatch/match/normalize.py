@@ -111,10 +111,18 @@ def _normalized(roughs: list[str]) -> list[str]:
     missing = [r for r in set(roughs) if r not in _SPLIT]
     if len(_SPLIT) + len(missing) > _SPLIT_MAX:
         _SPLIT.clear()
+        _UNCHANGED.clear()
         missing = list(set(roughs))
     for rough in missing:
-        _SPLIT[rough] = " ".join(map(normalize_word, _TOKEN.findall(rough)))
+        _SPLIT[rough] = norm = " ".join(map(normalize_word, _TOKEN.findall(rough)))
+        if norm == rough:
+            _UNCHANGED.add(rough)
     return " ".join(map(_SPLIT.__getitem__, roughs)).split()
+
+
+# Rough pieces that are already one normalised token (most lower-case words of any script):
+# a set intersection takes them all at once. A memo like ``_SPLIT``, cleared with it.
+_UNCHANGED: set[str] = set()
 
 
 def token_words(text: str) -> list[str]:
@@ -132,9 +140,20 @@ def ascii_folded(text: str) -> bytes:
 
 def token_set(text: str) -> set[str]:
     """The distinct normalised tokens of ``text``: all the presearcher needs."""
+    return token_forms(text)[0]
+
+
+def token_forms(text: str) -> tuple[set[str], str]:
+    """``token_set(text)``, and a string holding each of those tokens after a space: what
+    the presearcher's prefix automaton scans (for ASCII, the folded text itself, which
+    saves joining the set)."""
     if text.isascii():
-        return set(_rough(text))
-    return set(_normalized(list(set(_rough(text)))))
+        rough = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+        return set(rough.split()), " " + rough
+    roughs = set(_rough(text))
+    tokens = roughs & _UNCHANGED
+    tokens.update(_normalized(list(roughs - tokens)))
+    return tokens, " " + " ".join(tokens)
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
