@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from newswatch.match.documents import FastDocument
 from newswatch.match.evaluate import evaluate
-from newswatch.match.nodes import DEFAULT_FIELDS, And, Near, Node, Not, Regex, Term
+from newswatch.match.nodes import DEFAULT_FIELDS, And, Near, Node, Not, Or, Regex, Term
 
 Predicate = Callable[[FastDocument], bool]
 
@@ -27,7 +27,7 @@ def predicate(node: Node) -> Predicate:
         child = predicate(node.child)
         return lambda doc: not child(doc)
     if isinstance(node, Near):
-        return lambda doc: evaluate(node, doc)
+        return _near(node)
     parts = [predicate(c) for c in sorted(node.children, key=_cost)]
     if isinstance(node, And):
         if len(parts) == 2:
@@ -44,6 +44,23 @@ def predicate(node: Node) -> Predicate:
         first, second, third = parts
         return lambda doc: first(doc) or second(doc) or third(doc)
     return lambda doc: any(p(doc) for p in parts)
+
+
+def _near(node: Near) -> Predicate:
+    # Word positions cost a tokenisation of the field: first make sure both sides occur.
+    left, right = _occurs(node.left), _occurs(node.right)
+    return lambda doc: left(doc) and right(doc) and evaluate(node, doc)
+
+
+def _occurs(node: Node) -> Predicate:
+    """True whenever ``node`` has word spans in some field (``evaluate.node_spans``): a
+    necessary condition for a NEAR to match, from token sets alone."""
+    if isinstance(node, Regex | Not):
+        return lambda doc: False  # they occupy no words: a NEAR on them never matches
+    if isinstance(node, Or):
+        parts = [_occurs(child) for child in node.children]
+        return lambda doc: any(part(doc) for part in parts)
+    return predicate(node)  # a term, or an AND / NEAR that must match as a whole
 
 
 def _term(term: Term) -> Predicate:
