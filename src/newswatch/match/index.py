@@ -25,6 +25,7 @@ import ahocorasick
 
 from newswatch.match.nodes import (
     DEFAULT_FIELDS,
+    FIELDS,
     And,
     Near,
     Node,
@@ -61,6 +62,9 @@ KeySet = frozenset[Key]
 PASSES = 2
 
 
+_OTHER_FIELDS = frozenset(FIELDS) - frozenset(DEFAULT_FIELDS)
+
+
 def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
     """Key sets, cheapest first, such that any article ``node`` matches holds at least one
     key of *every* set (Lucene Monitor's multipass presearcher); None when there are none.
@@ -70,6 +74,8 @@ def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
     every branch), so it has as many as its poorest branch.
     """
     if isinstance(node, Term):
+        if len(node.tokens) == 1:  # nearly every term; 10,000 rules
+            return [frozenset(((node.prefix, node.tokens[0]),))]
         return _best([frozenset((key,)) for key in _term_options(node)], cost)
     if isinstance(node, Regex | Not):
         return None
@@ -156,18 +162,18 @@ class Presearcher:
     def __init__(self, roots: Iterable[Node]) -> None:
         self.always: list[int] = []
         words: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}  # every prefix any rule uses -> rules keyed on it
         roots = list(roots)
-        prefixes: dict[str, list[int]] = {
-            leaf.tokens[-1]: []
-            for root in roots
-            for leaf in all_leaves(root)
-            if isinstance(leaf, Term) and leaf.prefix
-        }
         # rule -> its second key set's words and prefixes
         self.second_words: dict[int, frozenset[str]] = {}
         self.second_prefixes: dict[int, frozenset[str]] = {}
+        any_field = []  # two-key rules with a term outside the title and text
         cost = shared_cost(roots)
         for number, root in enumerate(roots):
+            leaves = all_leaves(root)
+            for leaf in leaves:
+                if isinstance(leaf, Term) and leaf.prefix:
+                    prefixes.setdefault(leaf.tokens[-1], [])
             found = conjuncts(root, cost)
             if found is None:
                 self.always.append(number)
@@ -178,13 +184,10 @@ class Presearcher:
                 second = found[1]
                 self.second_words[number] = frozenset(t for p, t in second if not p)
                 self.second_prefixes[number] = frozenset(t for p, t in second if p)
+                if any(leaf.field in _OTHER_FIELDS for leaf in leaves):
+                    any_field.append(number)
         self.two_pass = frozenset(self.second_words)
-        # Rules with a term outside the title and text (``url:``, ``source:``).
-        self.any_field = frozenset(
-            number
-            for number in self.two_pass
-            if any(set(leaf.fields) - set(DEFAULT_FIELDS) for leaf in all_leaves(roots[number]))
-        )
+        self.any_field = frozenset(any_field)
         self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
         self.prefixes: ahocorasick.Automaton | None = None
