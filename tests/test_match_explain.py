@@ -6,10 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newswatch.match import compile_query, match_query
 from newswatch.match.documents import FastDocument, NaiveDocument
 from newswatch.match.nodes import Term
 from newswatch.match.normalize import token_words
 from newswatch.match.surface import find_term, keyed_text
+from newswatch.model import Article, Match
 
 
 def fields(text: str) -> dict[str, str]:
@@ -79,3 +81,56 @@ def test_fast_and_naive_char_spans_agree(text: str, first: str, second: str, sha
     term = Term(words, shape in (1, 3), first)
     fast, naive = FastDocument(fields(text)), NaiveDocument(fields(text))
     assert fast.char_spans(term, "text", 5) == naive.char_spans(term, "text", 5)
+
+
+def explained(query: str, text: str, title: str = "") -> Match:
+    art = Article(url="https://x.org/a", canonical_url="", title=title, text=text, source="s")
+    found = match_query(compile_query(query), art, "r")
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "details"),
+    [
+        ("aleppo", "Aleppo, aleppo and ALEPPO", ('text: "Aleppo" x3',)),
+        (
+            "aleppo NEAR/3 siege OR aleppo",
+            "the siege of Aleppo",
+            ('text: "Aleppo"', 'text: "siege"'),
+        ),
+        ("the", "the " * 150, ('text: "the" x100+',)),
+        (
+            "air*",
+            "Airstrikes, an airstrike, air",
+            (
+                'text: "Airstrikes" (air*)',
+                'text: "airstrike" (air*)',
+                'text: "air"',
+            ),
+        ),
+        ('"air strike"', "AIR-STRIKE and air strike", ('text: "AIR-STRIKE" x2',)),
+        ("бой", "Бой у Москвы, бои", ('text: "Бой" x2',)),
+        ("حلب", "في حلب، حلب", ('text: "حلب" x2',)),
+        (
+            "/war\\w+/",
+            "Warplanes and warships",
+            ('text: "Warplanes" (/war\\w+/)', 'text: "warships" (/war\\w+/)'),
+        ),
+    ],
+)
+def test_details(query: str, text: str, details: tuple[str, ...]) -> None:
+    assert explained(query, text).details == details
+
+
+def test_snippet_centres_on_the_window_with_most_distinct_terms() -> None:
+    text = "aleppo " + "filler " * 60 + "aleppo was shelled " + "filler " * 60 + "aleppo"
+    snippet = explained("aleppo AND shelled", text).snippet
+    assert "**aleppo** was **shelled**" in snippet.marked()
+    assert snippet.text.startswith("…") and snippet.text.endswith("…")
+    assert len(snippet.text) <= 202
+
+
+def test_snippet_of_a_non_ascii_text_highlights_the_surface_forms() -> None:
+    snippet = explained("москва AND бой", "В Москве. Бой под Москва, бой.").snippet
+    assert snippet.marked() == "В Москве. **Бой** под **Москва**, **бой**."

@@ -3,13 +3,17 @@
 The snippet is about 200 characters of the field with the strongest evidence (text before
 title, so the alert adds to what the title already says), centred on the window holding the
 most distinct matched terms, cut at spaces, with every hit inside it highlighted.
+
+Explaining runs for every match of every article, so it works from each term's offsets
+alone (``char_spans``, at most ``_MAX_HITS`` per term and field) and normalises only what
+can differ between hits: the words a prefix or a regex matched.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import NamedTuple
 
 from newswatch.match.documents import FastDocument, NaiveDocument
@@ -18,58 +22,97 @@ from newswatch.match.normalize import token_words
 from newswatch.model import Highlight, Match, Snippet
 
 SNIPPET_CHARS = 200
-_MAX_HITS = 200  # per leaf and field; enough evidence, bounded work on huge articles
+# Per term and field: enough for the snippet and the counts (shown as "x100+" beyond),
+# bounded work on the commonest words of huge articles.
+_MAX_HITS = 100
 # A hit in source or url alone makes a poor snippet: the text (or title) start is better.
 _FIELD_ORDER = ("text", "title")
 
+Document = FastDocument | NaiveDocument
+Hit = tuple[int, int, str]  # start, end, label; plain tuples, as long articles make many
+_Key = tuple[str, str, str]  # a line of details: field, label, the normalised words found
 
-class Hit(NamedTuple):  # a tuple: long articles make hundreds, and they never escape
-    field: str
-    start: int
-    end: int
+
+class Evidence(NamedTuple):
+    """Where one term of the query hit in one field."""
+
     label: str
+    field: str
+    spans: list[tuple[int, int]]
+    capped: bool  # more than _MAX_HITS hits
+    # What every hit normalises to (a word or phrase hits only itself); None for a prefix
+    # or a regex, whose hits can each be different words.
+    words: str | None
 
 
-def explain(rule: str, root: Node, doc: FastDocument | NaiveDocument) -> Match:
-    hits = _hits(root, doc)
-    labels = tuple(dict.fromkeys(hit.label for hit in hits))
-    return Match(rule=rule, terms=labels, snippet=_snippet(hits, doc), details=_details(hits, doc))
+def explain(rule: str, root: Node, doc: Document) -> Match:
+    found = _evidence(root, doc)
+    if not found:  # a match on absence alone (``NOT football``): the start of the text
+        return Match(rule=rule, terms=(), snippet=_window(doc.raw["text"] or doc.raw["title"]))
+    labels = tuple(dict.fromkeys([e.label for e in found]))
+    return Match(
+        rule=rule, terms=labels, snippet=_snippet(found, doc), details=_details(found, doc)
+    )
 
 
-def _hits(root: Node, doc: FastDocument | NaiveDocument) -> list[Hit]:
-    hits: list[Hit] = []
+def _evidence(root: Node, doc: Document) -> list[Evidence]:
+    found: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
     for leaf in positive_leaves(root):
         for field in leaf.fields:
-            if isinstance(leaf, Regex):
-                found = islice(leaf.pattern.finditer(doc.raw[field]), _MAX_HITS)
-                hits += [Hit(field, m.start(), m.end(), leaf.label) for m in found if m.end()]
+            # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
+            key = (leaf.label, field)
+            if key in seen:
                 continue
-            for start, end in doc.char_spans(leaf, field, _MAX_HITS):
-                hits.append(Hit(field, start, end, leaf.label))
-    return hits
+            seen.add(key)
+            if isinstance(leaf, Regex):
+                found += _regex_evidence(leaf, field, doc)
+                continue
+            spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
+            if spans:
+                capped = len(spans) > _MAX_HITS
+                words = None if leaf.prefix else " ".join(leaf.tokens)
+                found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], capped, words))
+    return found
 
 
-def _details(hits: list[Hit], doc: FastDocument | NaiveDocument) -> tuple[str, ...]:
-    surfaces: dict[tuple[str, str, str], str] = {}
-    counts: Counter[tuple[str, str, str]] = Counter()
-    normalised: dict[str, str] = {}  # a common word can hit hundreds of times
-    for hit in hits:
-        surface = doc.raw[hit.field][hit.start : hit.end]
-        if surface not in normalised:
-            normalised[surface] = _words(surface)
-        key = (hit.field, hit.label, normalised[surface])
-        surfaces.setdefault(key, surface)
-        counts[key] += 1
-    lines = []
-    for key, surface in surfaces.items():
-        field, label, norm = key
-        line = f'{field}: "{surface}"'
-        if counts[key] > 1:
-            line += f" x{counts[key]}"
-        if _words(label) != norm:
-            line += f" ({label})"
-        lines.append(line)
-    return tuple(lines)
+def _regex_evidence(leaf: Regex, field: str, doc: Document) -> list[Evidence]:
+    found = islice(leaf.pattern.finditer(doc.raw[field]), _MAX_HITS + 1)
+    spans = [m.span() for m in found if m.end()]
+    if not spans:
+        return []
+    return [Evidence(leaf.label, field, spans[:_MAX_HITS], len(spans) > _MAX_HITS, None)]
+
+
+def _details(found: list[Evidence], doc: Document) -> tuple[str, ...]:
+    """One line per field, term and normalised spelling: its first surface and count."""
+    surfaces: dict[_Key, str] = {}
+    counts: dict[_Key, int] = {}
+    capped: set[_Key] = set()
+    for e in found:
+        raw = doc.raw[e.field]
+        if e.words is not None:
+            start, end = e.spans[0]
+            spelled = [((e.field, e.label, e.words), raw[start:end], len(e.spans))]
+        else:
+            hit = (raw[start:end] for start, end in e.spans)
+            spelled = [((e.field, e.label, _words(surface)), surface, 1) for surface in hit]
+        for key, surface, count in spelled:
+            surfaces.setdefault(key, surface)
+            counts[key] = counts.get(key, 0) + count
+            if e.capped:
+                capped.add(key)
+    return tuple(_line(key, surfaces[key], counts[key], key in capped) for key in surfaces)
+
+
+def _line(key: _Key, surface: str, count: int, capped: bool) -> str:
+    field, label, words = key
+    line = f'{field}: "{surface}"'
+    if count > 1 or capped:
+        line += f" x{count}{'+' if capped else ''}"
+    if _words(label) != words:
+        line += f" ({label})"
+    return line
 
 
 @lru_cache(maxsize=1 << 16)  # labels and spellings recur from article to article
@@ -77,17 +120,19 @@ def _words(text: str) -> str:
     return " ".join(token_words(text.rstrip("*")))
 
 
-def _snippet(hits: list[Hit], doc: FastDocument | NaiveDocument) -> Snippet:
+def _snippet(found: list[Evidence], doc: Document) -> Snippet:
     for field in _FIELD_ORDER:
-        in_field = sorted((h for h in hits if h.field == field), key=lambda h: h.start)
+        in_field = [e for e in found if e.field == field]
         if in_field:
-            return _window(doc.raw[field], in_field)
-    text = doc.raw["text"] or doc.raw["title"]
-    return _window(text, [])
+            hits = [(start, end, e.label) for e in in_field for start, end in e.spans]
+            if len(in_field) > 1:
+                hits.sort(key=itemgetter(0))
+            return _window(doc.raw[field], hits)
+    return _window(doc.raw["text"] or doc.raw["title"])
 
 
-def _window(text: str, hits: list[Hit]) -> Snippet:
-    start = _best_start(text, hits)
+def _window(text: str, hits: list[Hit] | None = None) -> Snippet:
+    start = _best_start(len(text), hits) if hits else 0
     end = min(len(text), start + SNIPPET_CHARS)
     if start > 0 and (space := text.find(" ", start, start + 30)) >= 0:
         start = space + 1
@@ -99,7 +144,9 @@ def _window(text: str, hits: list[Hit]) -> Snippet:
         body = body.translate(_FLATTEN)
     shift = len(lead) - start
     highlights = tuple(
-        Highlight(h.start + shift, h.end + shift) for h in hits if h.start >= start and h.end <= end
+        Highlight(first + shift, last + shift)
+        for first, last, _ in hits or ()
+        if first >= start and last <= end
     )
     return Snippet(lead + body + ("…" if end < len(text) else ""), highlights)
 
@@ -108,24 +155,30 @@ def _window(text: str, hits: list[Hit]) -> Snippet:
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
-def _best_start(text: str, hits: list[Hit]) -> int:
+def _best_start(size: int, hits: list[Hit]) -> int:
     """Start of the window with the most distinct terms, the hit a third of the way in.
 
     ``hits`` are sorted by start, and so are the candidate windows, so one sliding pass
-    counts the hits starting inside each window (a long article can have hundreds of hits).
+    counts the hits starting inside each window.
     """
+    latest = max(0, size - SNIPPET_CHARS)
+    if len(hits) == 1:  # most matches: one window, no counting
+        return max(0, min(hits[0][0] - SNIPPET_CHARS // 3, latest))
     best, best_score = 0, (-1, -1)
-    labels: Counter[str] = Counter()
+    labels: dict[str, int] = {}
     first = last = 0  # hits[first:last] start inside the current window
-    for anchor in hits:
-        start = max(0, min(anchor.start - SNIPPET_CHARS // 3, len(text) - SNIPPET_CHARS))
-        while last < len(hits) and hits[last].start < start + SNIPPET_CHARS:
-            labels[hits[last].label] += 1
+    for anchor, _, _ in hits:
+        start = max(0, min(anchor - SNIPPET_CHARS // 3, latest))
+        while last < len(hits) and hits[last][0] < start + SNIPPET_CHARS:
+            label = hits[last][2]
+            labels[label] = labels.get(label, 0) + 1
             last += 1
-        while first < last and hits[first].start < start:
-            labels[hits[first].label] -= 1
-            if not labels[hits[first].label]:
-                del labels[hits[first].label]
+        while first < last and hits[first][0] < start:
+            label = hits[first][2]
+            if labels[label] == 1:
+                del labels[label]
+            else:
+                labels[label] -= 1
             first += 1
         score = (len(labels), last - first)
         if score > best_score:
