@@ -11,13 +11,14 @@ can differ between hits: the words a prefix or a regex matched.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
 from newswatch.match.documents import FastDocument, NaiveDocument
-from newswatch.match.nodes import Node, Regex, positive_leaves
+from newswatch.match.nodes import Leaf, Node, Regex, positive_leaves
 from newswatch.match.normalize import token_words
 from newswatch.model import Highlight, Match, Snippet
 
@@ -48,32 +49,55 @@ class Evidence(NamedTuple):
 def explain(rule: str, root: Node, doc: Document) -> Match:
     found = _evidence(root, doc)
     if not found:  # a match on absence alone (``NOT football``): the start of the text
-        return Match(rule=rule, terms=(), snippet=_window(doc.raw["text"] or doc.raw["title"]))
+        return Match(rule=rule, terms=(), snippet=_opening(doc.raw["text"] or doc.raw["title"]))
     labels = tuple(dict.fromkeys([e.label for e in found]))
     return Match(
         rule=rule, terms=labels, snippet=_snippet(found, doc), details=_details(found, doc)
     )
 
 
+class _Step(NamedTuple):
+    """One term of a query to look up in one field."""
+
+    leaf: Leaf
+    field: str
+    words: str | None  # as in Evidence
+
+
 def _evidence(root: Node, doc: Document) -> list[Evidence]:
     found: list[Evidence] = []
-    seen: set[tuple[str, str]] = set()
+    for leaf, field, words in _plan(root):
+        if isinstance(leaf, Regex):
+            found += _regex_evidence(leaf, field, doc)
+            continue
+        spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
+        if spans:
+            capped = len(spans) > _MAX_HITS
+            found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], capped, words))
+    return found
+
+
+def _plan(root: Node) -> tuple[_Step, ...]:
+    """The steps of explaining a rule, worked out once per rule, not once per match."""
+    entry = _PLANS.get(id(root))
+    if entry is not None and entry[0] is root:
+        return entry[1]
+    steps: dict[tuple[str, str], _Step] = {}
     for leaf in positive_leaves(root):
+        words = None if isinstance(leaf, Regex) or leaf.prefix else " ".join(leaf.tokens)
         for field in leaf.fields:
             # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
-            key = (leaf.label, field)
-            if key in seen:
-                continue
-            seen.add(key)
-            if isinstance(leaf, Regex):
-                found += _regex_evidence(leaf, field, doc)
-                continue
-            spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
-            if spans:
-                capped = len(spans) > _MAX_HITS
-                words = None if leaf.prefix else " ".join(leaf.tokens)
-                found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], capped, words))
-    return found
+            steps.setdefault((leaf.label, field), _Step(leaf, field, words))
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[id(root)] = (root, tuple(steps.values()))
+    return _PLANS[id(root)][1]
+
+
+# A memo keyed by the root's identity: each entry holds its root, so the id cannot be
+# reused while the entry lives, and the value depends on nothing else. Bounded.
+_PLANS: dict[int, tuple[Node, tuple[_Step, ...]]] = {}
+_PLANS_MAX = 1 << 15
 
 
 def _regex_evidence(leaf: Regex, field: str, doc: Document) -> list[Evidence]:
@@ -131,6 +155,11 @@ def _snippet(found: list[Evidence], doc: Document) -> Snippet:
     return _window(doc.raw["text"] or doc.raw["title"])
 
 
+@lru_cache(maxsize=64)  # every rule matching on absence shows the same opening
+def _opening(text: str) -> Snippet:
+    return _window(text)
+
+
 def _window(text: str, hits: list[Hit] | None = None) -> Snippet:
     start = _best_start(len(text), hits) if hits else 0
     end = min(len(text), start + SNIPPET_CHARS)
@@ -156,31 +185,23 @@ _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
 def _best_start(size: int, hits: list[Hit]) -> int:
-    """Start of the window with the most distinct terms, the hit a third of the way in.
-
-    ``hits`` are sorted by start, and so are the candidate windows, so one sliding pass
-    counts the hits starting inside each window.
-    """
+    """Start of the window with the most distinct terms (then the most hits), the hit a
+    third of the way in; ``hits`` are sorted by start, so bisection counts each window."""
     latest = max(0, size - SNIPPET_CHARS)
-    if len(hits) == 1:  # most matches: one window, no counting
+    if len(hits) == 1:  # most matches: one window, nothing to compare
         return max(0, min(hits[0][0] - SNIPPET_CHARS // 3, latest))
-    best, best_score = 0, (-1, -1)
-    labels: dict[str, int] = {}
-    first = last = 0  # hits[first:last] start inside the current window
-    for anchor, _, _ in hits:
+    starts = [hit[0] for hit in hits]
+    labels = [hit[2] for hit in hits]
+    one_term = len(set(labels)) == 1  # then only the number of hits tells windows apart
+    best, best_score, previous = 0, (-1, -1), -1
+    for anchor in starts:
         start = max(0, min(anchor - SNIPPET_CHARS // 3, latest))
-        while last < len(hits) and hits[last][0] < start + SNIPPET_CHARS:
-            label = hits[last][2]
-            labels[label] = labels.get(label, 0) + 1
-            last += 1
-        while first < last and hits[first][0] < start:
-            label = hits[first][2]
-            if labels[label] == 1:
-                del labels[label]
-            else:
-                labels[label] -= 1
-            first += 1
-        score = (len(labels), last - first)
+        if start == previous:  # hits close to either end share a window
+            continue
+        previous = start
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, start + SNIPPET_CHARS, first)
+        score = (1 if one_term else len(set(labels[first:last])), last - first)
         if score > best_score:
             best, best_score = start, score
     return best
