@@ -10,6 +10,7 @@ from newswatch.config.schema import RetentionConfig
 from newswatch.model import Article
 from newswatch.service import prune
 from newswatch.store import Store, Validators
+from newswatch.store.silences import SilenceRepo
 from newswatch.store.status_queries import StatusQueries
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -36,7 +37,9 @@ def test_prune_by_age(tmp_path: Path) -> None:
     _fill(store, days_ago=40, n=6)
     _fill(store, days_ago=400, n=2)
     removed = prune(store, RetentionConfig(), NOW)
-    assert removed == {"articles": 8, "fetch_records": 2, "alerts": 1, "clusters": 8}
+    assert removed == {
+        "articles": 8, "fetch_records": 2, "alerts": 1, "clusters": 8, "silences": 0,
+    }  # fmt: skip
     sizes = StatusQueries(store.db).table_sizes()
     # matches went with their articles; sent alerts stay a year; pending alerts never go
     assert (sizes.articles, sizes.matches, sizes.clusters, sizes.fetch_records) == (4, 4, 4, 1)
@@ -57,8 +60,18 @@ def test_prune_in_batches_and_again_is_a_no_op(tmp_path: Path) -> None:
     assert MaintenanceRepo(store.db).delete_older("articles", NOW, batch=7) == 25
     assert prune(store, retention, NOW)["alerts"] == 12
     assert prune(store, retention, NOW) == {
-        "articles": 0, "fetch_records": 0, "alerts": 0, "clusters": 0,
+        "articles": 0, "fetch_records": 0, "alerts": 0, "clusters": 0, "silences": 0,
     }  # fmt: skip
     pending = StatusQueries(store.db).recent_alerts(100, status="pending")
     assert len(pending) == 13 and json.dumps([a.title for a in pending]).count("t") == 13
+    store.close()
+
+
+def test_prune_drops_expired_silences_and_keeps_active_ones(tmp_path: Path) -> None:
+    store = Store(tmp_path / "state.db")
+    silences = SilenceRepo(store.db)
+    silences.add("old", until=NOW - timedelta(hours=1), at=NOW - timedelta(days=2))
+    silences.add("current", until=NOW + timedelta(hours=1), at=NOW - timedelta(hours=2))
+    assert prune(store, RetentionConfig(), NOW)["silences"] == 1
+    assert [s.rule for s in silences.active(NOW - timedelta(days=1))] == ["current"]
     store.close()

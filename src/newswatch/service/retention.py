@@ -8,13 +8,15 @@ from datetime import datetime
 from newswatch.config.schema import RetentionConfig
 from newswatch.store import Store
 from newswatch.store.maintenance import MaintenanceRepo
+from newswatch.store.silences import SilenceRepo
 
 log = logging.getLogger(__name__)
 
 
 def prune(store: Store, retention: RetentionConfig, now: datetime) -> dict[str, int]:
-    """Delete articles and fetch records older than ``retention.articles`` and finished
-    alerts older than ``retention.alerts``; returns how many rows of each went."""
+    """Delete articles and fetch records older than ``retention.articles``, finished
+    alerts older than ``retention.alerts`` and silences that have run out; returns how
+    many rows of each went."""
     repo = MaintenanceRepo(store.db)
     articles_before = now - retention.articles
     removed = {
@@ -23,6 +25,8 @@ def prune(store: Store, retention: RetentionConfig, now: datetime) -> dict[str, 
         "alerts": repo.delete_older("alerts", now - retention.alerts),
     }
     removed["clusters"] = repo.delete_empty_clusters()
+    # An expired silence no longer silences anything, and `status` lists active ones only.
+    removed["silences"] = SilenceRepo(store.db).prune(now)
     repo.checkpoint()
     if any(removed.values()):
         log.info(
