@@ -62,7 +62,8 @@ def collect(
             database=None,
         )
         return report
-    store = Store(path)
+    # Read-only: status never creates, migrates or otherwise changes the daemon's state.
+    store = Store(path, read_only=True)
     try:
         queries = StatusQueries(store.db)
         states = {s.name: s for s in store.sources.all()}

@@ -15,8 +15,8 @@ from newswatch.store.sources import SourceState, SourceStateRepo
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
-        self.db = Database(path)
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.db = Database(path, read_only=read_only)
         self.fetch_state = FetchStateRepo(self.db)
         self.sources = SourceStateRepo(self.db)
         self.articles = ArticleRepo(self.db)

@@ -3,6 +3,11 @@
 Migrations are an ordered list; ``PRAGMA user_version`` records how many have run. A
 database written by a newer newswatch (user_version beyond the list) is refused rather
 than silently misread.
+
+``read_only=True`` (``newswatch status``) opens an existing file with SQLite's
+``mode=ro`` and ``query_only``: it never creates the file or its directory, never changes
+the journal mode and never migrates, so a look at the state cannot alter it. A schema of
+another version is refused with a hint instead.
 """
 
 from __future__ import annotations
@@ -24,21 +29,58 @@ class Database:
     one place and makes ``transaction()`` the only way to change state.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        self.read_only = read_only
+        if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None, timeout=30
-            )
+            self.conn = self._connect()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open state database {self.path}: {exc}") from None
         self.conn.row_factory = sqlite3.Row
         self.lock = threading.RLock()
         self._depth = 0
-        self._configure()
-        self._migrate()
+        if read_only:
+            self._check_read_only()
+        else:
+            self._configure()
+            self._migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+        if not Path(self.path).is_file():
+            raise StoreError(
+                f"no state database at {self.path}",
+                hint="the daemon creates it on its first run; check the 'state:' setting",
+            )
+        uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(
+            uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30
+        )
+
+    def _check_read_only(self) -> None:
+        try:
+            self.conn.execute("PRAGMA query_only=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            version = self.schema_version
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable SQLite database: {exc}") from None
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this newswatch "
+                f"knows ({len(MIGRATIONS)})",
+                hint="upgrade newswatch or point 'state:' at another file",
+            )
+        if version < len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, older than this newswatch's "
+                f"({len(MIGRATIONS)}); reading it does not upgrade it",
+                hint="start the daemon (or 'newswatch once') once to upgrade it",
+            )
 
     def _configure(self) -> None:
         try:
