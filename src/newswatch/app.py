@@ -17,7 +17,7 @@ import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
-from newswatch.config.loader import uses_places
+from newswatch.config.loader import checked_gazetteer, uses_places
 from newswatch.config.paths import state_path
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
@@ -111,9 +111,13 @@ class App:
 
     @staticmethod
     def _gazetteer(config: Config) -> Gazetteer | None:
-        """Load the gazetteer only when a rule needs places (it costs memory and time)."""
+        """Load the gazetteer only when a rule needs places (it costs memory and time), and
+        only once: a config from ``load_config`` brings the one its check loaded."""
         if not uses_places(config):
             return None
+        checked = checked_gazetteer(config)
+        if checked is not None:
+            return checked
         from newswatch.geo import Gazetteer
 
         return Gazetteer.load(config.places)

@@ -166,6 +166,10 @@ def cross_check(config: Config) -> list[str]:
     problems += _duplicates([r.name for r in config.rules], "rules")
     problems += _selector_problems(config)
     gazetteer = _gazetteer_if_needed(config, problems)
+    if gazetteer is not None:
+        # Kept with the config it checked: the daemon needs the same one, and loading it
+        # again cost a second start-up delay and, for a while, a second copy in memory.
+        object.__setattr__(config, "__newswatch_gazetteer__", gazetteer)
     for i, rule in enumerate(config.rules):
         problems += [f"rules[{i}].{p}" for p in _rule_problems(rule, config, gazetteer)]
     problems += _template_problems(config)
@@ -222,6 +226,11 @@ def _selector_problems(config: Config) -> list[str]:
                 reason = str(exc).splitlines()[0]
                 problems.append(f"sources[{i}].links: invalid CSS selector: {reason}")
     return problems
+
+
+def checked_gazetteer(config: Config) -> Gazetteer | None:
+    """The gazetteer loaded while checking ``config`` (when its rules use places)."""
+    return getattr(config, "__newswatch_gazetteer__", None)
 
 
 def uses_places(config: Config) -> bool:
