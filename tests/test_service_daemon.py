@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import free_port
+from .conftest import article, free_port
 
 CONFIG = """
 state: {state}
@@ -54,6 +55,8 @@ def test_daemon_notifies_serves_health_and_metrics(tmp_path: Path, site: SampleS
     port = free_port()
     config = tmp_path / "newswatch.yaml"
     config.write_text(CONFIG.format(state=tmp_path / "state.db", port=port, base=site.base_url))
+    body = "Relief convoys reached the flooded districts of Derna on Monday. " * 12
+    site.publish(article("derna-convoys", "Convoys reach flooded Derna", body))
     notify_path = str(tmp_path / "notify.sock")
     received: list[str] = []
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
@@ -91,6 +94,14 @@ def test_daemon_notifies_serves_health_and_metrics(tmp_path: Path, site: SampleS
                 lambda: (
                     b'newswatch_alerts_pending{channel="hook"} 0.0'
                     in _get(f"http://127.0.0.1:{port}/metrics")[1]
+                )
+            )
+            # The heartbeat reports the story index, so its memory is visible (one window's worth).
+            assert _until(
+                lambda: re.search(
+                    rb"^newswatch_story_index_articles [1-9]",
+                    _get(f"http://127.0.0.1:{port}/metrics")[1],
+                    re.M,
                 )
             )
             assert _until(lambda: "WATCHDOG=1" in drain())

@@ -136,6 +136,8 @@ class Daemon:
     def _beat(self) -> None:
         self._heartbeat = self.app.clock.now()
         self.app.metrics.heartbeat(self._heartbeat.timestamp())
+        stories = self.app.stories
+        self.app.metrics.story_index(stories.size, stories.nbytes)
 
     def _prune(self) -> None:
         prune(self.app.store, self.app.config.retention, self.app.clock.now())  # logs itself

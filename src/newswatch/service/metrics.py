@@ -52,6 +52,14 @@ class Metrics:
             "newswatch_source_healthy", "1 while a source is healthy, 0 otherwise.", ["source"],
             registry=r,
         )  # fmt: skip
+        self._story_index = Gauge(
+            "newswatch_story_index_articles", "Articles of the dedup window held in memory.",
+            registry=r,
+        )  # fmt: skip
+        self._story_index_bytes = Gauge(
+            "newswatch_story_index_bytes", "Memory of the in-memory story index (numpy arrays).",
+            registry=r,
+        )  # fmt: skip
         self._heartbeat = Gauge(
             "newswatch_heartbeat_timestamp_seconds", "Last scheduler heartbeat (Unix time).",
             registry=r,
@@ -85,6 +93,10 @@ class Metrics:
 
     def source_health(self, source: str, healthy: bool) -> None:
         self._healthy.labels(source).set(1 if healthy else 0)
+
+    def story_index(self, articles: int, nbytes: int) -> None:
+        self._story_index.set(articles)
+        self._story_index_bytes.set(nbytes)
 
     def heartbeat(self, unix_time: float) -> None:
         self._heartbeat.set(unix_time)
