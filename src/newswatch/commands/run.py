@@ -10,6 +10,7 @@ import argparse
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import Config, config_secrets, load_config
 from newswatch.service import setup_logging
+from newswatch.service.memory import limit_malloc_arenas
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +22,7 @@ def main(args: argparse.Namespace) -> int:
     from newswatch.app import App
     from newswatch.daemon import Daemon
 
+    limit_malloc_arenas()  # before any thread starts: see service/memory.py
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)
