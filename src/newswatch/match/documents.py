@@ -117,14 +117,17 @@ class FastDocument(_Base):
 
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
         # Presence first, before any folding: half the leaves explained miss the field.
-        # Plain words, most leaves, take a short path: this runs for every match.
-        if len(term.tokens) == 1 and not term.prefix:
+        # One-word terms, most leaves, take a short path: this runs for every match.
+        if len(term.tokens) == 1:
             word = term.tokens[0]
-            if word not in self.sets[field]:
+            if word not in self.sets[field] and not (
+                term.prefix and self.has_prefix(word, (field,))
+            ):
                 return []
             folded = self._folded.get(field)
             if folded is not None:
-                return _find_word(folded, word, limit)
+                find = _find_prefix if term.prefix else _find_word
+                return find(folded, word, limit)
         elif not self._present(term, field):
             return []
         found = self._ascii_spans(term, field, limit)
@@ -149,8 +152,9 @@ class FastDocument(_Base):
             if not self.raw[field].isascii():
                 return None
             folded = self._folded[field] = ascii_folded(self.raw[field])
-        if len(term.tokens) == 1 and not term.prefix:
-            return _find_word(folded, term.tokens[0], limit)
+        if len(term.tokens) == 1:
+            find = _find_prefix if term.prefix else _find_word
+            return find(folded, term.tokens[0], limit)
         return _find_term(folded, term, limit)
 
     def _keyed_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
@@ -248,6 +252,18 @@ def _find_word(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
     while i >= 0 and len(out) < limit:
         out.append((i, i + size))
         i = folded.find(needle, i + size + 1)  # the trailing space may start the next hit
+    return out
+
+
+def _find_prefix(folded: bytes, prefix: str, limit: int) -> list[tuple[int, int]]:
+    """The same for the tokens starting with ``prefix``: each ends at the next space."""
+    needle = f" {prefix}".encode()
+    out: list[tuple[int, int]] = []
+    i = folded.find(needle)
+    while i >= 0 and len(out) < limit:
+        end = folded.find(b" ", i + len(needle))  # found: ``folded`` ends with a space
+        out.append((i, end - 1))
+        i = folded.find(needle, end)
     return out
 
 

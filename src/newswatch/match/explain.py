@@ -115,7 +115,7 @@ def _details(found: list[Evidence], doc: Document) -> tuple[str, ...]:
     capped: set[_Key] = set()
     for e in found:
         raw = doc.raw[e.field]
-        if e.words is not None:
+        if e.words is not None:  # one spelling, normalised: the first surface and a count
             start, end = e.spans[0]
             spelled = [((e.field, e.label, e.words), raw[start:end], len(e.spans))]
         else:
