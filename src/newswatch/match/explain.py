@@ -195,12 +195,18 @@ def _best_start(size: int, hits: list[Hit]) -> int:
     one_term = len(set(labels)) == 1  # then only the number of hits tells windows apart
     best, best_score, previous = 0, (-1, -1), -1
     for anchor in starts:
-        start = max(0, min(anchor - SNIPPET_CHARS // 3, latest))
+        start = anchor - SNIPPET_CHARS // 3
+        if start > latest:
+            start = latest
+        if start < 0:
+            start = 0
         if start == previous:  # hits close to either end share a window
             continue
         previous = start
         first = bisect_left(starts, start)
         last = bisect_left(starts, start + SNIPPET_CHARS, first)
+        if last - first == len(hits):  # every hit: no window can do better
+            return start
         score = (1 if one_term else len(set(labels[first:last])), last - first)
         if score > best_score:
             best, best_score = start, score
