@@ -71,9 +71,10 @@ def _evidence(root: Node, doc: Document) -> list[Evidence]:
             found += _regex_evidence(leaf, field, doc)
             continue
         spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
-        if spans:
-            capped = len(spans) > _MAX_HITS
-            found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], capped, words))
+        if len(spans) > _MAX_HITS:
+            found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], True, words))
+        elif spans:
+            found.append(Evidence(leaf.label, field, spans, False, words))
     return found
 
 
