@@ -31,7 +31,6 @@ _FIELD_ORDER = ("text", "title")
 
 Document = FastDocument | NaiveDocument
 Hit = tuple[int, int, str]  # start, end, label; plain tuples, as long articles make many
-_Key = tuple[str, str, str]  # a line of details: field, label, the normalised words found
 
 
 class Evidence(NamedTuple):
@@ -110,33 +109,35 @@ def _regex_evidence(leaf: Regex, field: str, doc: Document) -> list[Evidence]:
 
 
 def _details(found: list[Evidence], doc: Document) -> tuple[str, ...]:
-    """One line per field, term and normalised spelling: its first surface and count."""
-    surfaces: dict[_Key, str] = {}
-    counts: dict[_Key, int] = {}
-    capped: set[_Key] = set()
+    """One line per field, term and normalised spelling: its first surface and count.
+
+    Evidence is already one per term and field, so lines only group within one: a word or
+    phrase gives one line, a prefix or regex one per distinct word it matched.
+    """
+    lines: list[str] = []
     for e in found:
         raw = doc.raw[e.field]
-        if e.words is not None:  # one spelling, normalised: the first surface and a count
+        if e.words is not None:
             start, end = e.spans[0]
-            spelled = [((e.field, e.label, e.words), raw[start:end], len(e.spans))]
-        else:
-            hit = (raw[start:end] for start, end in e.spans)
-            spelled = [((e.field, e.label, _words(surface)), surface, 1) for surface in hit]
-        for key, surface, count in spelled:
-            surfaces.setdefault(key, surface)
-            counts[key] = counts.get(key, 0) + count
-            if e.capped:
-                capped.add(key)
-    return tuple(_line(key, surfaces[key], counts[key], key in capped) for key in surfaces)
+            lines.append(_line(e, e.words, raw[start:end], len(e.spans)))
+            continue
+        surfaces: dict[str, str] = {}  # normalised words → first surface
+        counts: dict[str, int] = {}
+        for start, end in e.spans:
+            surface = raw[start:end]
+            words = _words(surface)
+            surfaces.setdefault(words, surface)
+            counts[words] = counts.get(words, 0) + 1
+        lines += [_line(e, words, surface, counts[words]) for words, surface in surfaces.items()]
+    return tuple(lines)
 
 
-def _line(key: _Key, surface: str, count: int, capped: bool) -> str:
-    field, label, words = key
-    line = f'{field}: "{surface}"'
-    if count > 1 or capped:
-        line += f" x{count}{'+' if capped else ''}"
-    if _words(label) != words:
-        line += f" ({label})"
+def _line(e: Evidence, words: str, surface: str, count: int) -> str:
+    line = f'{e.field}: "{surface}"'
+    if count > 1 or e.capped:
+        line += f" x{count}{'+' if e.capped else ''}"
+    if _words(e.label) != words:
+        line += f" ({e.label})"
     return line
 
 

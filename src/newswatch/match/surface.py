@@ -8,9 +8,9 @@ so a term's tokens are found as they are, by the regex engine's literal search.
 
 That is exact only if normalising a word is normalising each of its characters, one
 character for one. When a field holds a character for which it is not (a combining mark,
-tatweel, a ligature, ``ß``, Hangul jamo, ``İ`` whose lower case is two characters), ``keyed_text``
-answers None and the caller uses the tokeniser. The property tests hold both to the same
-answers.
+tatweel, a ligature, ``ß``, Hangul jamo, ``İ`` whose lower case is two characters),
+``keyed_text`` answers None and the caller uses the tokeniser. A property test holds both
+to the same offsets.
 """
 
 from __future__ import annotations
