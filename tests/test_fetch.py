@@ -94,6 +94,21 @@ def test_minimum_delay_applies_per_origin(session: requests.Session) -> None:
         assert starts == [5.0, 10.0, 10.0, 15.0]
 
 
+def test_a_shutdown_cuts_the_wait_for_an_origin_short(session: requests.Session) -> None:
+    stopping = threading.Event()
+    fetcher = Fetcher(session, None, SystemClock(), per_origin_delay=30.0, stopping=stopping)
+    with serve(host="127.0.0.1") as local:
+        local.routes["/"] = page(b"ok")
+        local.routes["/robots.txt"] = page(b"", status=404)
+        # robots.txt now, so the page would wait 30 s for the origin's delay.
+        threading.Timer(0.3, stopping.set).start()
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="shutting down"):
+            fetcher.fetch(local.url("/"), SETTINGS, allow_private=True)
+        assert time.monotonic() - started < 2.0
+        assert local.count("/robots.txt") == 1 and local.count("/") == 0
+
+
 @pytest.mark.parametrize(
     ("hosts", "expected"), [(("127.0.0.1",), 1), (("127.0.0.1", "127.0.0.3"), 2)]
 )

@@ -106,12 +106,15 @@ def test_a_failing_source_backs_off_and_recovers(
     assert app.store.sources.get("levant").consecutive_failures == 0
 
 
-def test_a_poll_stops_between_articles_on_shutdown(app: App, site: SampleSite) -> None:
+def test_a_poll_during_shutdown_fetches_nothing_and_is_no_failure(
+    app: App, site: SampleSite
+) -> None:
     site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
     feed = f"{site.base_url}/feed.xml"
     app.stopping.set()
     report = app.pipeline.run_source(app.config.sources[0])
     assert (report.ok, report.new_articles) == (True, 0)
+    assert app.store.sources.get("levant").consecutive_failures == 0
     # The feed's ETag is forgotten, so the next start sees the unprocessed entry again.
     assert app.store.fetch_state.validators(feed).etag is None
     app.stopping.clear()

@@ -69,9 +69,12 @@ class App:
         self.session = session or make_session()
         self.store = store or Store(state_path(config))
         self.metrics = metrics or Metrics()
-        self.fetcher = Fetcher(self.session, self.store.fetch_state, self.clock)
-        # Set on shutdown: running polls stop between articles instead of finishing.
+        # Set on shutdown: running polls stop between articles instead of finishing, and
+        # requests queued behind an origin's politeness delay are not made.
         self.stopping = threading.Event()
+        self.fetcher = Fetcher(
+            self.session, self.store.fetch_state, self.clock, stopping=self.stopping
+        )
         register_console_plugin()
         self.configure(config)
 

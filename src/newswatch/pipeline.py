@@ -135,6 +135,10 @@ class Pipeline:
         )
 
     def _failed(self, source: SourceConfig, exc: Exception, started: float) -> PollReport:
+        if self.stopping.is_set():
+            # Cut short by the shutdown, not the source's fault: no failure, no back-off.
+            log.info("%s: poll cut short by shutdown: %s", source.name, exc)
+            return PollReport(source.name, ok=True, skipped=True)
         self.metrics.fetch(source.name, "error", 0, self.clock.monotonic() - started)
         now = self.clock.now()
         failures = self.store.sources.get(source.name).consecutive_failures + 1

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
@@ -103,12 +104,13 @@ class Fetcher:
         *,
         per_origin_concurrency: int = 1,
         per_origin_delay: float = 1.0,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.session = session
         self.validators = validators
         self.clock = clock
         self.politeness = Politeness(
-            clock, concurrency=per_origin_concurrency, delay=per_origin_delay
+            clock, concurrency=per_origin_concurrency, delay=per_origin_delay, stopping=stopping
         )
         self.robots = RobotsCache(clock)
         install_guards(session)

@@ -38,6 +38,9 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
+_STOP_CHECK = 0.2  # seconds between looks at the stop flag while waiting for an origin
+
+
 def origin_of(url: str) -> Origin:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -62,10 +65,20 @@ class _OriginState:
 
 
 class Politeness:
-    def __init__(self, clock: Clock, *, concurrency: int = 1, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        concurrency: int = 1,
+        delay: float = 1.0,
+        stopping: threading.Event | None = None,
+    ) -> None:
         if concurrency < 1:
             raise ValueError("per-origin concurrency must be at least 1")
         self.clock = clock
+        # Set on shutdown: a worker queued behind an origin's delay gives up instead of
+        # holding the daemon's exit for (queued requests x delay) seconds.
+        self.stopping = stopping
         self.concurrency = concurrency
         self.delay = max(0.0, delay)
         self._origins: dict[Origin, _OriginState] = {}
@@ -112,10 +125,23 @@ class Politeness:
                         )
                     start = max(now, state.next_start)
                     state.next_start = start + max(self.delay, state.crawl_delay)
-                self.clock.sleep(start - now)
+                self._wait(start - now, url)
                 yield
         finally:
             self._release(state)
+
+    def _wait(self, seconds: float, url: str) -> None:
+        """Sleep ``seconds`` on the clock, in short steps while a shutdown may interrupt."""
+        stopping = self.stopping
+        if stopping is None:
+            self.clock.sleep(seconds)
+            return
+        while not stopping.is_set() and seconds > 0:
+            step = min(seconds, _STOP_CHECK)
+            self.clock.sleep(step)
+            seconds -= step
+        if stopping.is_set():
+            raise FetchError(url, "not fetched: shutting down")
 
     def slow_down(self, url: str, seconds: float) -> None:
         """Honour a robots.txt Crawl-delay: at least ``seconds`` between request starts."""
