@@ -132,7 +132,8 @@ def test_same_story_from_feed_and_listing_page_alerts_once(
             "channels.c: environment variable ${NEWSWATCH_TEST_UNSET_VAR} is not set",
         ),
         ("defaults:\n  interval: soon\n", "defaults.interval"),
-        ("sources: [\n", "YAML syntax error"),
+        ("sources: [\n", "YAML syntax error at line 2, column 1"),
+        ("sources:\n  - name: a\n   bad: 1\n", "YAML syntax error at line 3, column 4"),
     ],
 )
 def test_check_reports_the_key_and_exits_2(tmp_path: Path, config_text: str, expected: str) -> None:

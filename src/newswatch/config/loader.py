@@ -54,11 +54,23 @@ def load_config(path: str | Path, environ: Mapping[str, str] = os.environ) -> Co
     return parse_config(text, environ, path=str(path))
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line, "line L, column C: what", instead of PyYAML's multi-line report that
+    names the text as "<unicode string>"."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    what = f"{context}: {problem}" if context else problem
+    if mark is None:
+        return f"YAML syntax error: {what}"
+    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {what}"
+
+
 def parse_config(text: str, environ: Mapping[str, str] = os.environ, *, path: str = "") -> Config:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError([f"YAML syntax error: {exc}"], path=path or None) from None
+        raise ConfigError([_yaml_problem(exc)], path=path or None) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
