@@ -11,7 +11,6 @@ can differ between hits: the words a prefix or a regex matched.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
@@ -187,16 +186,19 @@ _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 
 def _best_start(size: int, hits: list[Hit]) -> int:
-    """Start of the window with the most distinct terms (then the most hits), the hit a
-    third of the way in; ``hits`` are sorted by start, so bisection counts each window."""
+    """Start of the window with the most distinct terms (then the most hits; the first of
+    equals), the hit a third of the way in.
+
+    ``hits`` are sorted by start, and so are the candidate windows, so one sliding pass
+    counts the hits starting inside each window (a common word can have a hundred hits).
+    """
     latest = max(0, size - SNIPPET_CHARS)
     if len(hits) == 1:  # most matches: one window, nothing to compare
         return max(0, min(hits[0][0] - SNIPPET_CHARS // 3, latest))
-    starts = [hit[0] for hit in hits]
-    labels = [hit[2] for hit in hits]
-    one_term = len(set(labels)) == 1  # then only the number of hits tells windows apart
     best, best_score, previous = 0, (-1, -1), -1
-    for anchor in starts:
+    labels: dict[str, int] = {}  # of the hits in the window, how many of each term
+    first = last = 0  # hits[first:last] start inside the window
+    for anchor, _, _ in hits:
         start = anchor - SNIPPET_CHARS // 3
         if start > latest:
             start = latest
@@ -205,11 +207,20 @@ def _best_start(size: int, hits: list[Hit]) -> int:
         if start == previous:  # hits close to either end share a window
             continue
         previous = start
-        first = bisect_left(starts, start)
-        last = bisect_left(starts, start + SNIPPET_CHARS, first)
+        while last < len(hits) and hits[last][0] < start + SNIPPET_CHARS:
+            label = hits[last][2]
+            labels[label] = labels.get(label, 0) + 1
+            last += 1
+        while hits[first][0] < start:  # stops at the anchor at the latest: it is inside
+            label = hits[first][2]
+            if labels[label] == 1:
+                del labels[label]
+            else:
+                labels[label] -= 1
+            first += 1
         if last - first == len(hits):  # every hit: no window can do better
             return start
-        score = (1 if one_term else len(set(labels[first:last])), last - first)
+        score = (len(labels), last - first)
         if score > best_score:
             best, best_score = start, score
     return best
