@@ -87,10 +87,11 @@ def _plan(root: Node) -> tuple[_Step, ...]:
         for field in leaf.fields:
             # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
             steps.setdefault((leaf.label, field), _Step(leaf, field, words))
+    plan = tuple(steps.values())
     if len(_PLANS) >= _PLANS_MAX:
         _PLANS.clear()
-    _PLANS[id(root)] = (root, tuple(steps.values()))
-    return _PLANS[id(root)][1]
+    _PLANS[id(root)] = (root, plan)  # one atomic store: threads may explain at once
+    return plan
 
 
 # A memo keyed by the root's identity: each entry holds its root, so the id cannot be
