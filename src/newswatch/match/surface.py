@@ -82,7 +82,7 @@ def find_term(
     return out
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # compiled patterns are ~1 KB each; only explained terms
 def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     # In a keyed text token characters are exactly the alphanumeric ones (marks send the
     # field to the tokeniser), so ``[^\W_]`` is a token character and ``[\W_]`` a separator.
