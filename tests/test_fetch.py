@@ -22,6 +22,7 @@ from tests.servers_hostile import (
     LocalServer,
     Socks5Proxy,
     conditional,
+    drip,
     drip_headers,
     page,
     serve,
@@ -107,6 +108,31 @@ def test_a_shutdown_cuts_the_wait_for_an_origin_short(session: requests.Session)
             fetcher.fetch(local.url("/"), SETTINGS, allow_private=True)
         assert time.monotonic() - started < 2.0
         assert local.count("/robots.txt") == 1 and local.count("/") == 0
+
+
+def test_a_shutdown_cuts_requests_in_flight_off(session: requests.Session) -> None:
+    fetcher = Fetcher(session, None, SystemClock(), per_origin_delay=0)
+    patient = FetchSettings(timeout=30.0, connect_timeout=1.0)
+    failures: list[BaseException] = []
+
+    def fetch(url: str) -> None:
+        try:
+            fetcher.fetch(url, patient, allow_private=True)
+        except FetchError as exc:
+            failures.append(exc)
+
+    with serve(host="127.0.0.1") as local:
+        local.routes["/"] = drip(interval=0.2, total=1000)  # 200 s of body
+        local.routes["/robots.txt"] = page(b"", status=404)
+        worker = threading.Thread(target=fetch, args=(local.url("/"),))
+        worker.start()
+        time.sleep(0.8)  # robots.txt done, the page's body dripping
+        started = time.monotonic()
+        fetcher.abort_requests()
+        worker.join(timeout=5)
+        assert not worker.is_alive()
+        assert time.monotonic() - started < 2.0
+        assert len(failures) == 1
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,12 @@ class App:
         self.delivery = DeliveryWorker(self.store, config, self.clock, metrics=self.metrics)
         self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
 
+    def begin_shutdown(self) -> None:
+        """Running polls stop between articles, and requests in flight are cut off: the
+        daemon must exit within seconds, not after the slowest source's timeout."""
+        self.stopping.set()
+        self.fetcher.abort_requests()
+
     def reload(self, config: Config) -> None:
         """SIGHUP: apply ``config``; sources it drops leave /metrics too."""
         gone = {s.name for s in self.config.sources} - {s.name for s in config.sources}

@@ -91,7 +91,7 @@ class Daemon:
     def _shutdown(self) -> None:
         log.info("stopping: waiting for running polls and deliveries")
         self.notifier.stopping()
-        self.app.stopping.set()
+        self.app.begin_shutdown()
         self.scheduler.shutdown(wait=True)
         if self._health is not None:
             self._health.stop()

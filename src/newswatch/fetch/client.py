@@ -117,6 +117,11 @@ class Fetcher:
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         self.watchdog = Watchdog()
 
+    def abort_requests(self) -> None:
+        """Fail every request in flight at once (shutdown); with ``stopping`` set, no new
+        one starts."""
+        self.watchdog.fire_all()
+
     def fetch(
         self,
         url: str,

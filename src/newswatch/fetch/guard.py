@@ -114,6 +114,14 @@ class Watchdog:
                 self._thread.start()
             self._cond.notify()
 
+    def fire_all(self) -> None:
+        """Cut off every request in flight now: the daemon is stopping and will not wait
+        out their deadlines (up to a source's ``timeout:``)."""
+        with self._cond:
+            pending, self._heap = self._heap, []
+        for _when, _seq, watch, generation in pending:
+            watch.fire(generation)  # stale entries (finished requests) are ignored there
+
     def _run(self) -> None:
         with self._cond:
             while True:
