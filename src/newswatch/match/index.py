@@ -187,6 +187,8 @@ class Presearcher:
                 if any(leaf.field in _OTHER_FIELDS for leaf in leaves):
                     any_field.append(number)
         self.two_pass = frozenset(self.second_words)
+        self.with_second_words = frozenset(n for n, w in self.second_words.items() if w)
+        self.with_second_prefixes = frozenset(n for n, p in self.second_prefixes.items() if p)
         self.any_field = frozenset(any_field)
         self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
@@ -230,23 +232,25 @@ class Presearcher:
             return first
         first -= pending
         words, prefixes = self.second_words, self.second_prefixes
-        # Keys of unqualified terms can only be in the title or the text: two checks
-        # instead of merging every field's tokens (a copy of the text's set).
-        title, text = token_sets.get("title", set()), token_sets.get("text", set())
-        anywhere = pending & self.any_field
-        first.update(
-            [
-                n
-                for n in pending - anywhere
-                if not (words[n].isdisjoint(text) and words[n].isdisjoint(title))
-            ]
-        )
-        if anywhere:
-            tokens = set().union(*token_sets.values())
-            first.update([n for n in anywhere if not words[n].isdisjoint(tokens)])
-        pending.difference_update(first)
-        if pending and (found := set().union(*present.values())):
-            first.update([n for n in pending if not prefixes[n].isdisjoint(found)])
+        with_words = pending & self.with_second_words
+        if with_words:
+            # Keys of unqualified terms can only be in the title or the text: two checks
+            # instead of merging every field's tokens (a copy of the text's set).
+            title, text = token_sets.get("title", set()), token_sets.get("text", set())
+            anywhere = with_words & self.any_field
+            first.update(
+                [
+                    n
+                    for n in with_words - anywhere
+                    if not (words[n].isdisjoint(text) and words[n].isdisjoint(title))
+                ]
+            )
+            if anywhere:
+                tokens = set().union(*token_sets.values())
+                first.update([n for n in anywhere if not words[n].isdisjoint(tokens)])
+        with_prefixes = (pending & self.with_second_prefixes) - first
+        if with_prefixes and (found := set().union(*present.values())):
+            first.update([n for n in with_prefixes if not prefixes[n].isdisjoint(found)])
         return first
 
     def candidates(self, token_sets: Iterable[set[str]]) -> list[int]:
