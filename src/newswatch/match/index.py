@@ -169,9 +169,12 @@ class Presearcher:
         self.second_prefixes: dict[int, frozenset[str]] = {}
         any_field = []  # two-key rules with a term outside the title and text
         cost = shared_cost(roots)
+        fields = set(DEFAULT_FIELDS)  # the fields any rule looks in
         for number, root in enumerate(roots):
             leaves = all_leaves(root)
             for leaf in leaves:
+                if leaf.field is not None:
+                    fields.add(leaf.field)
                 if isinstance(leaf, Term) and leaf.prefix:
                     prefixes.setdefault(leaf.tokens[-1], [])
             found = conjuncts(root, cost)
@@ -186,6 +189,7 @@ class Presearcher:
                 self.second_prefixes[number] = frozenset(t for p, t in second if p)
                 if any(leaf.field in _OTHER_FIELDS for leaf in leaves):
                     any_field.append(number)
+        self.fields = frozenset(fields)
         self.two_pass = frozenset(self.second_words)
         self.with_second_words = frozenset(n for n, w in self.second_words.items() if w)
         self.with_second_prefixes = frozenset(n for n, p in self.second_prefixes.items() if p)
@@ -211,6 +215,9 @@ class Presearcher:
         present: dict[str, set[str]] = {}
         words = self.words
         for field, tokens in token_sets.items():
+            if field not in self.fields:
+                present[field] = set()  # no rule looks there (``url:``, ``source:``)
+                continue
             # One C-level intersection, then the woken rules merged in C as well.
             first.update(*map(words.__getitem__, self.word_keys.intersection(tokens)))
             present[field] = in_field = set()
