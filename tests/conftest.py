@@ -22,6 +22,26 @@ from .receivers import HttpReceiver, http_receiver
 REPO = Path(__file__).resolve().parent.parent
 
 
+NEVER_SENT = "json://127.0.0.1:9/never-sent"  # a channel the tests never deliver to
+
+
+def aleppo_config(
+    state: Path, feeds: dict[str, str], *, hook: str = NEVER_SENT, **rule_options: str
+) -> str:
+    """A config watching ``feeds`` (source name -> site base URL) with one rule, aleppo:
+    'Aleppo AND airstrike*' to the channel ``hook``, plus ``rule_options`` (YAML values)."""
+    sources = "".join(
+        f"  - name: {name}\n    feed: {base}/feed.xml\n" for name, base in feeds.items()
+    )
+    options = "".join(f"    {key}: {value}\n" for key, value in rule_options.items())
+    return (
+        f"state: {state}\nsources:\n{sources}"
+        f'channels:\n  hook: "{hook}"\n'
+        "rules:\n  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"
+        + options
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

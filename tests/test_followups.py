@@ -14,26 +14,8 @@ from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
 from newswatch.notify import message_from_payload
 
-from .conftest import article
+from .conftest import aleppo_config, article
 from .test_e2e import ALEPPO_BODY
-
-CONFIG = """
-state: {state}
-sources:
-  - name: wire-a
-    feed: {a}/feed.xml
-  - name: wire-b
-    feed: {b}/feed.xml
-  - name: wire-c
-    feed: {c}/feed.xml
-channels:
-  hook: "json://127.0.0.1:9/never-sent"
-rules:
-  - name: aleppo
-    query: 'Aleppo AND airstrike*'
-    notify: [hook]
-    updates: {updates}
-"""
 
 
 @pytest.fixture
@@ -43,13 +25,8 @@ def sites() -> Iterator[list[SampleSite]]:
 
 
 def make_app(tmp_path: Path, sites: list[SampleSite], updates: bool) -> App:
-    text = CONFIG.format(
-        state=tmp_path / "state.db",
-        a=sites[0].base_url,
-        b=sites[1].base_url,
-        c=sites[2].base_url,
-        updates=str(updates).lower(),
-    )
+    feeds = {f"wire-{name}": site.base_url for name, site in zip("abc", sites, strict=True)}
+    text = aleppo_config(tmp_path / "state.db", feeds, updates=str(updates).lower())
     return App(parse_config(text, {}), clock=FakeClock(datetime.now(UTC)))
 
 

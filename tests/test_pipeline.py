@@ -15,21 +15,8 @@ from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 from newswatch.notify import message_from_payload
 from newswatch.pipeline import backoff_delay
 
-from .conftest import article
+from .conftest import aleppo_config, article
 from .test_e2e import ALEPPO_BODY
-
-CONFIG = """
-state: {state}
-sources:
-  - name: levant
-    feed: {base}/feed.xml
-channels:
-  hook: "json://127.0.0.1:9/never-sent"
-rules:
-  - name: aleppo
-    query: 'Aleppo AND airstrike*'
-    notify: [hook]
-"""
 
 
 @pytest.fixture
@@ -39,7 +26,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(tmp_path: Path, site: SampleSite, clock: FakeClock) -> Iterator[App]:
-    text = CONFIG.format(state=tmp_path / "state.db", base=site.base_url)
+    text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
     running = App(parse_config(text, {}), clock=clock)
     yield running
     running.close()

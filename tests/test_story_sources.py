@@ -11,25 +11,9 @@ from newswatch.commands.status import collect
 from newswatch.config import parse_config, state_path
 from newswatch.demo.server import SampleSite
 
-from .conftest import article, json_url
+from .conftest import aleppo_config, article, json_url
 from .receivers import HttpReceiver
 from .test_e2e import ALEPPO_BODY
-
-CONFIG = """
-state: {state}
-sources:
-  - name: wire-a
-    feed: {a}/feed.xml
-  - name: wire-b
-    feed: {b}/feed.xml
-channels:
-  hook: "{hook}"
-rules:
-  - name: aleppo
-    query: 'Aleppo AND airstrike*'
-    notify: [hook]
-    digest: 30m
-"""
 
 
 def test_digest_names_the_other_sources_of_the_story(
@@ -39,9 +23,8 @@ def test_digest_names_the_other_sources_of_the_story(
     with SampleSite([]) as a, SampleSite([]) as b:
         a.publish(article("strike", title, ALEPPO_BODY))
         b.publish(article("strike-copy", title, ALEPPO_BODY.replace("Thursday", "Thursday,")))
-        text = CONFIG.format(
-            state=tmp_path / "state.db", a=a.base_url, b=b.base_url, hook=json_url(receiver)
-        )
+        feeds = {"wire-a": a.base_url, "wire-b": b.base_url}
+        text = aleppo_config(tmp_path / "state.db", feeds, hook=json_url(receiver), digest="30m")
         config = parse_config(text, {})
         app = App(config, clock=FakeClock(datetime.now(UTC)))
         try:
