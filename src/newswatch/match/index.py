@@ -200,7 +200,7 @@ class Presearcher:
         if prefixes:
             self.prefixes = ahocorasick.Automaton()
             for token, numbers in prefixes.items():
-                # A leading space anchors the prefix at a word start in the joined token set.
+                # A leading space anchors the prefix at a word start in the scanned text.
                 self.prefixes.add_word(" " + token, (token, tuple(numbers)))
             self.prefixes.make_automaton()
 

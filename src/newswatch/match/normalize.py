@@ -138,15 +138,10 @@ def ascii_folded(text: str) -> bytes:
     return b" " + text.encode("ascii").translate(_ASCII_FOLD) + b" "
 
 
-def token_set(text: str) -> set[str]:
-    """The distinct normalised tokens of ``text``: all the presearcher needs."""
-    return token_forms(text)[0]
-
-
 def token_forms(text: str) -> tuple[set[str], str]:
-    """``token_set(text)``, and a string holding each of those tokens after a space: what
-    the presearcher's prefix automaton scans (for ASCII, the folded text itself, which
-    saves joining the set)."""
+    """The distinct normalised tokens of ``text`` (what the presearcher intersects with its
+    keys), and a string holding each of them after a space: what its prefix automaton scans
+    (for ASCII, the folded text itself, which saves joining the set)."""
     if text.isascii():
         rough = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
         return set(rough.split()), " " + rough
