@@ -116,19 +116,9 @@ class FastDocument(_Base):
         return self.sets[field]
 
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
-        # Presence first, before any folding: half the leaves explained miss the field.
-        # One-word terms, most leaves, take a short path: this runs for every match.
-        if len(term.tokens) == 1:
-            word = term.tokens[0]
-            if word not in self.sets[field] and not (
-                term.prefix and self.has_prefix(word, (field,))
-            ):
-                return []
-            folded = self._folded.get(field)
-            if folded is not None:
-                find = _find_prefix if term.prefix else _find_word
-                return find(folded, word, limit)
-        elif not self._present(term, field):
+        # Presence first, from the token sets, before any folding: half the leaves
+        # explained miss the field.
+        if not self._present(term, field):
             return []
         found = self._ascii_spans(term, field, limit)
         if found is None:
