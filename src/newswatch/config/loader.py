@@ -181,7 +181,7 @@ def cross_check(config: Config) -> list[str]:
     if gazetteer is not None:
         # Kept with the config it checked: the daemon needs the same one, and loading it
         # again cost a second start-up delay and, for a while, a second copy in memory.
-        object.__setattr__(config, "__newswatch_gazetteer__", gazetteer)
+        config._gazetteer = gazetteer
     for i, rule in enumerate(config.rules):
         problems += [f"rules[{i}].{p}" for p in _rule_problems(rule, config, gazetteer)]
     problems += _template_problems(config)
@@ -242,7 +242,8 @@ def _selector_problems(config: Config) -> list[str]:
 
 def checked_gazetteer(config: Config) -> Gazetteer | None:
     """The gazetteer loaded while checking ``config`` (when its rules use places)."""
-    return getattr(config, "__newswatch_gazetteer__", None)
+    found: Gazetteer | None = config._gazetteer
+    return found
 
 
 def uses_places(config: Config) -> bool:

@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -219,6 +220,10 @@ class Config(Strict):
     retention: RetentionConfig = RetentionConfig()
     ops_channel: str | None = None
     places: str | None = None  # optional user gazetteer file
+    # Not configuration: the gazetteer the config check loaded (rules with places), kept so
+    # the daemon does not load it a second time. A pydantic private attribute: never
+    # validated or dumped.
+    _gazetteer: Any = PrivateAttr(default=None)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
