@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from newswatch.match.evaluate import Span
@@ -93,13 +95,31 @@ class NaiveDocument(_Base):
         return any(self.spans(term, f) for f in term.fields)
 
 
-class FastDocument(_Base):
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(fields)
-        forms = [token_forms(fields[f]) for f in FIELDS]
-        self.sets = {f: form[0] for f, form in zip(FIELDS, forms, strict=True)}
+class _Forms(dict[str, set[str]]):
+    """A field's token set, computed when first asked for: a field no rule looks in (often
+    ``url`` and ``source``) is never tokenised. The scan text is kept beside it."""
+
+    def __init__(self, raw: dict[str, str], eager: Iterable[str]) -> None:
+        super().__init__()
+        self.raw = raw
         # Each field's tokens, each after a space: what the presearcher's automaton scans.
-        self.scan_texts = {f: form[1] for f, form in zip(FIELDS, forms, strict=True)}
+        self.texts: dict[str, str] = {}
+        for field in eager:
+            self.__missing__(field)
+
+    def __missing__(self, field: str) -> set[str]:
+        tokens, self.texts[field] = token_forms(self.raw[field])
+        self[field] = tokens
+        return tokens
+
+
+class FastDocument(_Base):
+    def __init__(self, fields: dict[str, str], eager: Iterable[str] = FIELDS) -> None:
+        """``eager``: the fields to tokenise now (those the rules look in); the others are
+        tokenised if a question needs them."""
+        super().__init__(fields)
+        self.sets = _Forms(fields, eager)
+        self.scan_texts = self.sets.texts
         # Unqualified terms look in both; kept apart since a union would copy the text's set.
         self.title_set, self.text_set = self.sets["title"], self.sets["text"]
         self._words: dict[str, list[str]] = {}
@@ -110,7 +130,7 @@ class FastDocument(_Base):
         self._folded: dict[str, bytes] = {}
         self._keyed: dict[str, str | None] = {}  # non-ASCII fields, for explaining matches
         # Filled by the Matcher's presearch scan, which finds every prefix its rules use.
-        self.prefixes_present: dict[str, set[str]] | None = None
+        self.prefixes_present: dict[str, AbstractSet[str]] | None = None
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
@@ -118,11 +138,35 @@ class FastDocument(_Base):
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
         # Presence first, from the token sets, before any folding: half the leaves
         # explained miss the field.
+        if len(term.tokens) == 1:
+            return self._token_spans(term, field, limit)
         if not self._present(term, field):
             return []
         found = self._ascii_spans(term, field, limit)
         if found is None:
             found = self._keyed_spans(term, field, limit)
+        return super().char_spans(term, field, limit) if found is None else found
+
+    def _token_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
+        """``char_spans`` of a one-token term (nearly every term explained), with the
+        presence check and the ASCII search inline: explaining a match looks up each of its
+        terms in each of their fields, most of them absent."""
+        token = term.tokens[0]
+        if term.prefix:
+            present = self.prefixes_present
+            if present is None:
+                if not self.has_prefix(token, (field,)):
+                    return []
+            elif token not in present[field]:
+                return []
+        elif token not in self.sets[field]:
+            return []
+        folded = self._folded.get(field)
+        if folded is None and self.raw[field].isascii():
+            folded = self._folded[field] = ascii_folded(self.raw[field])
+        if folded is not None:
+            return (_find_prefix if term.prefix else _find_word)(folded, token, limit)
+        found = self._keyed_spans(term, field, limit)
         return super().char_spans(term, field, limit) if found is None else found
 
     def _folded_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:

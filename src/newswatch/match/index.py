@@ -18,7 +18,8 @@ with an Aho-Corasick automaton; only the rules behind the keys found are evaluat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from functools import cache
 
 import ahocorasick
@@ -63,6 +64,7 @@ PASSES = 2
 
 
 _OTHER_FIELDS = frozenset(FIELDS) - frozenset(DEFAULT_FIELDS)
+_NOTHING: frozenset[str] = frozenset()
 
 
 def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
@@ -205,23 +207,24 @@ class Presearcher:
             self.prefixes.make_automaton()
 
     def scan(
-        self, token_sets: dict[str, set[str]], texts: dict[str, str] | None = None
-    ) -> tuple[list[int], dict[str, set[str]]]:
+        self, token_sets: Mapping[str, set[str]], texts: Mapping[str, str] | None = None
+    ) -> tuple[list[int], dict[str, AbstractSet[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
-        in each field (among those the rules use). ``texts`` may give, per field, a string
-        holding each token after a space (``normalize.token_forms``); else the sets are
-        joined."""
+        in each field (among those the rules use). A field missing from ``token_sets`` is
+        empty; only the fields some rule looks in (``fields``) are read. ``texts`` may give,
+        per field, a string holding each token after a space (``normalize.token_forms``);
+        else the sets are joined."""
         first: set[int] = set()
-        present: dict[str, set[str]] = {}
+        present: dict[str, AbstractSet[str]] = dict.fromkeys(FIELDS, _NOTHING)
         words = self.words
-        for field, tokens in token_sets.items():
-            if field not in self.fields:
-                present[field] = set()  # no rule looks there (``url:``, ``source:``)
+        for field in self.fields:
+            tokens = token_sets.get(field)
+            if not tokens:
                 continue
             # One C-level intersection, then the woken rules merged in C as well.
             first.update(*map(words.__getitem__, self.word_keys.intersection(tokens)))
             present[field] = in_field = set()
-            if self.prefixes is not None and tokens:
+            if self.prefixes is not None:
                 text = texts[field] if texts is not None else " " + " ".join(tokens)
                 for _end, (prefix, numbers) in self.prefixes.iter(text):
                     in_field.add(prefix)
@@ -231,7 +234,10 @@ class Presearcher:
         return sorted(found), present
 
     def _second_pass(
-        self, first: set[int], token_sets: dict[str, set[str]], present: dict[str, set[str]]
+        self,
+        first: set[int],
+        token_sets: Mapping[str, set[str]],
+        present: Mapping[str, AbstractSet[str]],
     ) -> set[int]:
         """``first`` without the rules whose second key set is absent."""
         pending = first & self.two_pass  # both sets: C iterates the smaller

@@ -64,7 +64,7 @@ class Matcher:
         return sources is None or article.source in sources
 
     def match(self, article: Article) -> list[Match]:
-        doc = FastDocument(article_fields(article))
+        doc = FastDocument(article_fields(article), self.index.fields)
         return [
             explain(self.rules[number].name, self.queries[number].root, doc)
             for number in self._matching(article, doc)
@@ -72,7 +72,7 @@ class Matcher:
 
     def matching_rules(self, article: Article) -> list[str]:
         """The names of the matching rules, without building explanations (cheaper)."""
-        doc = FastDocument(article_fields(article))
+        doc = FastDocument(article_fields(article), self.index.fields)
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
