@@ -14,6 +14,7 @@ from newswatch.match.normalize import (
     token_words,
     tokenize,
 )
+from newswatch.match.surface import keyed_text
 from newswatch.model import Article
 
 
@@ -48,6 +49,7 @@ def test_tokens(text: str, tokens: list[str]) -> None:
     assert [t.text for t in tokenize(text)] == tokens
     assert token_words(text) == tokens
     assert token_forms(text)[0] == set(tokens)
+    assert token_forms(text, keyed_text(text))[0] == set(tokens)
 
 
 def test_token_offsets_point_into_the_original_text() -> None:
@@ -87,8 +89,10 @@ def test_tokenisation_in_queries(query: str, text: str, expected: bool) -> None:
 def test_fast_paths_equal_tokenize(text: str) -> None:
     tokens = tokenize(text)
     assert token_words(text) == [t.text for t in tokens]
-    token_set, scan_text = token_forms(text)
-    assert token_set == {t.text for t in tokens}
-    # What the presearcher's prefix automaton scans: every token, each after a space.
-    assert all(f" {t.text}" in scan_text for t in tokens)
+    # Without, then with, the keyed copy a document makes of non-ASCII fields.
+    for keyed in (None, keyed_text(text)):
+        token_set, scan_text = token_forms(text, keyed)
+        assert token_set == {t.text for t in tokens}
+        # What the presearcher's prefix automaton scans: every token, each after a space.
+        assert all(f" {t.text}" in scan_text for t in tokens)
     assert token_offsets(text) == [(t.start, t.end) for t in tokens]

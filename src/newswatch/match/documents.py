@@ -104,11 +104,17 @@ class _Forms(dict[str, set[str]]):
         self.raw = raw
         # Each field's tokens, each after a space: what the presearcher's automaton scans.
         self.texts: dict[str, str] = {}
+        # Non-ASCII fields' keyed copies (see ``surface``), also what explaining searches.
+        self.keyed: dict[str, str | None] = {}
         for field in eager:
             self.__missing__(field)
 
     def __missing__(self, field: str) -> set[str]:
-        tokens, self.texts[field] = token_forms(self.raw[field])
+        raw = self.raw[field]
+        keyed = None
+        if not raw.isascii():
+            keyed = self.keyed[field] = keyed_text(raw)
+        tokens, self.texts[field] = token_forms(raw, keyed)
         self[field] = tokens
         return tokens
 
@@ -128,7 +134,7 @@ class FastDocument(_Base):
         self._found: dict[tuple[str, str], list[int]] = {}
         self._has_prefix: dict[tuple[str, tuple[str, ...]], bool] = {}
         self._folded: dict[str, bytes] = {}
-        self._keyed: dict[str, str | None] = {}  # non-ASCII fields, for explaining matches
+        self._keyed = self.sets.keyed  # non-ASCII fields, for explaining matches
         # Filled by the Matcher's presearch scan, which finds every prefix its rules use.
         self.prefixes_present: dict[str, AbstractSet[str]] | None = None
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, filterfalse, repeat
 from operator import add
 
 from newswatch.match._marks import MARKS
@@ -41,6 +41,8 @@ _ARABIC_FOLD = str.maketrans(
 # Python's \w has letters and digits of every script but not combining marks, so they are
 # added: otherwise vowelled Arabic or Devanagari words would fall apart.
 _TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
+# A keyed text (``surface``) holds no marks: its tokens are runs of letters and digits.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,26 @@ def ascii_folded(text: str) -> bytes:
     return b" " + text.encode("ascii").translate(_ASCII_FOLD) + b" "
 
 
-def token_forms(text: str) -> tuple[set[str], str]:
+def token_forms(text: str, keyed: str | None = None) -> tuple[set[str], str]:
     """The distinct normalised tokens of ``text`` (what the presearcher intersects with its
     keys), and a string holding each of them after a space: what its prefix automaton scans
-    (for ASCII, the folded text itself, which saves joining the set)."""
+    (for ASCII, the folded text itself, which saves joining the set).
+
+    ``keyed``, if the caller has it, is ``surface.keyed_text(text)``: the text already
+    normalised character for character, whose tokens are the alphanumeric runs, so no
+    word needs normalising (about a fifth faster on Arabic or Cyrillic text).
+    """
     if text.isascii():
         rough = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
         return set(rough.split()), " " + rough
+    if keyed is not None:
+        tokens = set(_rough(keyed))
+        # Pieces holding a non-ASCII separator (« — ،) are few: split them by the regex.
+        odd = list(filterfalse(str.isalnum, tokens))
+        if odd:
+            tokens.difference_update(odd)
+            tokens.update(_ALNUM_RUN.findall(" ".join(odd)))
+        return tokens, " " + " ".join(tokens)
     roughs = set(_rough(text))
     tokens = roughs & _UNCHANGED
     tokens.update(_normalized(list(roughs - tokens)))
