@@ -6,6 +6,7 @@ import pytest
 
 from newswatch.config.schema import RuleConfig
 from newswatch.match import Matcher, compile_query, match_query
+from newswatch.match.documents import FastDocument, article_fields
 from newswatch.match.index import Presearcher, conjuncts, keys
 from newswatch.model import Article
 
@@ -150,3 +151,18 @@ def test_a_source_or_url_hit_leaves_the_snippet_to_the_text() -> None:
     assert found is not None
     assert found.details == ('source: "bbc"',)
     assert found.snippet.text.startswith("Russian and Syrian")
+
+
+def test_fields_no_rule_looks_in_are_tokenised_only_when_asked() -> None:
+    """A document tokenises up front only the fields the rules look in (``eager``); the
+    others are tokenised, the same way, if a question needs them."""
+    fields = article_fields(article())
+    matcher = Matcher([rule("aleppo", "aleppo airstrike*")])
+    assert matcher.index.fields == {"title", "text"}
+    doc = FastDocument(fields, matcher.index.fields)
+    assert set(doc.sets) == {"title", "text"}
+    assert doc.sets["url"] == FastDocument(fields).sets["url"] == {"https", "x", "org", "a"}
+    # With a url: rule the url is read up front, and a url hit still matches.
+    matcher = Matcher([rule("aleppo", "aleppo airstrike*"), rule("x", "url:x.org")])
+    assert "url" in matcher.index.fields
+    assert [m.rule for m in matcher.match(article())] == ["aleppo", "x"]
