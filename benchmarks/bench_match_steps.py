@@ -1,0 +1,71 @@
+"""Where an article's matching time goes, step by step, at one rule count.
+
+    python benchmarks/bench_match_steps.py [--articles 1000] [--rules 10000] [--rounds 5]
+
+The bench_match corpus and rules. Each article goes through the steps of ``Matcher.match``
+(tokenising its fields into a FastDocument; the presearch scan and evaluating the candidate
+rules; explaining the matches), each step timed alone; the table gives, per script, the
+mean over the articles of each step's minimum over ``--rounds`` rounds, which leaves out
+most of what other jobs on the machine add.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+
+from bench_match import Corpus  # beside this file: on the path when run as a script
+from newswatch.match import Matcher
+from newswatch.match.documents import FastDocument, article_fields
+from newswatch.match.explain import explain
+from newswatch.model import Article
+
+STEPS = ("tokenise", "scan + evaluate", "explain")
+
+
+def timed_steps(matcher: Matcher, article: Article) -> tuple[float, float, float]:
+    clock = time.process_time
+    start = clock()
+    doc = FastDocument(article_fields(article), matcher.index.fields)
+    tokenised = clock()
+    numbers = matcher._matching(article, doc)
+    matched = clock()
+    for number in numbers:
+        explain(matcher.rules[number].name, matcher.queries[number].root, doc)
+    return tokenised - start, matched - tokenised, clock() - matched
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rules", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    corpus = Corpus(args.seed)
+    articles = [corpus.article(n) for n in range(args.articles)]
+    matcher = Matcher([corpus.rule(n) for n in range(args.rules)])
+    for article in articles:  # steady state: the per-word memos filled
+        matcher.match(article)
+    best = [[float("inf")] * len(STEPS) for _ in articles]
+    for _ in range(args.rounds):
+        for i, article in enumerate(articles):
+            best[i] = [
+                min(pair) for pair in zip(best[i], timed_steps(matcher, article), strict=True)
+            ]
+    groups: dict[str, list[list[float]]] = defaultdict(list)
+    for article, steps in zip(articles, best, strict=True):
+        groups["ASCII" if article.text.isascii() else "other scripts"].append(steps)
+    print(f"{args.rules} rules, {len(articles)} articles, best of {args.rounds} rounds, µs")
+    print(f"{'articles':<14} {'count':>6} " + " ".join(f"{s:>16}" for s in STEPS) + "   total")
+    for name, rows in sorted(groups.items()):
+        means = [sum(col) / len(rows) * 1e6 for col in zip(*rows, strict=True)]
+        cells = " ".join(f"{m:>16.1f}" for m in means)
+        print(f"{name:<14} {len(rows):>6} {cells} {sum(means):>7.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
