@@ -15,9 +15,8 @@ import argparse
 import sys
 import time
 
-from bench_match import Corpus  # beside this file: on the path when run as a script
+from bench_match import one_size, one_size_arguments  # beside this file: on the path
 from newswatch.match import Matcher
-from newswatch.match.documents import FastDocument, article_fields
 from newswatch.match.explain import explain
 from newswatch.model import Article
 
@@ -26,7 +25,7 @@ def one_round(matcher: Matcher, articles: list[Article]) -> dict[str, list[float
     """Seconds per explained match, by kind of match."""
     times: dict[str, list[float]] = {"ascii": [], "other scripts": [], "absence only": []}
     for article in articles:
-        doc = FastDocument(article_fields(article))
+        doc = matcher.document(article)
         for number in matcher._matching(article, doc):
             rule, root = matcher.rules[number].name, matcher.queries[number].root
             start = time.process_time()
@@ -39,14 +38,10 @@ def one_round(matcher: Matcher, articles: list[Article]) -> dict[str, list[float
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--rules", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=7)
+    one_size_arguments(parser, articles=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    corpus = Corpus(args.seed)
-    articles = [corpus.article(n) for n in range(args.articles)]
-    matcher = Matcher([corpus.rule(n) for n in range(args.rules)])
+    articles, matcher = one_size(args)
     one_round(matcher, articles)  # fill the memos, as a running daemon has
     rounds = [one_round(matcher, articles) for _ in range(args.rounds)]
     best = min(rounds, key=lambda r: sum(map(sum, r.values())))

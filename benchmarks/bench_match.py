@@ -129,6 +129,20 @@ class Corpus:
         return RuleConfig(name=f"rule{number}", query=query, sources=sources)
 
 
+def one_size_arguments(parser: argparse.ArgumentParser, articles: int) -> None:
+    """The options of the benchmarks that time one rule count on this corpus."""
+    parser.add_argument("--articles", type=int, default=articles)
+    parser.add_argument("--rules", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+
+
+def one_size(args: argparse.Namespace) -> tuple[list[Article], Matcher]:
+    """The corpus's articles and a Matcher of its rules, per ``one_size_arguments``."""
+    corpus = Corpus(args.seed)
+    articles = [corpus.article(n) for n in range(args.articles)]
+    return articles, Matcher([corpus.rule(n) for n in range(args.rules)])
+
+
 def rate(match: Callable[[Article], object], articles: list[Article], budget: float) -> float:
     """Articles per CPU-second of this process: one core, whatever else the machine runs."""
     start = time.process_time()

@@ -16,9 +16,8 @@ import sys
 import time
 from collections import defaultdict
 
-from bench_match import Corpus  # beside this file: on the path when run as a script
+from bench_match import one_size, one_size_arguments  # beside this file: on the path
 from newswatch.match import Matcher
-from newswatch.match.documents import FastDocument, article_fields
 from newswatch.match.explain import explain
 from newswatch.model import Article
 
@@ -28,7 +27,7 @@ STEPS = ("tokenise", "scan + evaluate", "explain")
 def timed_steps(matcher: Matcher, article: Article) -> tuple[float, float, float]:
     clock = time.process_time
     start = clock()
-    doc = FastDocument(article_fields(article), matcher.index.fields)
+    doc = matcher.document(article)
     tokenised = clock()
     numbers = matcher._matching(article, doc)
     matched = clock()
@@ -39,14 +38,10 @@ def timed_steps(matcher: Matcher, article: Article) -> tuple[float, float, float
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--rules", type=int, default=10000)
+    one_size_arguments(parser, articles=1000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    corpus = Corpus(args.seed)
-    articles = [corpus.article(n) for n in range(args.articles)]
-    matcher = Matcher([corpus.rule(n) for n in range(args.rules)])
+    articles, matcher = one_size(args)
     for article in articles:  # steady state: the per-word memos filled
         matcher.match(article)
     best = [[float("inf")] * len(STEPS) for _ in articles]

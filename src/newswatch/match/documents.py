@@ -144,35 +144,11 @@ class FastDocument(_Base):
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
         # Presence first, from the token sets, before any folding: half the leaves
         # explained miss the field.
-        if len(term.tokens) == 1:
-            return self._token_spans(term, field, limit)
         if not self._present(term, field):
             return []
         found = self._ascii_spans(term, field, limit)
         if found is None:
             found = self._keyed_spans(term, field, limit)
-        return super().char_spans(term, field, limit) if found is None else found
-
-    def _token_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
-        """``char_spans`` of a one-token term (nearly every term explained), with the
-        presence check and the ASCII search inline: explaining a match looks up each of its
-        terms in each of their fields, most of them absent."""
-        token = term.tokens[0]
-        if term.prefix:
-            present = self.prefixes_present
-            if present is None:
-                if not self.has_prefix(token, (field,)):
-                    return []
-            elif token not in present[field]:
-                return []
-        elif token not in self.sets[field]:
-            return []
-        folded = self._folded.get(field)
-        if folded is None and self.raw[field].isascii():
-            folded = self._folded[field] = ascii_folded(self.raw[field])
-        if folded is not None:
-            return (_find_prefix if term.prefix else _find_word)(folded, token, limit)
-        found = self._keyed_spans(term, field, limit)
         return super().char_spans(term, field, limit) if found is None else found
 
     def _folded_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
@@ -250,14 +226,19 @@ class FastDocument(_Base):
         return self._prefixed[key]
 
     def _present(self, term: Term, field: str) -> bool:
-        """A cheap necessary condition from the token set alone."""
-        tokens = self.token_set(field)
+        """A cheap necessary condition from the token set alone (and the prefixes the scan
+        found). Explaining asks it of every term in every field, most of them absent, and
+        nearly every term is one token: no more calls than that needs."""
+        tokens = self.sets[field]
         *exact, last = term.tokens
-        if any(t not in tokens for t in exact):
+        if exact and any(t not in tokens for t in exact):
             return False
-        if term.prefix:
-            return last in tokens or self.has_prefix(last, (field,))
-        return last in tokens
+        if last in tokens:
+            return True
+        if not term.prefix:
+            return False
+        present = self.prefixes_present
+        return last in present[field] if present is not None else self.has_prefix(last, (field,))
 
     def spans(self, term: Term, field: str) -> list[Span]:
         if not self._present(term, field):

@@ -63,8 +63,12 @@ class Matcher:
         sources = self.sources[number]
         return sources is None or article.source in sources
 
+    def document(self, article: Article) -> FastDocument:
+        """The article as the rules read it: only the fields some rule looks in tokenised."""
+        return FastDocument(article_fields(article), self.index.fields)
+
     def match(self, article: Article) -> list[Match]:
-        doc = FastDocument(article_fields(article), self.index.fields)
+        doc = self.document(article)
         return [
             explain(self.rules[number].name, self.queries[number].root, doc)
             for number in self._matching(article, doc)
@@ -72,7 +76,7 @@ class Matcher:
 
     def matching_rules(self, article: Article) -> list[str]:
         """The names of the matching rules, without building explanations (cheaper)."""
-        doc = FastDocument(article_fields(article), self.index.fields)
+        doc = self.document(article)
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
