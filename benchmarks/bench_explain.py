@@ -27,9 +27,9 @@ def one_round(matcher: Matcher, articles: list[Article]) -> dict[str, list[float
     for article in articles:
         doc = matcher.document(article)
         for number in matcher._matching(article, doc):
-            rule, root = matcher.rules[number].name, matcher.queries[number].root
+            rule, query = matcher.rules[number].name, matcher.queries[number]
             start = time.process_time()
-            found = explain(rule, root, doc)
+            found = explain(rule, query.root, doc, query.plan)
             spent = time.process_time() - start
             kind = "ascii" if article.text.isascii() else "other scripts"
             times["absence only" if not found.terms else kind].append(spent)

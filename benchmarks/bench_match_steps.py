@@ -32,7 +32,8 @@ def timed_steps(matcher: Matcher, article: Article) -> tuple[float, float, float
     numbers = matcher._matching(article, doc)
     matched = clock()
     for number in numbers:
-        explain(matcher.rules[number].name, matcher.queries[number].root, doc)
+        query = matcher.queries[number]
+        explain(matcher.rules[number].name, query.root, doc, query.plan)
     return tokenised - start, matched - tokenised, clock() - matched
 
 

@@ -44,8 +44,21 @@ class Evidence(NamedTuple):
     words: str | None
 
 
-def explain(rule: str, root: Node, doc: Document) -> Match:
-    found = _evidence(root, doc)
+class Step(NamedTuple):
+    """One term of a query to look up in one field."""
+
+    leaf: Leaf
+    field: str
+    words: str | None  # as in Evidence
+
+
+Plan = tuple[Step, ...]
+
+
+def explain(rule: str, root: Node, doc: Document, steps: Plan | None = None) -> Match:
+    """Why ``root`` matched ``doc``. ``steps``: the query's ``plan``, if the caller keeps it
+    (``CompiledQuery.plan``), so that it is worked out once per rule, not once per match."""
+    found = _evidence(plan(root) if steps is None else steps, doc)
     if not found:  # a match on absence alone (``NOT football``): the start of the text
         return Match(rule=rule, terms=(), snippet=_opening(doc.raw["text"] or doc.raw["title"]))
     labels = tuple(dict.fromkeys([e.label for e in found]))
@@ -54,17 +67,9 @@ def explain(rule: str, root: Node, doc: Document) -> Match:
     )
 
 
-class _Step(NamedTuple):
-    """One term of a query to look up in one field."""
-
-    leaf: Leaf
-    field: str
-    words: str | None  # as in Evidence
-
-
-def _evidence(root: Node, doc: Document) -> list[Evidence]:
+def _evidence(steps: Plan, doc: Document) -> list[Evidence]:
     found: list[Evidence] = []
-    for leaf, field, words in _plan(root):
+    for leaf, field, words in steps:
         if isinstance(leaf, Regex):
             found += _regex_evidence(leaf, field, doc)
             continue
@@ -76,28 +81,15 @@ def _evidence(root: Node, doc: Document) -> list[Evidence]:
     return found
 
 
-def _plan(root: Node) -> tuple[_Step, ...]:
-    """The steps of explaining a rule, worked out once per rule, not once per match."""
-    entry = _PLANS.get(id(root))
-    if entry is not None and entry[0] is root:
-        return entry[1]
-    steps: dict[tuple[str, str], _Step] = {}
+def plan(root: Node) -> Plan:
+    """The steps of explaining a match of ``root``: each term to look up, in each field."""
+    steps: dict[tuple[str, str], Step] = {}
     for leaf in positive_leaves(root):
         words = None if isinstance(leaf, Regex) or leaf.prefix else " ".join(leaf.tokens)
         for field in leaf.fields:
             # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
-            steps.setdefault((leaf.label, field), _Step(leaf, field, words))
-    plan = tuple(steps.values())
-    if len(_PLANS) >= _PLANS_MAX:
-        _PLANS.clear()
-    _PLANS[id(root)] = (root, plan)  # one atomic store: threads may explain at once
-    return plan
-
-
-# A memo keyed by the root's identity: each entry holds its root, so the id cannot be
-# reused while the entry lives, and the value depends on nothing else. Bounded.
-_PLANS: dict[int, tuple[Node, tuple[_Step, ...]]] = {}
-_PLANS_MAX = 1 << 15
+            steps.setdefault((leaf.label, field), Step(leaf, field, words))
+    return tuple(steps.values())
 
 
 def _regex_evidence(leaf: Regex, field: str, doc: Document) -> list[Evidence]:

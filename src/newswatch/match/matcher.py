@@ -69,8 +69,9 @@ class Matcher:
 
     def match(self, article: Article) -> list[Match]:
         doc = self.document(article)
+        rules, queries = self.rules, self.queries
         return [
-            explain(self.rules[number].name, self.queries[number].root, doc)
+            explain(rules[number].name, queries[number].root, doc, queries[number].plan)
             for number in self._matching(article, doc)
         ]
 
@@ -97,5 +98,5 @@ class NaiveMatcher(Matcher):
         matches = []
         for number, query in enumerate(self.queries):
             if self._allowed(number, article) and evaluate(query.root, doc):
-                matches.append(explain(self.rules[number].name, query.root, doc))
+                matches.append(explain(self.rules[number].name, query.root, doc, query.plan))
         return matches

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
-from newswatch.match.explain import explain
+from newswatch.match.explain import Plan, explain, plan
 from newswatch.match.nodes import Node
 from newswatch.match.parser import PlaceResolver, parse
 from newswatch.model import Article, Match
@@ -19,6 +20,11 @@ class CompiledQuery:
 
     text: str
     root: Node
+
+    @cached_property
+    def plan(self) -> Plan:
+        """How to explain a match: worked out on the first, kept for the others."""
+        return plan(self.root)
 
 
 def compile_query(
@@ -33,7 +39,7 @@ def compile_query(
 def match_query(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
     """The explained match of one query against one article, or None."""
     doc = FastDocument(article_fields(article))
-    return explain(rule_name, query.root, doc) if evaluate(query.root, doc) else None
+    return explain(rule_name, query.root, doc, query.plan) if evaluate(query.root, doc) else None
 
 
 def naive_match(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
