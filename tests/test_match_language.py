@@ -118,3 +118,16 @@ def test_fields_read_the_right_part_of_the_article() -> None:
 
 def test_phrase_does_not_cross_from_title_into_text() -> None:
     assert not matches('"fire aleppo"', article("Aleppo", title="Under fire"))
+
+
+def test_near_finds_a_pair_past_thousands_of_occurrences() -> None:
+    # A live blog: "said" 3,000 times, "Aleppo" once, at the very end. Every occurrence is
+    # considered (an earlier version looked at the first 1,000 of each side only).
+    blog = "officials said " * 3000 + "residents of Aleppo said"
+    assert matches("said NEAR/2 aleppo", article(blog))
+    assert matches("aleppo NEAR/1 said", article(blog))
+    assert not matches("officials NEAR/1 aleppo", article(blog))
+    nested = article(blog + " the shelling")
+    assert matches("(aleppo NEAR/1 said) NEAR/3 shelling", nested)
+    assert matches("(officials NEAR/1 said) NEAR/1 residents", nested)
+    assert not matches("(officials NEAR/1 said) NEAR/1 shelling", nested)

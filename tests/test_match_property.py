@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from newswatch.config.schema import RuleConfig
 from newswatch.match import Matcher, NaiveMatcher
+from newswatch.match.evaluate import near_pairs
 from newswatch.model import Article
 
 WORDS = ["aleppo", "idlib", "air", "strike", "strikes", "airstrike", "civilians", "حلب", "алеппо"]
@@ -72,3 +73,23 @@ def test_indexed_and_naive_agree_on_ascii(queries: list[str], title: str, body: 
     rules = [RuleConfig(name=f"r{i}", query=q) for i, q in enumerate(queries)]
     art = Article(url="https://x.org/1", canonical_url="", title=title, text=body, source="a")
     assert Matcher(rules).match(art) == NaiveMatcher(rules).match(art)
+
+
+# NEAR pairs are found by bisection over the right side's starts; the definition is every
+# pair of spans at most ``distance`` words apart, as below, in any order and with duplicates.
+span = st.tuples(st.integers(0, 60), st.integers(1, 3)).map(lambda s: (s[0], s[0] + s[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(span, max_size=30), st.lists(span, min_size=1, max_size=30), st.integers(1, 8))
+def test_near_pairs_are_every_pair_within_the_distance(
+    left: list[tuple[int, int]], right: list[tuple[int, int]], distance: int
+) -> None:
+    every = [
+        (min(a[0], b[0]), max(a[1], b[1]))
+        for a in left
+        for b in right
+        if max(0, b[0] - a[1] + 1, a[0] - b[1] + 1) <= distance
+    ]
+    assert sorted(near_pairs(left, right, distance)) == sorted(every)
+    assert len(near_pairs(left, right, distance, limit=1)) == min(1, len(every))

@@ -11,13 +11,16 @@ is the spans of its matching terms, so ``Idlib NEAR/15 (civilian* OR casualt*)``
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Protocol
 
 from newswatch.match.nodes import FIELDS, And, Near, Node, Not, Or, Regex, Term
 
 Span = tuple[int, int]
-# Enough for any real article; bounds the pairwise work when both sides are very common.
-_MAX_SPANS = 1000
+# A NEAR nested in another NEAR hands its pairs up; past this many (a pathological text, a
+# common word near itself) the rest are dropped to bound memory. Top-level NEARs, nearly
+# all of them, only ask whether one pair exists and have no limit.
+_MAX_PAIRS = 100_000
 
 
 class Document(Protocol):
@@ -45,7 +48,7 @@ def evaluate(node: Node, doc: Document) -> bool:
         return any(evaluate(child, doc) for child in node.children)
     if isinstance(node, Not):
         return not evaluate(node.child, doc)
-    return any(node_spans(node, doc, field) for field in FIELDS)
+    return any(_near_found(node, doc, field) for field in FIELDS)
 
 
 def node_spans(node: Node, doc: Document, field: str) -> list[Span]:
@@ -64,13 +67,40 @@ def node_spans(node: Node, doc: Document, field: str) -> list[Span]:
 
 
 def _near_spans(node: Near, doc: Document, field: str) -> list[Span]:
-    left = node_spans(node.left, doc, field)[:_MAX_SPANS]
-    if not left:
-        return []
-    right = node_spans(node.right, doc, field)[:_MAX_SPANS]
+    left = node_spans(node.left, doc, field)
+    right = node_spans(node.right, doc, field) if left else []
+    return near_pairs(left, right, node.distance) if right else []
+
+
+def _near_found(node: Near, doc: Document, field: str) -> bool:
+    left = node_spans(node.left, doc, field)
+    right = node_spans(node.right, doc, field) if left else []
+    return bool(right) and bool(near_pairs(left, right, node.distance, limit=1))
+
+
+def near_pairs(
+    left: list[Span], right: list[Span], distance: int, limit: int = _MAX_PAIRS
+) -> list[Span]:
+    """The spans covering each pair of a ``left`` and a ``right`` span at most ``distance``
+    words apart (the first ``limit``).
+
+    ``right`` is sorted by start, and each left span only looks at the right spans that
+    start close enough to it, found by bisection: a common word near a rare one costs a
+    few steps per occurrence, not one per pair of occurrences.
+    """
+    right = sorted(right)
+    starts = [b[0] for b in right]
+    longest = max(b[1] - b[0] for b in right)
     out: list[Span] = []
-    for a in left:
-        for b in right:
-            if max(0, b[0] - a[1] + 1, a[0] - b[1] + 1) <= node.distance:
-                out.append((min(a[0], b[0]), max(a[1], b[1])))
+    for a0, a1 in left:
+        # b is within distance iff b0 <= a1 - 1 + distance and b1 >= a0 + 1 - distance;
+        # b1 <= b0 + longest bounds the second by start.
+        first = bisect_left(starts, a0 + 1 - distance - longest)
+        stop = bisect_right(starts, a1 - 1 + distance, first)
+        for i in range(first, stop):
+            b0, b1 = right[i]
+            if b1 >= a0 + 1 - distance:
+                out.append((min(a0, b0), max(a1, b1)))
+                if len(out) >= limit:
+                    return out
     return out
