@@ -160,6 +160,21 @@ def test_check_accepts_the_example_config() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_check_warns_about_a_rule_that_alerts_on_nearly_everything(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n  - name: place\n    query: 'aleppo -football'\n"
+        "  - name: no-sport\n    query: 'NOT football'\n"
+    )
+
+    result = run_cli("check", "-c", str(path))
+
+    assert result.returncode == 0, result.stderr  # valid, only suspicious
+    assert "1 warning(s)" in result.stdout
+    assert "rules[1].query (no-sport): matches any article without" in result.stderr
+    assert "rules[0]" not in result.stderr
+
+
 def test_demo_prints_the_aleppo_alert() -> None:
     result = run_cli("demo")
     assert result.returncode == 0, result.stderr

@@ -166,3 +166,25 @@ def test_fields_no_rule_looks_in_are_tokenised_only_when_asked() -> None:
     matcher = Matcher([rule("aleppo", "aleppo airstrike*"), rule("x", "url:x.org")])
     assert "url" in matcher.index.fields
     assert [m.rule for m in matcher.match(article())] == ["aleppo", "x"]
+
+
+def test_rules_that_match_without_any_of_their_words_are_named() -> None:
+    matcher = Matcher(
+        [
+            rule("no-sport", "NOT football"),
+            rule("place", "aleppo -football"),
+            rule("regex", "/F-1[56]/"),
+            rule("minus", "-(sport OR football)"),
+            rule("either", "aleppo OR NOT idlib"),
+            rule("empty-url", "NOT url:example"),
+        ]
+    )
+    # Each flagged rule really does match an article with none of its words.
+    assert matcher.unconditional() == [0, 3, 4, 5]
+    unrelated = article(text="Markets rallied on Tuesday.", title="Markets")
+    assert {m.rule for m in matcher.match(unrelated)} == {
+        "no-sport",
+        "minus",
+        "either",
+        "empty-url",
+    }

@@ -106,3 +106,14 @@ def test_a_poll_during_shutdown_fetches_nothing_and_is_no_failure(
     assert app.store.fetch_state.validators(feed).etag is None
     app.stopping.clear()
     assert app.pipeline.run_source(app.config.sources[0]).new_articles == 1
+
+
+def test_the_daemon_logs_a_rule_that_alerts_on_nearly_everything(
+    tmp_path: Path, site: SampleSite, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
+    text += "  - name: no-sport\n    query: 'NOT football'\n"
+    with caplog.at_level("WARNING", logger="newswatch.app"):
+        App(parse_config(text, {}), clock=clock).close()
+    assert "rule no-sport matches any article without its excluded words" in caplog.text
+    assert "rule aleppo" not in caplog.text

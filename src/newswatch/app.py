@@ -22,6 +22,7 @@ from newswatch.config.paths import state_path
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
+from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import AlertMessage, Snippet
 from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
 from newswatch.pipeline import Pipeline, PollReport
@@ -84,6 +85,8 @@ class App:
         gazetteer = self._gazetteer(config)
         places = gazetteer.names_for if gazetteer is not None else None
         self.matcher = Matcher(config.rules, config.terms, places=places)
+        for number in self.matcher.unconditional():
+            log.warning("rule %s %s", config.rules[number].name, UNCONDITIONAL)
         self.stories = StoryIndex(self.store, self.clock, config.dedup)
         geo = None
         if gazetteer is not None and any(rule.near for rule in config.rules):

@@ -10,7 +10,11 @@ import sys
 
 from newswatch.commands.common import add_config_argument, config_path
 from newswatch.config import load_config
+from newswatch.config.loader import checked_gazetteer
+from newswatch.config.schema import Config
 from newswatch.errors import ConfigError
+from newswatch.match import Matcher
+from newswatch.match.matcher import UNCONDITIONAL
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +30,22 @@ def main(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    print(
-        f"{path}: ok — {len(config.sources)} source(s), {len(config.channels)} channel(s), "
-        f"{len(config.rules)} rule(s)"
-    )
+    warnings = rule_warnings(config)
+    counts = f"{len(config.sources)} source(s), {len(config.channels)} channel(s), "
+    counts += f"{len(config.rules)} rule(s)"
+    print(f"{path}: ok — {counts}" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    for warning in warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     return 0
+
+
+def rule_warnings(config: Config) -> list[str]:
+    """What is valid but almost certainly not meant: a rule that alerts on nearly every
+    article. Built as the daemon builds its matcher, so ``check`` also proves it builds."""
+    gazetteer = checked_gazetteer(config)
+    places = gazetteer.names_for if gazetteer is not None else None
+    matcher = Matcher(config.rules, config.terms, places)
+    return [
+        f"rules[{n}].query ({config.rules[n].name}): {UNCONDITIONAL}"
+        for n in matcher.unconditional()
+    ]

@@ -11,10 +11,16 @@ from newswatch.match.documents import FastDocument, NaiveDocument, article_field
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
 from newswatch.match.index import Presearcher
+from newswatch.match.nodes import FIELDS
 from newswatch.match.parser import PlaceResolver
 from newswatch.match.predicate import predicate
 from newswatch.match.query import CompiledQuery, compile_query
 from newswatch.model import Article, Match
+
+UNCONDITIONAL = (
+    "matches any article without its excluded words, so it will alert on nearly every "
+    "article; add the words it is about (e.g. aleppo -football)"
+)
 
 
 @contextmanager
@@ -58,6 +64,13 @@ class Matcher:
             self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
             self.index = Presearcher(q.root for q in self.queries)
             self.predicates = [predicate(q.root) for q in self.queries]
+
+    def unconditional(self) -> list[int]:
+        """The rules that match an article holding none of their words (``NOT football``
+        alone, ``-sport``): they alert on nearly every article, which is almost always a
+        mistake, so ``check`` and the daemon warn (``UNCONDITIONAL``)."""
+        empty = NaiveDocument(dict.fromkeys(FIELDS, ""))
+        return [n for n in self.index.always if evaluate(self.queries[n].root, empty)]
 
     def _allowed(self, number: int, article: Article) -> bool:
         sources = self.sources[number]
