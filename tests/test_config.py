@@ -169,3 +169,23 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
 
 def test_default_config_path_prefers_environment(tmp_path: Path) -> None:
     assert default_config_path({"NEWSWATCH_CONFIG": "/x/y.yaml"}) == Path("/x/y.yaml")
+
+
+def test_the_matcher_reuses_the_queries_checking_compiled() -> None:
+    from newswatch.config.loader import compiled_queries
+    from newswatch.match import Matcher
+
+    config = load_config(REPO / "config" / "newswatch.example.yaml")
+    compiled = compiled_queries(config)
+    assert set(compiled) == {rule.query for rule in config.rules}
+    matcher = Matcher(config.rules, config.terms, compiled=compiled)
+    assert all(q is compiled[r.query] for q, r in zip(matcher.queries, config.rules, strict=True))
+
+
+def test_yaml_errors_name_the_offending_character() -> None:
+    # The fast libyaml parser reads the file; a broken one is read again by PyYAML's Python
+    # parser, whose message says which character is wrong.
+    assert problems_of("k: @bad\n") == [
+        "YAML syntax error at line 1, column 4: while scanning for the next token: "
+        "found character '@' that cannot start any token"
+    ]

@@ -17,7 +17,7 @@ import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
-from newswatch.config.loader import checked_gazetteer, uses_places
+from newswatch.config.loader import checked_gazetteer, compiled_queries, uses_places
 from newswatch.config.paths import state_path
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
@@ -84,7 +84,9 @@ class App:
         self.config = config
         gazetteer = self._gazetteer(config)
         places = gazetteer.names_for if gazetteer is not None else None
-        self.matcher = Matcher(config.rules, config.terms, places=places)
+        self.matcher = Matcher(
+            config.rules, config.terms, places=places, compiled=compiled_queries(config)
+        )
         for number in self.matcher.unconditional():
             log.warning("rule %s %s", config.rules[number].name, UNCONDITIONAL)
         self.stories = StoryIndex(self.store, self.clock, config.dedup)

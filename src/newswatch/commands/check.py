@@ -10,7 +10,7 @@ import sys
 
 from newswatch.commands.common import add_config_argument, config_path
 from newswatch.config import load_config
-from newswatch.config.loader import checked_gazetteer
+from newswatch.config.loader import checked_gazetteer, compiled_queries
 from newswatch.config.schema import Config
 from newswatch.errors import ConfigError
 from newswatch.match import Matcher
@@ -44,7 +44,7 @@ def rule_warnings(config: Config) -> list[str]:
     article. Built as the daemon builds its matcher, so ``check`` also proves it builds."""
     gazetteer = checked_gazetteer(config)
     places = gazetteer.names_for if gazetteer is not None else None
-    matcher = Matcher(config.rules, config.terms, places)
+    matcher = Matcher(config.rules, config.terms, places, compiled_queries(config))
     return [
         f"rules[{n}].query ({config.rules[n].name}): {UNCONDITIONAL}"
         for n in matcher.unconditional()

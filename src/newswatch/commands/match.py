@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, add_page_url_argument, config_path
 from newswatch.config import Config, RuleConfig, load_config
+from newswatch.config.loader import compiled_queries
 from newswatch.match import Matcher, compile_query
 from newswatch.model import Article, Match
 
@@ -41,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
     places = gazetteer.names_for if gazetteer is not None else None
     if args.query:
         compile_query(args.query, config.terms, places)  # QueryError → exit 2 with the column
-    matcher = Matcher(rules, config.terms, places)
+    matcher = Matcher(rules, config.terms, places, compiled_queries(config))
     geo = _geo_filter(gazetteer)
     by_name = {rule.name: rule for rule in rules}
     matched_any = False

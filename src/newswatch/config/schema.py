@@ -224,6 +224,7 @@ class Config(Strict):
     # the daemon does not load it a second time. A pydantic private attribute: never
     # validated or dumped.
     _gazetteer: Any = PrivateAttr(default=None)
+    _compiled: Any = PrivateAttr(default=None)  # query text -> CompiledQuery, from the check
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
 from newswatch.config.schema import RuleConfig
+from newswatch.gcpause import gc_paused
 from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
@@ -23,26 +22,6 @@ UNCONDITIONAL = (
 )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building thousands of small acyclic objects triggers collection after collection, each
-    walking everything built so far: most of the compile time for 10,000 rules, for nothing.
-
-    On the way out, freeze + unfreeze moves every tracked object to the oldest generation
-    (CPython documents unfreeze so), instead of leaving a million of them young, where the
-    first collection after re-enabling would walk them all once more.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 class Matcher:
     """All rules, compiled once and indexed; ``match`` evaluates only candidate rules.
 
@@ -55,11 +34,16 @@ class Matcher:
         rules: Sequence[RuleConfig],
         terms: Mapping[str, Sequence[str]] | None = None,
         places: PlaceResolver | None = None,
+        compiled: Mapping[str, CompiledQuery] | None = None,
     ) -> None:
+        """``compiled``: queries already compiled with the same ``terms`` and ``places``
+        (``config.loader.compiled_queries``: checking the config compiles every query)."""
         self.rules = list(rules)
-        with _gc_paused():
+        known = compiled or {}
+        with gc_paused():
             self.queries: list[CompiledQuery] = [
-                compile_query(rule.query, terms, places) for rule in self.rules
+                known.get(rule.query) or compile_query(rule.query, terms, places)
+                for rule in self.rules
             ]
             self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
             self.index = Presearcher(q.root for q in self.queries)
