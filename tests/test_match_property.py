@@ -12,6 +12,7 @@ from newswatch.model import Article
 
 WORDS = ["aleppo", "idlib", "air", "strike", "strikes", "airstrike", "civilians", "حلب", "алеппо"]
 FILLER = ["the", "on", "near", "report", "Aléppo", "AIR-STRIKE", "Aleppo's", "ХАЛЕБ", "حَلَب"]
+FILLER += ["Alep\u00adpo", "air\u200dstrike", "\u200fحلب"]  # invisible characters inside words
 SEPARATORS = [" ", " ", " ", ", ", ". ", "-", "'s ", "\n"]
 
 word = st.sampled_from(WORDS)

@@ -43,6 +43,13 @@ def hit(query: str, text: str) -> bool:
         ("АЛЕППО, Сирия", ["алеппо", "сирия"]),
         ("हिन्दी", ["हिन्दी"]),  # vowel signs do not split the word
         ("...!!!", []),
+        # invisible format characters inside a word are dropped: soft hyphens (&shy;) in
+        # long words, joiners, direction marks; zero-width space and ZWNJ separate
+        ("Luft\u00adangriffe auf Alep\u00adpo", ["luftangriffe", "auf", "aleppo"]),
+        ("Ale\u200dppo Ale\u2060ppo \ufeffAleppo", ["aleppo", "aleppo", "aleppo"]),
+        ("\u200fحلب\u200f \u200e", ["حلب"]),
+        ("Alep\u200bpo", ["alep", "po"]),
+        ("می\u200cخواهم", ["می", "خواهم"]),
     ],
 )
 def test_tokens(text: str, tokens: list[str]) -> None:
@@ -78,6 +85,9 @@ def test_normalize_is_what_both_sides_share() -> None:
         ('"1,000"', "1,000 people", True),
         ("don't", "they don't", True),
         ("u.n.", "the U.N. said", True),
+        ("aleppo", "strikes on Alep\u00adpo", True),
+        ("luftangriff*", "neue Luft\u00adangriffe", True),
+        ('"luftangriffe auf aleppo"', "Luft\u00adangriffe auf Alep\u00adpo", True),
     ],
 )
 def test_tokenisation_in_queries(query: str, text: str, expected: bool) -> None:
@@ -85,7 +95,10 @@ def test_tokenisation_in_queries(query: str, text: str, expected: bool) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text("ab -'_.\u0301é,حَلَбЖ1"))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"))
+    | st.text("ab -'_.\u0301é,حَلَбЖ1\u00ad\u200b\u200c\u200d\u200f\ufeff")
+)
 def test_fast_paths_equal_tokenize(text: str) -> None:
     tokens = tokenize(text)
     assert token_words(text) == [t.text for t in tokens]
@@ -96,3 +109,11 @@ def test_fast_paths_equal_tokenize(text: str) -> None:
         # What the presearcher's prefix automaton scans: every token, each after a space.
         assert all(f" {t.text}" in scan_text for t in tokens)
     assert token_offsets(text) == [(t.start, t.end) for t in tokens]
+
+
+def test_a_soft_hyphenated_word_is_highlighted_whole() -> None:
+    text = "Neue Luft\u00adangriffe auf Alep\u00adpo am Morgen"
+    art = Article(url="u", canonical_url="u", title="", text=text)
+    found = match_query(compile_query("aleppo luftangriff*"), art)
+    assert found is not None
+    assert found.snippet.marked() == "Neue **Luft\u00adangriffe** auf **Alep\u00adpo** am Morgen"

@@ -38,9 +38,17 @@ _ARABIC_FOLD = str.maketrans(
         "\u0626": "\u064a",  # ئ → ي
     }
 )
+# Invisible format characters that sit inside words and mean nothing to a reader: the soft
+# hyphen (``&shy;``, which news sites put into long words: ``Luft&shy;angriffe``), zero-width
+# joiner, word joiner, zero-width no-break space, and the direction marks and embeddings of
+# Arabic and Hebrew text. They are part of the token and normalised away, so
+# ``Alep\u00adpo`` is ``aleppo``. Not here: zero-width space and zero-width non-joiner, which
+# separate words (Thai word breaks, Persian half-spaces; as Lucene's Persian analysis does).
+INVISIBLE = "\u00ad\u061c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_DROP_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 # Python's \w has letters and digits of every script but not combining marks, so they are
 # added: otherwise vowelled Arabic or Devanagari words would fall apart.
-_TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
+_TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS}{INVISIBLE}])+")
 # A keyed text (``surface``) holds no marks: its tokens are runs of letters and digits.
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
@@ -55,8 +63,9 @@ class Token:
 
 
 def normalize(text: str) -> str:
-    """NFKC, case-fold, strip diacritics and Arabic marks, unify Arabic letter variants."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    """Drop invisible format characters; NFKC, case-fold, strip diacritics and Arabic marks,
+    unify Arabic letter variants."""
+    folded = unicodedata.normalize("NFKC", _DROP_INVISIBLE.sub("", text)).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     stripped = _ARABIC_DIACRITICS.sub("", _DIACRITICS.sub("", decomposed))
     return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLD)
