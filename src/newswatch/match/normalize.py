@@ -26,8 +26,26 @@ _DIACRITICS = re.compile(
 # Tashkeel, superscript alef, Quranic marks, tatweel; hamza above/below (U+0654/0655) too,
 # which after NFD is what unifies أ/إ with ا.
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_FOLD = str.maketrans(
+# The letters NFD cannot take apart: a stroke or bar (Łódź is lodz, Đakovo dakovo), the
+# Turkish dotless i (SALDIRI and saldırı both give saldiri), and the two Latin ligatures,
+# as Lucene's ASCII folding maps them. Upper case is folded to these first.
+_LATIN_FOLD = {
+    "\u0131": "i",  # ı
+    "\u0142": "l",  # ł
+    "\u00f8": "o",  # ø
+    "\u0111": "d",  # đ
+    "\u0127": "h",  # ħ
+    "\u0167": "t",  # ŧ
+    "\u0180": "b",  # ƀ
+    "\u01e5": "g",  # ǥ
+    "\u0268": "i",  # ɨ
+    "\u01b6": "z",  # ƶ
+    "\u00e6": "ae",  # æ
+    "\u0153": "oe",  # œ
+}
+_FOLD = str.maketrans(
     {
+        **_LATIN_FOLD,
         "\u0623": "\u0627",  # أ → ا
         "\u0625": "\u0627",  # إ → ا
         "\u0622": "\u0627",  # آ → ا
@@ -64,11 +82,11 @@ class Token:
 
 def normalize(text: str) -> str:
     """Drop invisible format characters; NFKC, case-fold, strip diacritics and Arabic marks,
-    unify Arabic letter variants."""
+    fold the Latin letters NFD keeps whole (ł, ø, ı, æ, …), unify Arabic letter variants."""
     folded = unicodedata.normalize("NFKC", _DROP_INVISIBLE.sub("", text)).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     stripped = _ARABIC_DIACRITICS.sub("", _DIACRITICS.sub("", decomposed))
-    return unicodedata.normalize("NFC", stripped).translate(_ARABIC_FOLD)
+    return unicodedata.normalize("NFC", stripped).translate(_FOLD)
 
 
 # A memo, not state: the result depends only on the word. News vocabulary is Zipfian, so a

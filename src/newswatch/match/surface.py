@@ -20,13 +20,12 @@ import unicodedata
 from functools import lru_cache
 
 from newswatch.match._special import SPECIAL_ASTRAL, SPECIAL_BMP, UNICODE_VERSION
-from newswatch.match.normalize import INVISIBLE, normalize
+from newswatch.match.normalize import normalize
 
 # Every character beyond the BMP is a candidate, so that the scan of a text tests one
 # bitmap and one range per character; ``_replacement`` sorts the candidates out.
-# Invisible characters normalise to nothing, so a field holding one needs the tokeniser.
-_CANDIDATE = re.compile(f"[{SPECIAL_BMP}{INVISIBLE}\U00010000-\U0010ffff]")
-_SPECIAL = re.compile(f"[{SPECIAL_BMP}{SPECIAL_ASTRAL}{INVISIBLE}]")
+_CANDIDATE = re.compile(f"[{SPECIAL_BMP}\U00010000-\U0010ffff]")
+_SPECIAL = re.compile(f"[{SPECIAL_BMP}{SPECIAL_ASTRAL}]")
 # The class was generated from this Python's Unicode tables; with others, stay exact.
 _CURRENT = unicodedata.unidata_version == UNICODE_VERSION
 
