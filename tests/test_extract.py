@@ -140,3 +140,14 @@ def test_pages_without_body_give_empty_text(html: str | bytes) -> None:
 def test_non_html_raises(data: str | bytes) -> None:
     with pytest.raises(ExtractError):
         extract_article(data, "https://x.example/file")
+
+
+def test_soft_hyphens_leave_the_title_as_they_leave_the_body() -> None:
+    body = "<p>" + "Kampf&shy;flugzeuge griffen die Stadt Alep&shy;po erneut an. " * 6 + "</p>"
+    html = (
+        "<html><head><title>Neue Luft&shy;angriffe auf Alep&shy;po</title></head><body>"
+        f"<article><h1>Neue Luft&shy;angriffe auf Alep&shy;po</h1>{body}</article></body></html>"
+    )
+    found = extract_article(html, "https://x.example/p")
+    assert found.title == "Neue Luftangriffe auf Aleppo"
+    assert "\u00ad" not in found.text and "Kampfflugzeuge" in found.text

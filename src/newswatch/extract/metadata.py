@@ -190,4 +190,5 @@ def _first_text(tree: HtmlElement, path: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    # Soft hyphens (&shy;, common in long headline words) go, as they do from the body.
+    return " ".join(text.replace("\u00ad", "").split())
