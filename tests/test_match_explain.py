@@ -24,7 +24,8 @@ def fields(text: str) -> dict[str, str]:
         ("Бой в Москве", "бои в москве"),  # lower-cased, й → и
         ("حلب وأريحا مدينة", "حلب واريحا مدينه"),  # alef and taa marbuta variants
         ("ΟΔΟΣ Aléppo", "οδοσ aleppo"),  # final sigma, accents
-        ("２０２６ ٢٠٢٦", "2026 ٢٠٢٦"),  # fullwidth digits become ASCII, Arabic ones stay
+        ("２０２６ ٢٠٢٦ ۱۲", "2026 2026 12"),  # fullwidth and Arabic-Indic digits become ASCII
+        ("کوبانی", "كوباني"),  # Persian letter forms become the Arabic ones
         ("Ⅻ", None),  # → "xii"
         ("حَلَب", None),  # tashkeel: removed, so not one for one
         ("Straße", None),  # ß → ss

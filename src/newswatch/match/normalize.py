@@ -54,6 +54,16 @@ _FOLD = str.maketrans(
         "\u0629": "\u0647",  # ة → ه
         "\u0624": "\u0648",  # ؤ → و
         "\u0626": "\u064a",  # ئ → ي
+        # Persian and Urdu letter forms, as Lucene's Persian normaliser unifies them: a name
+        # typed on a Persian keyboard (کوبانی) is the Arabic spelling (كوباني).
+        "\u06a9": "\u0643",  # ک → ك
+        "\u06cc": "\u064a",  # ی → ي
+        "\u06d2": "\u064a",  # ے → ي
+        "\u06c1": "\u0647",  # ہ → ه
+        "\u06c0": "\u0647",  # ۀ → ه
+        # Arabic-Indic and Persian digits are the digits they mean: ٢٠٢٦ is 2026.
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
 # Invisible format characters that sit inside words and mean nothing to a reader: the soft
