@@ -129,9 +129,10 @@ class Corpus:
         return RuleConfig(name=f"rule{number}", query=query, sources=sources)
 
 
-def one_size_arguments(parser: argparse.ArgumentParser, articles: int) -> None:
-    """The options of the benchmarks that time one rule count on this corpus."""
+def one_size_arguments(parser: argparse.ArgumentParser, articles: int, rounds: int) -> None:
+    """The options of the benchmarks that time one rule count on this corpus, in rounds."""
     parser.add_argument("--articles", type=int, default=articles)
+    parser.add_argument("--rounds", type=int, default=rounds)
     parser.add_argument("--rules", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
 

@@ -33,14 +33,13 @@ def timed_steps(matcher: Matcher, article: Article) -> tuple[float, float, float
     matched = clock()
     for number in numbers:
         query = matcher.queries[number]
-        explain(matcher.rules[number].name, query.root, doc, query.plan)
+        explain(matcher.rules[number].name, query.plan, doc)
     return tokenised - start, matched - tokenised, clock() - matched
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    one_size_arguments(parser, articles=1000)
-    parser.add_argument("--rounds", type=int, default=5)
+    one_size_arguments(parser, articles=1000, rounds=5)
     args = parser.parse_args()
     articles, matcher = one_size(args)
     for article in articles:  # steady state: the per-word memos filled

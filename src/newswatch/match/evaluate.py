@@ -48,7 +48,8 @@ def evaluate(node: Node, doc: Document) -> bool:
         return any(evaluate(child, doc) for child in node.children)
     if isinstance(node, Not):
         return not evaluate(node.child, doc)
-    return any(_near_found(node, doc, field) for field in FIELDS)
+    # Whether one pair exists: the first found is enough.
+    return any(_near_spans(node, doc, field, limit=1) for field in FIELDS)
 
 
 def node_spans(node: Node, doc: Document, field: str) -> list[Span]:
@@ -66,16 +67,10 @@ def node_spans(node: Node, doc: Document, field: str) -> list[Span]:
     return _near_spans(node, doc, field)
 
 
-def _near_spans(node: Near, doc: Document, field: str) -> list[Span]:
+def _near_spans(node: Near, doc: Document, field: str, limit: int = _MAX_PAIRS) -> list[Span]:
     left = node_spans(node.left, doc, field)
     right = node_spans(node.right, doc, field) if left else []
-    return near_pairs(left, right, node.distance) if right else []
-
-
-def _near_found(node: Near, doc: Document, field: str) -> bool:
-    left = node_spans(node.left, doc, field)
-    right = node_spans(node.right, doc, field) if left else []
-    return bool(right) and bool(near_pairs(left, right, node.distance, limit=1))
+    return near_pairs(left, right, node.distance, limit) if right else []
 
 
 def near_pairs(

@@ -55,10 +55,10 @@ class Step(NamedTuple):
 Plan = tuple[Step, ...]
 
 
-def explain(rule: str, root: Node, doc: Document, steps: Plan | None = None) -> Match:
-    """Why ``root`` matched ``doc``. ``steps``: the query's ``plan``, if the caller keeps it
-    (``CompiledQuery.plan``), so that it is worked out once per rule, not once per match."""
-    found = _evidence(plan(root) if steps is None else steps, doc)
+def explain(rule: str, steps: Plan, doc: Document) -> Match:
+    """Why a query matched ``doc``; ``steps`` is its ``plan``, worked out once per rule and
+    kept with it (``CompiledQuery.plan``), not once per match."""
+    found = _evidence(steps, doc)
     if not found:  # a match on absence alone (``NOT football``): the start of the text
         return Match(rule=rule, terms=(), snippet=_opening(doc.raw["text"] or doc.raw["title"]))
     labels = tuple(dict.fromkeys([e.label for e in found]))

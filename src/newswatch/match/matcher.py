@@ -68,7 +68,7 @@ class Matcher:
         doc = self.document(article)
         rules, queries = self.rules, self.queries
         return [
-            explain(rules[number].name, queries[number].root, doc, queries[number].plan)
+            explain(rules[number].name, queries[number].plan, doc)
             for number in self._matching(article, doc)
         ]
 
@@ -95,5 +95,5 @@ class NaiveMatcher(Matcher):
         matches = []
         for number, query in enumerate(self.queries):
             if self._allowed(number, article) and evaluate(query.root, doc):
-                matches.append(explain(self.rules[number].name, query.root, doc, query.plan))
+                matches.append(explain(self.rules[number].name, query.plan, doc))
         return matches

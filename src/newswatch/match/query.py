@@ -39,10 +39,10 @@ def compile_query(
 def match_query(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
     """The explained match of one query against one article, or None."""
     doc = FastDocument(article_fields(article))
-    return explain(rule_name, query.root, doc, query.plan) if evaluate(query.root, doc) else None
+    return explain(rule_name, query.plan, doc) if evaluate(query.root, doc) else None
 
 
 def naive_match(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
     """``match_query`` by the reference evaluator: every term scanned over every token."""
     doc = NaiveDocument(article_fields(article))
-    return explain(rule_name, query.root, doc) if evaluate(query.root, doc) else None
+    return explain(rule_name, query.plan, doc) if evaluate(query.root, doc) else None
