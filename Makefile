@@ -26,12 +26,12 @@ test: $(BIN)/newswatch
 	./scripts/check
 
 lint: $(BIN)/newswatch
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 format: $(BIN)/newswatch
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks scripts
+	$(BIN)/ruff check --fix src tests benchmarks scripts
 
 ## bench: every benchmark, each prints a table
 bench: $(BIN)/newswatch
