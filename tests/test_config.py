@@ -137,9 +137,9 @@ def test_query_and_channel_problems_show_even_when_the_schema_fails() -> None:
     )
     problems = problems_of(text)
     assert problems == [
-        "sources[0].name: names are lowercase letters, digits, '-' and '_'",
-        "rules[0].query: col 8: NEAR needs a number of words, e.g. NEAR/5",
-        "rules[0].notify[0]: unknown channel 'mail'",
+        "sources[0].name: names are lowercase letters, digits, '-' and '_' (line 2)",
+        "rules[0].query: col 8: NEAR needs a number of words, e.g. NEAR/5 (line 6)",
+        "rules[0].notify[0]: unknown channel 'mail' (line 7)",
     ]
 
 

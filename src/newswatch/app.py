@@ -19,6 +19,7 @@ from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
 from newswatch.config.loader import checked_gazetteer, compiled_queries, uses_places
 from newswatch.config.paths import state_path
+from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
 from newswatch.match import Matcher
@@ -50,6 +51,7 @@ class CycleReport:
     sent: int = 0
     failed: int = 0
     pending: int = 0
+    retrying: int = 0  # pending alerts a channel refused, waiting for their next try
 
     @property
     def failed_sources(self) -> list[PollReport]:
@@ -87,6 +89,8 @@ class App:
         self.matcher = Matcher(
             config.rules, config.terms, places=places, compiled=compiled_queries(config)
         )
+        for warning in config_warnings(config):
+            log.warning("config: %s", warning)
         for number in self.matcher.unconditional():
             log.warning("rule %s %s", config.rules[number].name, UNCONDITIONAL)
         self.stories = StoryIndex(self.store, self.clock, config.dedup)
@@ -186,6 +190,7 @@ class App:
         delivered = self.delivery.deliver_due()
         report.sent, report.failed = delivered.sent, delivered.failed
         report.pending = self.store.outbox.counts().get("pending", 0)
+        report.retrying = self.store.outbox.retrying_count()
         return report
 
     def close(self) -> None:

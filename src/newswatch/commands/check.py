@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+import yaml
+
 from newswatch.commands.common import add_config_argument, config_path
 from newswatch.config import load_config
 from newswatch.config.loader import checked_gazetteer, compiled_queries
 from newswatch.config.schema import Config
+from newswatch.config.warnings import config_warnings
+from newswatch.config.yamltext import load_yaml
 from newswatch.errors import ConfigError
 from newswatch.match import Matcher
 from newswatch.match.matcher import UNCONDITIONAL
@@ -31,6 +35,11 @@ def main(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     warnings = rule_warnings(config)
+    try:  # the file is read again for the lines only when there is something to say
+        if warnings:
+            warnings = load_yaml(path.read_text(encoding="utf-8"))[1].annotate(warnings)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        pass  # the file changed under us: the warnings stand without their lines
     counts = f"{len(config.sources)} source(s), {len(config.channels)} channel(s), "
     counts += f"{len(config.rules)} rule(s)"
     print(f"{path}: ok — {counts}" + (f", {len(warnings)} warning(s)" if warnings else ""))
@@ -40,12 +49,20 @@ def main(args: argparse.Namespace) -> int:
 
 
 def rule_warnings(config: Config) -> list[str]:
-    """What is valid but almost certainly not meant: a rule that alerts on nearly every
-    article. Built as the daemon builds its matcher, so ``check`` also proves it builds."""
+    """What is valid but almost certainly not meant (``config_warnings``), and a rule that
+    alerts on nearly every article: found by building the matcher as the daemon does, so
+    ``check`` also proves it builds."""
     gazetteer = checked_gazetteer(config)
     places = gazetteer.names_for if gazetteer is not None else None
     matcher = Matcher(config.rules, config.terms, places, compiled_queries(config))
-    return [
+    found = config_warnings(config)
+    found += [
         f"rules[{n}].query ({config.rules[n].name}): {UNCONDITIONAL}"
         for n in matcher.unconditional()
     ]
+    return sorted(found, key=_rule_number)
+
+
+def _rule_number(warning: str) -> int:
+    number = warning.removeprefix("rules[").split("]", 1)[0]
+    return int(number) if number.isdigit() else -1

@@ -1,6 +1,9 @@
 """Run one full cycle of every source, deliver the alerts, and exit.
 
-Exit status 0 when every source was polled, 1 when some source failed.
+Exit status 0 when every source was polled and every alert due was delivered; 1 when some
+source failed; 3 when every source was polled but some alert was not delivered (a channel
+refused it: it waits for a retry, or it failed for good). 1 comes first: it is the status
+the contract names, and the log line tells both.
 """
 
 from __future__ import annotations
@@ -44,4 +47,24 @@ def main(args: argparse.Namespace) -> int:
         report.failed,
         report.pending,
     )
-    return 1 if failed else 0
+    undelivered = report.retrying + report.failed
+    if undelivered:
+        log.error(
+            "%d alert(s) not delivered (%d waiting for a retry, %d failed): "
+            "see `newswatch status` for the channel's error",
+            undelivered,
+            report.retrying,
+            report.failed,
+        )
+    return exit_status(bool(failed), undelivered)
+
+
+EXIT_SOURCE_FAILED = 1
+EXIT_UNDELIVERED = 3
+
+
+def exit_status(source_failed: bool, undelivered: int) -> int:
+    """0 ok; 1 some source failed (first: the contract's code); 3 alerts not delivered."""
+    if source_failed:
+        return EXIT_SOURCE_FAILED
+    return EXIT_UNDELIVERED if undelivered else 0

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from newswatch.config.schema import Config, RuleConfig
+from newswatch.config.envvars import expand
+from newswatch.config.schema import Config, RuleConfig, source_kind_problem
+from newswatch.config.suggest import did_you_mean, keys_at
+from newswatch.config.yamltext import KeyLines, load_yaml
 from newswatch.errors import ConfigError, QueryError
 from newswatch.gcpause import gc_paused
 
@@ -24,7 +27,6 @@ if TYPE_CHECKING:
     from newswatch.match import PlaceResolver
     from newswatch.match.query import CompiledQuery
 
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_PATHS = ("./newswatch.yaml", "/etc/newswatch/newswatch.yaml")
 
 
@@ -56,19 +58,6 @@ def load_config(path: str | Path, environ: Mapping[str, str] = os.environ) -> Co
     return parse_config(text, environ, path=str(path))
 
 
-def _load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` by libyaml where PyYAML has it: 3x faster, seconds saved at every
-    start and reload for thousands of rules. A broken file is read again by the Python
-    parser, whose messages name the offending character."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is None:
-        return yaml.safe_load(text)
-    try:
-        return yaml.load(text, Loader=fast)  # the C twin of SafeLoader
-    except yaml.YAMLError:
-        return yaml.safe_load(text)  # the Python parser decides, and explains
-
-
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     """One line, "line L, column C: what", instead of PyYAML's multi-line report that
     names the text as "<unicode string>"."""
@@ -91,7 +80,7 @@ def parse_config(text: str, environ: Mapping[str, str] = os.environ, *, path: st
 
 def _parse_config(text: str, environ: Mapping[str, str], path: str) -> Config:
     try:
-        raw = _load_yaml(text)
+        raw, keys = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError([_yaml_problem(exc)], path=path or None) from None
     if raw is None:
@@ -100,18 +89,24 @@ def _parse_config(text: str, environ: Mapping[str, str], path: str) -> Config:
         raise ConfigError(["the top level must be a mapping (key: value)"], path=path or None)
     problems: list[str] = []
     secrets: set[str] = set()
-    expanded = _expand(raw, environ, "", problems, secrets)
+    expanded = expand(raw, environ, "", problems, secrets)
     try:
         config = Config.model_validate(expanded)
     except ValidationError as exc:
         problems.extend(_format_validation(exc))
+        problems.extend(_raw_source_problems(expanded, exc))
         problems.extend(_raw_rule_problems(expanded))  # so one `check` shows everything
-        raise ConfigError(problems, path=path or None) from None
+        raise ConfigError(_located(problems, keys), path=path or None) from None
     problems.extend(cross_check(config))
-    if problems:
-        raise ConfigError(problems, path=path or None)
+    if problems or keys.duplicates:
+        raise ConfigError(_located(problems, keys), path=path or None)
     object.__setattr__(config, "__newswatch_secrets__", frozenset(secrets))
     return config
+
+
+def _located(problems: list[str], keys: KeyLines) -> list[str]:
+    """Every problem with its line, duplicate keys first (they explain others)."""
+    return keys.duplicates + keys.annotate(problems)
 
 
 def config_secrets(config: Config) -> frozenset[str]:
@@ -137,39 +132,15 @@ def _url_secrets(url: str) -> set[str]:
     return found
 
 
-def _expand(
-    value: Any, environ: Mapping[str, str], where: str, problems: list[str], secrets: set[str]
-) -> Any:
-    if isinstance(value, str):
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in environ:
-                problems.append(f"{where or '(top)'}: environment variable ${{{name}}} is not set")
-                return ""
-            secrets.add(environ[name])
-            return environ[name]
-
-        return _VAR.sub(replace, value)
-    if isinstance(value, dict):
-        return {
-            k: _expand(v, environ, f"{where}.{k}" if where else str(k), problems, secrets)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [
-            _expand(v, environ, f"{where}[{i}]", problems, secrets) for i, v in enumerate(value)
-        ]
-    return value
-
-
 def _format_validation(exc: ValidationError) -> list[str]:
     problems = []
     for error in exc.errors():
         loc = _key_path(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + did_you_mean(
+                str(error["loc"][-1]), keys_at(Config, error["loc"])
+            )
         elif error["type"] == "string_pattern_mismatch" and "a-z0-9_-" in str(error["ctx"]):
             message = "names are lowercase letters, digits, '-' and '_'"
         elif error["type"] == "missing":
@@ -212,7 +183,8 @@ def cross_check(config: Config) -> list[str]:
     config._compiled = compiled
     problems += _template_problems(config)
     if config.ops_channel and config.ops_channel not in config.channels:
-        problems.append(f"ops_channel: unknown channel {config.ops_channel!r}")
+        hint = did_you_mean(config.ops_channel, config.channels)
+        problems.append(f"ops_channel: unknown channel {config.ops_channel!r}{hint}")
     if config.http and not re.fullmatch(r"[\w.\-\[\]:]*:\d{1,5}", config.http):
         problems.append(f"http: expected host:port, got {config.http!r}")
     return problems
@@ -228,11 +200,13 @@ def _rule_problems(
     for j, channel in enumerate(rule.notify):
         if channel not in config.channels:
             known = ", ".join(sorted(config.channels)) or "none defined"
-            problems.append(f"notify[{j}]: unknown channel {channel!r} (channels: {known})")
+            hint = did_you_mean(channel, config.channels)
+            problems.append(f"notify[{j}]: unknown channel {channel!r}{hint} (channels: {known})")
     source_names = {s.name for s in config.sources}
     for j, source in enumerate(rule.sources or []):
         if source not in source_names:
-            problems.append(f"sources[{j}]: unknown source {source!r}")
+            hint = did_you_mean(source, source_names)
+            problems.append(f"sources[{j}]: unknown source {source!r}{hint}")
     places = gazetteer.names_for if gazetteer is not None else None
     found = _query_problems(rule.query, config.terms, places, compiled)
     problems += [f"query: {p}" for p in found]
@@ -338,7 +312,27 @@ def _raw_rule_problems(raw: dict[str, Any]) -> list[str]:
         notify = rule.get("notify")
         for j, channel in enumerate(notify if isinstance(notify, list) else []):
             if isinstance(channel, str) and channel not in known_channels:
-                problems.append(f"rules[{i}].notify[{j}]: unknown channel {channel!r}")
+                hint = did_you_mean(channel, known_channels)
+                problems.append(f"rules[{i}].notify[{j}]: unknown channel {channel!r}{hint}")
+    return problems
+
+
+def _raw_source_problems(raw: dict[str, Any], exc: ValidationError) -> list[str]:
+    """The whole-entry check of each source whose fields failed: pydantic skips an entry's
+    own validator once a field is wrong, which hid "needs exactly one of feed, page or
+    sitemap" behind a bad name."""
+    sources = raw.get("sources")
+    if not isinstance(sources, list):
+        return []
+    failed = {
+        e["loc"][1] for e in exc.errors() if e["loc"][:1] == ("sources",) and len(e["loc"]) > 2
+    }
+    problems = []
+    for i in sorted(n for n in failed if isinstance(n, int) and n < len(sources)):
+        entry = sources[i]
+        problem = source_kind_problem(entry) if isinstance(entry, dict) else None
+        if problem:
+            problems.append(f"sources[{i}]: {problem}")
     return problems
 
 

@@ -7,6 +7,7 @@ Each component receives its own slice (``SourceConfig``, ``ChannelConfig``, ``Ru
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -93,11 +94,9 @@ class SourceConfig(Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> SourceConfig:
-        given = [k for k in ("feed", "page", "sitemap") if getattr(self, k)]
-        if len(given) != 1:
-            raise ValueError("a source needs exactly one of feed, page or sitemap")
-        if self.links and not self.page:
-            raise ValueError("'links' only applies to a 'page' source")
+        problem = source_kind_problem(self.__dict__)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @field_validator("feed", "page", "sitemap")
@@ -114,6 +113,17 @@ class SourceConfig(Strict):
     @property
     def url(self) -> str:
         return self.feed or self.page or self.sitemap or ""
+
+
+def source_kind_problem(entry: Mapping[str, Any]) -> str | None:
+    """What is wrong with a source's choice of kind; also run on the raw entry when its
+    fields failed, so both problems show at once."""
+    given = [k for k in ("feed", "page", "sitemap") if entry.get(k)]
+    if len(given) != 1:
+        return "a source needs exactly one of feed, page or sitemap"
+    if entry.get("links") and not entry.get("page"):
+        return "'links' only applies to a 'page' source"
+    return None
 
 
 class QuietHours(Strict):

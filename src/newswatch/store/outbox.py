@@ -176,8 +176,10 @@ class OutboxRepo:
     def retry_many(self, ids: list[int], error: str, next_at: datetime) -> None:
         with self.db.transaction() as conn:
             conn.executemany(
+                # The lease ends with the try: a later process must wait for the back-off,
+                # not take a retry scheduled by a process that exited as a dead one's.
                 "UPDATE alerts SET attempts = attempts + 1, last_error = ?, "
-                "next_attempt_at = ? WHERE id = ?",
+                "next_attempt_at = ?, claimed_by = NULL WHERE id = ?",
                 [(error[:1000], to_iso(next_at), i) for i in ids],
             )
 
@@ -186,7 +188,8 @@ class OutboxRepo:
         channel backing off behind an older alert)."""
         with self.db.transaction() as conn:
             conn.executemany(
-                "UPDATE alerts SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+                "UPDATE alerts SET next_attempt_at = ?, claimed_by = NULL "
+                "WHERE id = ? AND status = 'pending'",
                 [(to_iso(next_at), i) for i in ids],
             )
 
@@ -232,6 +235,15 @@ class OutboxRepo:
                 "SELECT * FROM alerts WHERE status = ? ORDER BY id DESC LIMIT ?", (status, limit)
             ).fetchall()
         return [_from_row(r) for r in rows]
+
+    def retrying_count(self) -> int:
+        """Pending alerts that a channel already refused: not held for a digest or quiet
+        hours, but waiting for their next try."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM alerts WHERE status = 'pending' AND last_error IS NOT NULL"
+            ).fetchone()
+        return int(row[0])
 
     def counts(self) -> dict[str, int]:
         with self.db.read() as conn:
