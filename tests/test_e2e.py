@@ -163,8 +163,9 @@ def test_check_accepts_the_example_config() -> None:
 def test_check_warns_about_a_rule_that_alerts_on_nearly_everything(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(
-        "rules:\n  - name: place\n    query: 'aleppo -football'\n"
-        "  - name: no-sport\n    query: 'NOT football'\n"
+        'channels:\n  desk: "json://127.0.0.1:9/x"\n'
+        "rules:\n  - name: place\n    query: 'aleppo -football'\n    notify: [desk]\n"
+        "  - name: no-sport\n    query: 'NOT football'\n    notify: [desk]\n"
     )
 
     result = run_cli("check", "-c", str(path))
