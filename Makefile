@@ -1,40 +1,78 @@
-# The README's commands. Everything runs in ./.venv, created on first use.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-CONFIG ?= config/newswatch.example.yaml
+# The README's commands. Everything runs in ./.venv, created on first use and filled from the
+# lock files in requirements/ (every file pinned and hashed), so a fresh machine gets exactly
+# what CI tested. The venv keeps the pip its Python ships: the lock needs nothing newer.
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+WHEELHOUSE := $(VENV)/wheelhouse
+CONFIG     ?= config/newswatch.example.yaml
+# Wheels only: nothing is compiled on the user's machine, and the install test can work offline.
+PIP_GET    := --quiet --require-hashes --no-deps --only-binary :all:
 
-.PHONY: run demo test check lint format bench clean
+.PHONY: run demo test check lint format bench dist lock lock-upgrade test-latest clean
 
-$(BIN)/newswatch: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+# install LOCK: the venv, the lock's wheels (downloaded once into the wheelhouse, which the
+# install test reuses offline), then newswatch itself, editable, built with the locked setuptools.
+define install
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip download $(PIP_GET) -r $(1) -d $(WHEELHOUSE)
+	$(BIN)/pip install $(PIP_GET) --no-index --find-links $(WHEELHOUSE) -r $(1)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --no-index -e .
 	touch $@
+endef
 
-## run: install, then start the daemon on the example config (Ctrl-C stops it)
-run: $(BIN)/newswatch
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml
+	$(call install,requirements/run.txt)
+
+$(VENV)/.test-installed: requirements/test.txt pyproject.toml
+	$(call install,requirements/test.txt)
+
+## run: install the runtime, then start the daemon on the example config (Ctrl-C stops it)
+run: $(VENV)/.run-installed
 	$(BIN)/newswatch check -c $(CONFIG)
 	$(BIN)/newswatch run -c $(CONFIG)
 
 ## demo: one offline cycle against the bundled sample news site
-demo: $(BIN)/newswatch
+demo: $(VENV)/.run-installed
 	$(BIN)/newswatch demo
 
-## test: install test extras, then lint, type-check and run the whole suite (CI runs this)
-test: $(BIN)/newswatch
-	./scripts/check
+## test: install the test extras, then lock check, lint, types and the whole suite (CI runs this)
+test: $(VENV)/.test-installed
+	WHEELHOUSE=$(WHEELHOUSE) ./scripts/check
 
-lint: $(BIN)/newswatch
+lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
-format: $(BIN)/newswatch
+format: $(VENV)/.test-installed
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
+## lock: re-lock after editing pyproject.toml (keeps every pin that still fits)
+lock: $(VENV)/.test-installed
+	$(BIN)/python scripts/lock.py
+
+## lock-upgrade: take the newest releases; run `make test-latest` first
+lock-upgrade: $(VENV)/.test-installed
+	$(BIN)/python scripts/lock.py --upgrade
+
+## test-latest: the newest releases pyproject.toml allows, installed the plain way (a fresh venv,
+## its own pip, no lock) into a throwaway venv, then the whole suite. Run before `make lock-upgrade`.
+LATEST ?= $(shell mktemp -d /tmp/newswatch-latest.XXXXXX)
+test-latest:
+	$(PYTHON) -m venv $(LATEST)/venv
+	$(LATEST)/venv/bin/pip wheel --quiet --only-binary :all: -w $(LATEST)/wheelhouse '.[test]'
+	$(LATEST)/venv/bin/pip install --quiet --no-index --find-links $(LATEST)/wheelhouse '.[test]'
+	$(LATEST)/venv/bin/pip freeze --exclude-editable > $(LATEST)/versions.txt
+	VENV=$(LATEST)/venv WHEELHOUSE=$(LATEST)/wheelhouse NEWSWATCH_SKIP_LOCK_CHECK=1 ./scripts/check
+	@echo "newest releases pass; versions in $(LATEST)/versions.txt"
+
+## dist: the wheel and sdist in dist/, built with the locked setuptools (for pipx or a venv)
+dist: $(VENV)/.run-installed
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
 ## bench: every benchmark, each prints a table
-bench: $(BIN)/newswatch
+bench: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks
 
 clean:
