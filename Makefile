@@ -61,8 +61,8 @@ lock-upgrade: $(VENV)/.test-installed
 LATEST ?= $(shell mktemp -d /tmp/newswatch-latest.XXXXXX)
 test-latest:
 	$(PYTHON) -m venv $(LATEST)/venv
-	$(LATEST)/venv/bin/pip wheel --quiet --only-binary :all: -w $(LATEST)/wheelhouse '.[test]'
-	$(LATEST)/venv/bin/pip install --quiet --no-index --find-links $(LATEST)/wheelhouse '.[test]'
+	$(LATEST)/venv/bin/pip install --quiet '.[test]'
+	$(LATEST)/venv/bin/pip wheel --quiet -w $(LATEST)/wheelhouse '.[test]'
 	$(LATEST)/venv/bin/pip freeze --exclude-editable > $(LATEST)/versions.txt
 	VENV=$(LATEST)/venv WHEELHOUSE=$(LATEST)/wheelhouse NEWSWATCH_SKIP_LOCK_CHECK=1 ./scripts/check
 	@echo "newest releases pass; versions in $(LATEST)/versions.txt"
