@@ -7,6 +7,7 @@ from pathlib import Path
 from newswatch.app import App
 from newswatch.config import load_config
 from newswatch.config.loader import checked_gazetteer
+from newswatch.ruleset import prepare
 
 
 def _config(tmp_path: Path, rule: str) -> Path:
@@ -26,10 +27,10 @@ def test_the_app_uses_the_gazetteer_the_config_check_loaded(tmp_path: Path) -> N
     )
     checked = checked_gazetteer(config)
     assert checked is not None
-    app = App(config)
+    app = App(prepare(config))
     try:
-        assert App._gazetteer(config) is checked
-        assert app.pipeline.geo is not None
+        assert app.rules.gazetteer is checked
+        assert app.rules.geo is not None
     finally:
         app.close()
 
@@ -37,4 +38,4 @@ def test_the_app_uses_the_gazetteer_the_config_check_loaded(tmp_path: Path) -> N
 def test_rules_without_places_load_no_gazetteer(tmp_path: Path) -> None:
     config = load_config(_config(tmp_path, "    query: strike\n"))
     assert checked_gazetteer(config) is None
-    assert App._gazetteer(config) is None
+    assert prepare(config).gazetteer is None

@@ -13,6 +13,7 @@ from newswatch.clock import FakeClock
 from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
 from newswatch.notify import message_from_payload
+from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article
 from .test_e2e import ALEPPO_BODY
@@ -27,7 +28,7 @@ def sites() -> Iterator[list[SampleSite]]:
 def make_app(tmp_path: Path, sites: list[SampleSite], updates: bool) -> App:
     feeds = {f"wire-{name}": site.base_url for name, site in zip("abc", sites, strict=True)}
     text = aleppo_config(tmp_path / "state.db", feeds, updates=str(updates).lower())
-    return App(parse_config(text, {}), clock=FakeClock(datetime.now(UTC)))
+    return App(prepare(parse_config(text, {})), clock=FakeClock(datetime.now(UTC)))
 
 
 def queued(app: App) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from newswatch.config import parse_config
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 from newswatch.notify import message_from_payload
 from newswatch.pipeline import backoff_delay
+from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article
 from .test_e2e import ALEPPO_BODY
@@ -27,7 +28,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def app(tmp_path: Path, site: SampleSite, clock: FakeClock) -> Iterator[App]:
     text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
-    running = App(parse_config(text, {}), clock=clock)
+    running = App(prepare(parse_config(text, {})), clock=clock)
     yield running
     running.close()
 
@@ -98,13 +99,13 @@ def test_a_poll_during_shutdown_fetches_nothing_and_is_no_failure(
 ) -> None:
     site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
     feed = f"{site.base_url}/feed.xml"
-    app.stopping.set()
+    app.runtime.stopping.set()
     report = app.pipeline.run_source(app.config.sources[0])
     assert (report.ok, report.new_articles) == (True, 0)
     assert app.store.sources.get("levant").consecutive_failures == 0
     # The feed's ETag is forgotten, so the next start sees the unprocessed entry again.
     assert app.store.fetch_state.validators(feed).etag is None
-    app.stopping.clear()
+    app.runtime.stopping.clear()
     assert app.pipeline.run_source(app.config.sources[0]).new_articles == 1
 
 
@@ -114,6 +115,6 @@ def test_the_daemon_logs_a_rule_that_alerts_on_nearly_everything(
     text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
     text += "  - name: no-sport\n    query: 'NOT football'\n"
     with caplog.at_level("WARNING", logger="newswatch.app"):
-        App(parse_config(text, {}), clock=clock).close()
+        App(prepare(parse_config(text, {})), clock=clock).close()
     assert "rule no-sport matches any article without its excluded words" in caplog.text
     assert "rule aleppo" not in caplog.text

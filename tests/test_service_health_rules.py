@@ -43,7 +43,7 @@ def run(store: Store, source: str, polls: list[Poll], minutes: int = 5) -> list[
     """Polls like the pipeline does (record the outcome, then ask the tracker)."""
     clock = FakeClock()
     metrics = Metrics()
-    tracker = SourceHealthTracker(store, CONFIG, clock, metrics=metrics)
+    tracker = SourceHealthTracker(store, clock, metrics=metrics)
     messages = []
     for ok, error, status, links, new in polls:
         clock.advance(minutes * 60)
@@ -124,7 +124,7 @@ def test_status_shows_the_current_reason(store) -> None:
 
 def test_fresh_source_gets_stale_after_from_start_up(store) -> None:
     clock = FakeClock()
-    tracker = SourceHealthTracker(store, CONFIG, clock)
+    tracker = SourceHealthTracker(store, clock)
     clock.advance(timedelta(hours=3).total_seconds())
     store.sources.record_success("feed", clock.now(), 0, 0)
     message = tracker.after_poll(

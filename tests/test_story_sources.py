@@ -10,6 +10,7 @@ from newswatch.clock import FakeClock
 from newswatch.commands.status import collect
 from newswatch.config import parse_config, state_path
 from newswatch.demo.server import SampleSite
+from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article, json_url
 from .receivers import HttpReceiver
@@ -26,7 +27,7 @@ def test_digest_names_the_other_sources_of_the_story(
         feeds = {"wire-a": a.base_url, "wire-b": b.base_url}
         text = aleppo_config(tmp_path / "state.db", feeds, hook=json_url(receiver), digest="30m")
         config = parse_config(text, {})
-        app = App(config, clock=FakeClock(datetime.now(UTC)))
+        app = App(prepare(config), clock=FakeClock(datetime.now(UTC)))
         try:
             for source in config.sources:
                 assert app.pipeline.run_source(source).ok

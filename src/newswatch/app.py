@@ -1,8 +1,9 @@
 """The composition root: the one place that picks concrete classes and wires them.
 
-``App`` owns the store, the HTTP session, the fetcher, the matcher, the story index and
-the delivery worker for one configuration. ``once`` and ``run`` build one; SIGHUP builds
-the parts that depend on the config again and keeps the store.
+``App`` holds two things of different lifetimes: the ``Runtime`` (store, HTTP session and
+fetcher, story index, delivery worker, source health, metrics), built once here, and the
+current ``RuleSet`` (``newswatch.ruleset.prepare``), replaced in one assignment on SIGHUP.
+Each poll reads ``self.rules`` once, at its start.
 """
 
 from __future__ import annotations
@@ -11,27 +12,23 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, RuleConfig, SourceConfig
-from newswatch.config.loader import checked_gazetteer, compiled_queries, uses_places
 from newswatch.config.paths import state_path
 from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
 from newswatch.fetch import Fetcher
-from newswatch.match import Matcher
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import AlertMessage, Snippet
 from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
 from newswatch.pipeline import Pipeline, PollReport
+from newswatch.ruleset import RuleSet
+from newswatch.runtime import Runtime
 from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
-
-if TYPE_CHECKING:
-    from newswatch.geo import Gazetteer
 
 log = logging.getLogger("newswatch.app")
 
@@ -58,111 +55,122 @@ class CycleReport:
         return [p for p in self.polls if not p.ok]
 
 
+def build_runtime(
+    rules: RuleSet,
+    *,
+    clock: Clock,
+    session: requests.Session,
+    store: Store | None = None,
+    metrics: Metrics | None = None,
+) -> Runtime:
+    """The process's long-lived parts, configured by the first rule set."""
+    config = rules.config
+    store = store or Store(state_path(config))
+    metrics = metrics or Metrics()
+    stopping = threading.Event()
+    register_console_plugin()
+    return Runtime(
+        clock=clock,
+        store=store,
+        fetcher=Fetcher(session, store.fetch_state, clock, stopping=stopping),
+        stories=StoryIndex(store, clock, config.dedup),
+        delivery=DeliveryWorker(store, config, clock, metrics=metrics),
+        health=SourceHealthTracker(store, clock, metrics=metrics),
+        metrics=metrics,
+        stopping=stopping,
+    )
+
+
 class App:
     def __init__(
         self,
-        config: Config,
+        rules: RuleSet,
         *,
         clock: Clock | None = None,
         session: requests.Session | None = None,
         store: Store | None = None,
         metrics: Metrics | None = None,
     ) -> None:
-        self.clock = clock or SystemClock()
         self.session = session or make_session()
-        self.store = store or Store(state_path(config))
-        self.metrics = metrics or Metrics()
-        # Set on shutdown: running polls stop between articles instead of finishing, and
-        # requests queued behind an origin's politeness delay are not made.
-        self.stopping = threading.Event()
-        self.fetcher = Fetcher(
-            self.session, self.store.fetch_state, self.clock, stopping=self.stopping
+        self.runtime = build_runtime(
+            rules, clock=clock or SystemClock(), session=self.session, store=store, metrics=metrics
         )
-        register_console_plugin()
-        self.configure(config)
+        self.rules = rules
+        _log_warnings(rules)
 
-    def configure(self, config: Config) -> None:
-        """(Re)build everything that depends on the config; the store and session stay."""
-        self.config = config
-        gazetteer = self._gazetteer(config)
-        places = gazetteer.names_for if gazetteer is not None else None
-        self.matcher = Matcher(
-            config.rules, config.terms, places=places, compiled=compiled_queries(config)
-        )
-        for warning in config_warnings(config):
-            log.warning("config: %s", warning)
-        for number in self.matcher.unconditional():
-            log.warning("rule %s %s", config.rules[number].name, UNCONDITIONAL)
-        self.stories = StoryIndex(self.store, self.clock, config.dedup)
-        geo = None
-        if gazetteer is not None and any(rule.near for rule in config.rules):
-            from newswatch.geo import PlaceRecognizer
-            from newswatch.geo.filter import GeoFilter
+    # The runtime's parts, by the names the daemon and the commands use.
+    @property
+    def config(self) -> Config:
+        return self.rules.config
 
-            geo = GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
-        self.pipeline = Pipeline(
-            config,
-            self.store,
-            self.fetcher,
-            self.matcher,
-            self.stories,
-            self.clock,
-            self.metrics,
-            geo,
-            self.stopping,
-        )
-        self.delivery = DeliveryWorker(self.store, config, self.clock, metrics=self.metrics)
-        self.health = SourceHealthTracker(self.store, config, self.clock, metrics=self.metrics)
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+    @property
+    def store(self) -> Store:
+        return self.runtime.store
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.runtime.metrics
+
+    @property
+    def stories(self) -> StoryIndex:
+        return self.runtime.stories
+
+    @property
+    def delivery(self) -> DeliveryWorker:
+        return self.runtime.delivery
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """A pipeline on the current rule set (each poll makes its own)."""
+        return Pipeline(self.runtime, self.rules)
 
     def begin_shutdown(self) -> None:
         """Running polls stop between articles, and requests in flight are cut off: the
         daemon must exit within seconds, not after the slowest source's timeout."""
-        self.stopping.set()
-        self.fetcher.abort_requests()
+        self.runtime.stopping.set()
+        self.runtime.fetcher.abort_requests()
 
-    def reload(self, config: Config) -> None:
-        """SIGHUP: apply ``config``; sources it drops leave /metrics too."""
-        gone = {s.name for s in self.config.sources} - {s.name for s in config.sources}
-        self.configure(config)
+    def reload(self, rules: RuleSet) -> None:
+        """SIGHUP: use ``rules`` from the next poll on; polls running now finish on the
+        rule set they began with. Sources it drops leave /metrics and the health streaks."""
+        gone = {s.name for s in self.config.sources} - {s.name for s in rules.config.sources}
+        self.runtime.apply(rules)
+        self.rules = rules  # the one assignment a poll's start reads
         for name in gone:
             self.metrics.forget_source(name)
-
-    @staticmethod
-    def _gazetteer(config: Config) -> Gazetteer | None:
-        """Load the gazetteer only when a rule needs places (it costs memory and time), and
-        only once: a config from ``load_config`` brings the one its check loaded."""
-        if not uses_places(config):
-            return None
-        checked = checked_gazetteer(config)
-        if checked is not None:
-            return checked
-        from newswatch.geo import Gazetteer
-
-        return Gazetteer.load(config.places)
+            self.runtime.health.forget(name)
+        _log_warnings(rules)
 
     def poll(self, source: SourceConfig, respect_backoff: bool = True) -> PollReport:
+        rules = self.rules  # read once: a reload during this poll does not concern it
         try:
-            report = self.pipeline.run_source(source, respect_backoff=respect_backoff)
+            report = Pipeline(self.runtime, rules).run_source(
+                source, respect_backoff=respect_backoff
+            )
         except Exception as exc:  # a bug in one source's handling must not stop the others
             log.exception("%s: unexpected error", source.name)
             self.store.sources.record_failure(source.name, self.clock.now(), repr(exc))
             report = PollReport(source.name, ok=False, error=repr(exc))
         if not report.skipped:
-            self._track_health(source, report)
+            self._track_health(source, report, rules.config)
         return report
 
-    def _track_health(self, source: SourceConfig, report: PollReport) -> None:
+    def _track_health(self, source: SourceConfig, report: PollReport, config: Config) -> None:
         """One ops alert when a source turns unhealthy, one when it recovers."""
         links = None if source.kind == "feed" or report.not_modified else report.entries
-        change = self.health.after_poll(
+        change = self.runtime.health.after_poll(
             source, ok=report.ok, error=report.error, status=report.status, links_found=links
         )
-        if change is None or not self.config.ops_channel:
+        if change is None or not config.ops_channel:
             return
         rule = RuleConfig(
             name="source-health",
             query="source-health",
-            notify=[self.config.ops_channel],
+            notify=[config.ops_channel],
             priority="urgent",
         )
         message = AlertMessage(
@@ -178,9 +186,10 @@ class App:
 
     def run_cycle(self, progress: bool = False) -> CycleReport:
         """Poll every enabled source once (concurrently, bounded), then deliver."""
-        sources = [s for s in self.config.sources if s.enabled]
+        config = self.config
+        sources = [s for s in config.sources if s.enabled]
         report = CycleReport()
-        with ThreadPoolExecutor(max_workers=self.config.workers) as pool:
+        with ThreadPoolExecutor(max_workers=config.workers) as pool:
             # A manual cycle tries every source, even those in back-off.
             polls = pool.map(lambda s: self.poll(s, respect_backoff=False), sources)
             for i, poll in enumerate(polls, start=1):
@@ -196,6 +205,13 @@ class App:
     def close(self) -> None:
         self.session.close()
         self.store.close()
+
+
+def _log_warnings(rules: RuleSet) -> None:
+    for warning in config_warnings(rules.config):
+        log.warning("config: %s", warning)
+    for number in rules.unconditional:
+        log.warning("rule %s %s", rules.matcher.rules[number].name, UNCONDITIONAL)
 
 
 def _progress(done: int, total: int, poll: PollReport) -> None:

@@ -17,6 +17,7 @@ from types import FrameType
 from newswatch.app import App
 from newswatch.config import Config, load_config
 from newswatch.errors import ConfigError, NewswatchError
+from newswatch.ruleset import prepare
 from newswatch.scheduler import Scheduler
 from newswatch.service import (
     HealthReport,
@@ -50,6 +51,8 @@ class Daemon:
         self.scheduler = Scheduler(app.config.workers, app.clock.now)
         self._stop = threading.Event()
         self._reload = threading.Event()
+        # Set by either request: the main thread wakes at once, not at its next tick.
+        self._wake = threading.Event()
         self._heartbeat: datetime | None = None
         self._health: HealthServer | None = None
         self._started = app.clock.now()
@@ -75,13 +78,19 @@ class Daemon:
 
     def request_stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
     def request_reload(self) -> None:
         self._reload.set()
+        self._wake.set()
 
     def _wait_loop(self) -> None:
         watchdog = self.notifier.watchdog_interval() or 5.0
-        while not self._stop.wait(timeout=min(watchdog, 1.0)):
+        while not self._stop.is_set():
+            self._wake.wait(timeout=min(watchdog, 1.0))
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             if self._reload.is_set():
                 self._reload.clear()
                 self.reload()
@@ -108,11 +117,12 @@ class Daemon:
             self.notifier.ready()
             return
         try:
-            self.app.reload(config)
-        except NewswatchError as exc:
+            rules = prepare(config)
+        except (NewswatchError, OSError, ValueError) as exc:
             log.error("reload: keeping the running config: %s", exc)
             self.notifier.ready()
             return
+        self.app.reload(rules)
         self.scheduler.sync_sources(config, self.app.poll)
         if self.on_reload:
             self.on_reload(config)

@@ -15,28 +15,21 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from newswatch.clock import Clock
-from newswatch.config import Config, SourceConfig
-from newswatch.dedup import StoryIndex, canonical_url, identity_keys
+from newswatch.config import SourceConfig
+from newswatch.dedup import canonical_url, identity_keys
 from newswatch.errors import ExtractError, FetchError, SourceError
 from newswatch.extract import extract_article
-from newswatch.fetch import Fetcher, FetchSettings, is_private_url
+from newswatch.fetch import FetchSettings, is_private_url
 from newswatch.followup import alert_message, follow_up
-from newswatch.match import Matcher
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
-from newswatch.service import Metrics
+from newswatch.ruleset import RuleSet
+from newswatch.runtime import Runtime
 from newswatch.sources import discover
-from newswatch.store import Store
-
-if TYPE_CHECKING:
-    from newswatch.geo.filter import GeoFilter
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -68,31 +61,21 @@ def backoff_delay(failures: int, retry_after: float | None = None) -> timedelta:
 
 
 class Pipeline:
-    """The stages wired to their collaborators; ``run_source`` is safe to call from
-    several threads at once (one source per thread)."""
+    """The stages wired to the process's runtime and one rule set. A poll builds one at
+    its start (cheap: references only), so it reads the rule set once and a reload in
+    the middle of it changes nothing for it. ``run_source`` is safe to call from several
+    threads at once (one source per thread)."""
 
-    def __init__(
-        self,
-        config: Config,
-        store: Store,
-        fetcher: Fetcher,
-        matcher: Matcher,
-        stories: StoryIndex,
-        clock: Clock,
-        metrics: Metrics,
-        geo: GeoFilter | None = None,
-        stopping: threading.Event | None = None,
-    ) -> None:
-        self.config = config
-        self.store = store
-        self.fetcher = fetcher
-        self.matcher = matcher
-        self.stories = stories
-        self.clock = clock
-        self.metrics = metrics
-        self.geo = geo
-        self.stopping = stopping or threading.Event()
-        self.rules = {rule.name: rule for rule in config.rules}
+    def __init__(self, runtime: Runtime, rules: RuleSet) -> None:
+        self.ruleset = rules
+        self.config = rules.config
+        self.rules = rules.by_name
+        self.store = runtime.store
+        self.fetcher = runtime.fetcher
+        self.stories = runtime.stories
+        self.clock = runtime.clock
+        self.metrics = runtime.metrics
+        self.stopping = runtime.stopping
 
     def run_source(self, source: SourceConfig, *, respect_backoff: bool = True) -> PollReport:
         """Poll ``source`` once. A source in back-off is skipped unless told otherwise."""
@@ -172,7 +155,7 @@ class Pipeline:
             self._record_copy(article, keys, known)
             return None
         # 5. match
-        matches = self._match(article)
+        matches = self.ruleset.match(article)
         # 6. record
         try:
             return self._record(article, keys, matches)
@@ -221,12 +204,6 @@ class Pipeline:
             except (FetchError, ExtractError) as exc:
                 log.warning("%s: article %s: %s; using the feed entry", source.name, entry.url, exc)
         return _article_from_entry(source, entry)
-
-    def _match(self, article: Article) -> list[Match]:
-        matches = self.matcher.match(article)
-        if self.geo is None:
-            return matches
-        return self.geo.filter(article, matches, self.rules)
 
     def _record(self, article: Article, keys: list[str], matches: Sequence[Match]) -> int:
         now = self.clock.now()

@@ -12,13 +12,11 @@ import yaml
 
 from newswatch.commands.common import add_config_argument, config_path
 from newswatch.config import load_config
-from newswatch.config.loader import checked_gazetteer, compiled_queries
 from newswatch.config.schema import Config
 from newswatch.config.warnings import config_warnings
 from newswatch.config.yamltext import load_yaml
 from newswatch.errors import ConfigError
-from newswatch.match import Matcher
-from newswatch.match.matcher import UNCONDITIONAL
+from newswatch.ruleset import prepare
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,16 +48,9 @@ def main(args: argparse.Namespace) -> int:
 
 def rule_warnings(config: Config) -> list[str]:
     """What is valid but almost certainly not meant (``config_warnings``), and a rule that
-    alerts on nearly every article: found by building the matcher as the daemon does, so
-    ``check`` also proves it builds."""
-    gazetteer = checked_gazetteer(config)
-    places = gazetteer.names_for if gazetteer is not None else None
-    matcher = Matcher(config.rules, config.terms, places, compiled_queries(config))
-    found = config_warnings(config)
-    found += [
-        f"rules[{n}].query ({config.rules[n].name}): {UNCONDITIONAL}"
-        for n in matcher.unconditional()
-    ]
+    alerts on nearly every article: found by building the rule set as the daemon does
+    (``prepare``), so ``check`` also proves it builds."""
+    found = config_warnings(config) + prepare(config).warnings()
     return sorted(found, key=_rule_number)
 
 

@@ -10,17 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, add_page_url_argument, config_path
 from newswatch.config import Config, RuleConfig, load_config
-from newswatch.config.loader import compiled_queries
-from newswatch.match import Matcher, compile_query
 from newswatch.model import Article, Match
-
-if TYPE_CHECKING:
-    from newswatch.geo import Gazetteer
-    from newswatch.geo.filter import GeoFilter
+from newswatch.ruleset import prepare
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,22 +32,15 @@ def main(args: argparse.Namespace) -> int:
 
     config = _config(args)
     rules = _rules(args, config)
-    gazetteer = _gazetteer(config, rules)
-    places = gazetteer.names_for if gazetteer is not None else None
-    if args.query:
-        compile_query(args.query, config.terms, places)  # QueryError → exit 2 with the column
-    matcher = Matcher(rules, config.terms, places, compiled_queries(config))
-    geo = _geo_filter(gazetteer)
-    by_name = {rule.name: rule for rule in rules}
+    # A broken --query raises QueryError here (exit 2, with the column): prepare compiles
+    # every query the config's check did not.
+    ruleset = prepare(config, rules)
     matched_any = False
     for loaded in load_inputs(args.inputs, args.url, allow_jsonl=True):
         if loaded.article is None:
             print(f"newswatch: {loaded.label}: {loaded.error}", file=sys.stderr)
             continue
-        matches = matcher.match(loaded.article)
-        dropped: list[tuple[Match, str]] = []
-        if geo is not None:
-            matches, dropped = geo.split(loaded.article, matches, by_name)
+        matches, dropped = ruleset.split(loaded.article)
         matched_any = matched_any or bool(matches)
         _print(loaded.article, matches, dropped, args.json)
     return 0 if matched_any else 1
@@ -72,23 +59,6 @@ def _rules(args: argparse.Namespace, config: Config) -> list[RuleConfig]:
         rules = list(config.rules)
     # Outside the daemon, `sources:` filters would hide matches the user asked to see.
     return [r.model_copy(update={"sources": None}) for r in rules]
-
-
-def _gazetteer(config: Config, rules: list[RuleConfig]) -> Gazetteer | None:
-    if not any(r.near is not None or "@place(" in r.query for r in rules):
-        return None
-    from newswatch.geo import Gazetteer
-
-    return Gazetteer.load(config.places)
-
-
-def _geo_filter(gazetteer: Gazetteer | None) -> GeoFilter | None:
-    if gazetteer is None:
-        return None
-    from newswatch.geo import PlaceRecognizer
-    from newswatch.geo.filter import GeoFilter
-
-    return GeoFilter(PlaceRecognizer(gazetteer), gazetteer)
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -26,11 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.app import App
+    from newswatch.ruleset import prepare
 
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(config_path(args))
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
-    app = App(config)
+    app = App(prepare(config))
     try:
         report = app.run_cycle(progress=sys.stderr.isatty())
     finally:

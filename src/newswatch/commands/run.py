@@ -21,13 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.app import App
     from newswatch.daemon import Daemon
+    from newswatch.ruleset import prepare
 
     limit_malloc_arenas()  # before any thread starts: see service/memory.py
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
-    app = App(config)
+    app = App(prepare(config))
 
     def refresh_log_secrets(new: Config) -> None:
         # A reload may bring new ${VAR} values or channel passwords: mask those too.

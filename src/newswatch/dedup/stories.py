@@ -91,6 +91,15 @@ class StoryIndex:
         self._next_compact = clock.now() + self._compact_every
         self.rebuild()
 
+    def configure(self, config: DedupConfig) -> None:
+        """A reloaded config's settings. The members stay: rebuilding from the store would
+        drop an article a running poll has assigned but not yet committed. A longer window
+        fills as time passes; a shorter one applies at once (candidates are cut by age)."""
+        with self._lock:
+            self.config = config
+            self._compact_every = config.window / COMPACT_PARTS
+            self._next_compact = min(self._next_compact, self.clock.now() + self._compact_every)
+
     # -- start-up -------------------------------------------------------------------------
 
     def rebuild(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from newswatch.config import RuleConfig
@@ -19,12 +20,12 @@ class GeoFilter:
         self.gazetteer = gazetteer
 
     def filter(
-        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
+        self, article: Article, matches: list[Match], rules: Mapping[str, RuleConfig]
     ) -> list[Match]:
         return self.split(article, matches, rules)[0]
 
     def split(
-        self, article: Article, matches: list[Match], rules: dict[str, RuleConfig]
+        self, article: Article, matches: list[Match], rules: Mapping[str, RuleConfig]
     ) -> tuple[list[Match], list[tuple[Match, str]]]:
         """(matches kept, each with the place decision in its details; matches dropped
         because no recognised place lies within the rule's radius, with the reason)."""

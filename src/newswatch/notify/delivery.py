@@ -66,7 +66,20 @@ class DeliveryReport:
     held: int = 0  # waiting for quiet hours, a rate limit or a channel backing off
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What the worker takes from the config, swapped whole on reload: a round reads it
+    once at its start, so a reload never mixes two configs within one round."""
+
+    config: Config
+    notifier: Notifier
+    priority: dict[str, str]
+
+
 class DeliveryWorker:
+    """Built once per process: rate-limit clocks and the claimant identity outlive reloads,
+    which hand it the new config through :meth:`configure`."""
+
     def __init__(
         self,
         store: Store,
@@ -79,12 +92,11 @@ class DeliveryWorker:
     ) -> None:
         self.outbox = store.outbox
         self.silences = SilenceRepo(store.db)
-        self.config = config
         self.clock = clock
-        self.notifier = notifier or AppriseNotifier(config)
+        self._own_notifier = notifier is None  # an injected one (tests) survives reloads
+        self._settings = _Settings(config, notifier or AppriseNotifier(config), _priorities(config))
         self.rng = rng or random.Random()
         self.metrics = metrics
-        self._priority = {rule.name: rule.priority for rule in config.rules}
         # Last send per channel (monotonic): rate limits concern this process's pace.
         self._last_send: dict[str, float] = {}
         self.claimant = this_process()
@@ -95,13 +107,24 @@ class DeliveryWorker:
                 released,
             )
 
+    def configure(self, config: Config) -> None:
+        """Use ``config`` from the next round on (SIGHUP); a round in progress finishes
+        with the settings it began with."""
+        notifier = AppriseNotifier(config) if self._own_notifier else self._settings.notifier
+        self._settings = _Settings(config, notifier, _priorities(config))
+
+    @property
+    def config(self) -> Config:
+        return self._settings.config
+
     def deliver_due(self) -> DeliveryReport:
+        settings = self._settings
         now = self.clock.now()
         due = self._with_story_sources(self.outbox.due(now, limit=DUE_LIMIT))
         muted = self.silences.silenced_rules(now)
         tally: Counter[str] = Counter()
         for channel, alerts in groupby(due, key=lambda a: a.channel):
-            self._deliver_channel(channel, list(alerts), muted, tally)
+            self._deliver_channel(settings, channel, list(alerts), muted, tally)
         return DeliveryReport(**tally)
 
     def _with_story_sources(self, alerts: list[OutboxAlert]) -> list[OutboxAlert]:
@@ -118,14 +141,19 @@ class DeliveryWorker:
         return enriched
 
     def _deliver_channel(
-        self, channel: str, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]
+        self,
+        settings: _Settings,
+        channel: str,
+        alerts: list[OutboxAlert],
+        muted: frozenset[str],
+        tally: Counter[str],
     ) -> None:
-        cfg = self.config.channels.get(channel)
+        cfg = settings.config.channels.get(channel)
         if cfg is None:
             self._give_up(alerts, f"channel {channel!r} is no longer in the config", tally)
             return
         alerts = self._apply_silences(alerts, muted, tally)
-        alerts = self._apply_quiet_hours(alerts, cfg, tally)
+        alerts = self._apply_quiet_hours(alerts, cfg, settings.priority, tally)
         batches = make_batches(channel, alerts, flood_threshold(cfg))
         for index, (batch, members) in enumerate(batches):
             later = [a for _, group in batches[index + 1 :] for a in group]
@@ -135,7 +163,7 @@ class DeliveryWorker:
             if not self.outbox.claim([a.id for a in members], now, now + LEASE, self.claimant):
                 return  # another worker is delivering this channel right now
             done = frozenset.intersection(*(a.delivered for a in members))
-            outcome = self._send(batch, done)
+            outcome = self._send(settings.notifier, batch, done)
             self._last_send[channel] = self.clock.monotonic()
             if outcome.ok:
                 sent_at = self.clock.now()
@@ -151,12 +179,12 @@ class DeliveryWorker:
                     channel,
                 )
                 continue
-            self._on_failure(channel, members, later, outcome, tally)
+            self._on_failure(settings.config, channel, members, later, outcome, tally)
             return
 
-    def _send(self, batch: Batch, done: frozenset[str]) -> SendOutcome:
+    def _send(self, notifier: Notifier, batch: Batch, done: frozenset[str]) -> SendOutcome:
         try:
-            return self.notifier.send(batch, done)
+            return notifier.send(batch, done)
         except Exception as exc:  # a bug in rendering must count as a failed try, not loop
             log.exception("channel %s: sending failed unexpectedly", batch.channel)
             return SendOutcome(False, f"internal error: {type(exc).__name__}: {exc}")
@@ -171,20 +199,20 @@ class DeliveryWorker:
         return [a for a in alerts if a.rule not in muted]
 
     def _apply_quiet_hours(
-        self, alerts: list[OutboxAlert], cfg: ChannelConfig, tally: Counter[str]
+        self,
+        alerts: list[OutboxAlert],
+        cfg: ChannelConfig,
+        priority: dict[str, str],
+        tally: Counter[str],
     ) -> list[OutboxAlert]:
         end = quiet_until(self.clock.now(), cfg.quiet_hours) if cfg.quiet_hours else None
         if end is None:
             return alerts
-        held = [a for a in alerts if not self._urgent(a)]
+        held = [a for a in alerts if not _urgent(a, priority)]
         if held:
             self.outbox.defer([a.id for a in held], end)
             tally["held"] += len(held)
-        return [a for a in alerts if self._urgent(a)]
-
-    def _urgent(self, alert: OutboxAlert) -> bool:
-        priority = alert.payload.get("priority") or self._priority.get(alert.rule, "normal")
-        return bool(priority == "urgent")
+        return [a for a in alerts if _urgent(a, priority)]
 
     def _wait_for_rate(
         self, channel: str, cfg: ChannelConfig, pending: list[OutboxAlert], tally: Counter[str]
@@ -204,6 +232,7 @@ class DeliveryWorker:
 
     def _on_failure(
         self,
+        config: Config,
         channel: str,
         members: list[OutboxAlert],
         later: list[OutboxAlert],
@@ -216,7 +245,7 @@ class DeliveryWorker:
         earliest: datetime | None = None
         expired: list[OutboxAlert] = []
         for alert in members:
-            when = next_retry(alert.created_at, now, attempts, self.config.delivery, self.rng)
+            when = next_retry(alert.created_at, now, attempts, config.delivery, self.rng)
             if when is None:
                 expired.append(alert)
                 continue
@@ -265,6 +294,15 @@ class DeliveryWorker:
                 alert.attempts + 1,
                 error,
             )
+
+
+def _priorities(config: Config) -> dict[str, str]:
+    return {rule.name: rule.priority for rule in config.rules}
+
+
+def _urgent(alert: OutboxAlert, priorities: dict[str, str]) -> bool:
+    priority = alert.payload.get("priority") or priorities.get(alert.rule, "normal")
+    return bool(priority == "urgent")
 
 
 def make_batches(

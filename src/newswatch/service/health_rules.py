@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 
 from newswatch.clock import Clock
-from newswatch.config import Config, SourceConfig, format_duration
+from newswatch.config import SourceConfig, format_duration
 from newswatch.service.metrics import Metrics
 from newswatch.store import SourceState, Store
 
@@ -30,12 +30,14 @@ DEFAULT_BLOCKED_AFTER = 2
 
 
 class SourceHealthTracker:
-    """Call :meth:`after_poll` after the pipeline recorded the poll in ``store.sources``."""
+    """Call :meth:`after_poll` after the pipeline recorded the poll in ``store.sources``.
+
+    Built once per process (the blocked streaks live here, not in the store): a reload
+    must not reset them."""
 
     def __init__(
         self,
         store: Store,
-        config: Config,
         clock: Clock,
         *,
         failures: int = DEFAULT_FAILURES,
@@ -43,7 +45,6 @@ class SourceHealthTracker:
         metrics: Metrics | None = None,
     ) -> None:
         self.store = store
-        self.config = config
         self.clock = clock
         self.failures = failures
         self.blocked_after = blocked_after

@@ -1,0 +1,43 @@
+"""The runtime: what lives as long as the process, built once and never rebuilt on reload.
+
+The store, the HTTP session and its fetcher, the story index, the delivery worker, the
+source-health tracker and the metrics keep their state across SIGHUP: an article stored
+by a poll that began before a reload is in the one story index the next poll reads, a
+channel's rate limit still counts the last send, and health streaks go on counting.
+A reload only hands them the new rule set's settings (:meth:`Runtime.apply`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from newswatch.clock import Clock
+from newswatch.dedup import StoryIndex
+from newswatch.fetch import Fetcher
+from newswatch.notify import DeliveryWorker
+from newswatch.ruleset import RuleSet
+from newswatch.service import Metrics, SourceHealthTracker
+from newswatch.store import Store
+
+
+@dataclass
+class Runtime:
+    clock: Clock
+    store: Store
+    fetcher: Fetcher
+    stories: StoryIndex
+    delivery: DeliveryWorker
+    health: SourceHealthTracker
+    metrics: Metrics
+    # Set on shutdown: running polls stop between articles instead of finishing, and
+    # requests queued behind an origin's politeness delay are not made.
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def apply(self, rules: RuleSet) -> None:
+        """Hand the long-lived parts the settings of a new rule set (SIGHUP)."""
+        self.stories.configure(rules.config.dedup)
+        self.delivery.configure(rules.config)
+
+
+__all__ = ["Runtime"]
