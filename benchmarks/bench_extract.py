@@ -26,6 +26,7 @@ import trafilatura
 
 from newswatch.extract import extract_article
 from newswatch.extract.evaluate import DevPage, load_devset, same_title, score
+from newswatch.fetch import decode
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-devset"
 # No declared language, so newswatch's language identifier loads its model here.
@@ -59,7 +60,7 @@ class Result:
 
 
 def newswatch_extractor(html: bytes, url: str) -> tuple[str, str]:
-    article = extract_article(html, url)
+    article = extract_article(decode(html, {}), url)
     return article.text, article.title
 
 

@@ -9,12 +9,13 @@ import pytest
 
 from newswatch.errors import ExtractError
 from newswatch.extract import extract_article
+from newswatch.fetch import decode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 
 
-def page(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+def page(name: str) -> str:
+    return decode((FIXTURES / name).read_bytes(), {})
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,8 @@ def test_canonical_fallbacks(html: str, canonical: str) -> None:
     ],
 )
 def test_pages_without_body_give_empty_text(html: str | bytes) -> None:
-    assert extract_article(html, "https://ledger.example.com/world/").text == ""
+    text = decode(html, {}) if isinstance(html, bytes) else html
+    assert extract_article(text, "https://ledger.example.com/world/").text == ""
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,7 @@ def test_pages_without_body_give_empty_text(html: str | bytes) -> None:
 )
 def test_non_html_raises(data: str | bytes) -> None:
     with pytest.raises(ExtractError):
-        extract_article(data, "https://x.example/file")
+        extract_article(decode(data, {}) if isinstance(data, bytes) else data, "https://x.e/f")
 
 
 def test_soft_hyphens_leave_the_title_as_they_leave_the_body() -> None:

@@ -16,6 +16,7 @@ import trafilatura
 
 from newswatch.extract import extract_article
 from newswatch.extract.evaluate import load_devset, score
+from newswatch.fetch import decode
 
 DEVSET = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction-devset"
 # trafilatura's best setting on this set, measured by benchmarks/bench_extract.py.
@@ -28,7 +29,7 @@ def test_newswatch_beats_trafilatura_best_setting() -> None:
     ours, theirs = [], []
     for page in load_devset(DEVSET)[1::2]:
         url = f"https://example.org/{page.name}"
-        ours.append(score(extract_article(page.html, url).text, page.expected_text).f1)
+        ours.append(score(extract_article(decode(page.html, {}), url).text, page.expected_text).f1)
         baseline = trafilatura.extract(page.html, url=url, **BEST_TRAFILATURA) or ""
         theirs.append(score(baseline, page.expected_text).f1)
     assert statistics.mean(ours) >= statistics.mean(theirs)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from newswatch.extract import extract_article
 from newswatch.extract.cleanup import cut_trailer, drop_byline, drop_repeated_title
-from newswatch.extract.decode import declared_encoding, decode_html
 from newswatch.extract.metadata import clean_authors, parse_datetime
+from newswatch.fetch import decode
+from newswatch.fetch.encoding import declared_charset
 
 ARABIC = "قال ناشطون إن طائرات حربية شنت غارات على ريف حلب"
 RUSSIAN = "Российские и сирийские самолёты нанесли удары по районам к западу от Алеппо"
@@ -35,7 +36,7 @@ def html(body: str, head: str = "") -> str:
     ],
 )
 def test_decode(data: bytes, expected: str) -> None:
-    assert expected in decode_html(data)
+    assert expected in decode(data, {})
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_decode(data: bytes, expected: str) -> None:
     ],
 )
 def test_declared_encoding(head: bytes, codec: str | None) -> None:
-    assert declared_encoding(head) == codec
+    assert declared_charset(head) == codec
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,8 @@ TAGS += ["<meta charset='cp1251'>", "<title>", "<a href='/x'>", "</a>", "<table>
 @given(st.lists(st.sampled_from(TAGS) | st.text(max_size=30), max_size=40), st.booleans())
 def test_odd_html_never_raises(pieces: list[str], as_bytes: bool) -> None:
     page = "<html><body>" + "".join(pieces)
-    article = extract_article(page.encode("utf-8", "replace") if as_bytes else page, "https://e.x/")
+    text = decode(page.encode("utf-8", "replace"), {}) if as_bytes else page
+    article = extract_article(text, "https://e.x/")
     assert isinstance(article.text, str)
 
 

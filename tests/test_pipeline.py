@@ -12,11 +12,13 @@ from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.config import parse_config
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
+from newswatch.fetch import decode
 from newswatch.notify import message_from_payload
 from newswatch.pipeline import backoff_delay
 from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article
+from .servers_hostile import page, serve
 from .test_e2e import ALEPPO_BODY
 
 
@@ -118,3 +120,47 @@ def test_the_daemon_logs_a_rule_that_alerts_on_nearly_everything(
         App(prepare(parse_config(text, {})), clock=clock).close()
     assert "rule no-sport matches any article without its excluded words" in caplog.text
     assert "rule aleppo" not in caplog.text
+
+
+# An English report from a Turkish wire: mostly ASCII, a few windows-1254 letters.
+TURKISH_WIRE = (
+    "Airstrikes hit villages near Halep and İdlib on Tuesday, rescuers said. The strikes "
+    "killed nine civilians in Atarib, according to the Beyaz Baretliler (White Helmets) and "
+    "the Sivil Savunma office. Residents of Kısık said the jets circled for an hour; the "
+    "market in Darat İzza was hit twice, and people fled towards Şanlıurfa across the border."
+)
+
+
+def test_an_article_is_decoded_by_the_charset_only_its_content_type_declares(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A short page in windows-1254 without <meta charset>: a detector alone reads its "İ"
+    as "Ư" (windows-1258), and the rule on İdlib would miss it."""
+    body = f"<html><head><title>t</title></head><body><article><p>{TURKISH_WIRE}</p></article>"
+    raw = (body + "</body></html>").encode("cp1254")
+    assert "İdlib" not in decode(raw, {})  # what the bytes alone would give
+    with serve() as server:
+        server.routes["/feed.xml"] = page(
+            RSS.format(link=server.url("/a")).encode(), Content_Type="application/rss+xml"
+        )
+        server.routes["/a"] = page(raw, Content_Type="text/html; charset=windows-1254")
+        text = (
+            f"state: {tmp_path / 'state.db'}\n"
+            f"sources:\n  - name: wire\n    feed: {server.url('/feed.xml')}\n"
+            "channels:\n  hook: json://127.0.0.1:9/x\n"
+            "rules:\n  - name: idlib\n    query: 'İdlib'\n    notify: [hook]\n"
+        )
+        app = App(prepare(parse_config(text, {})), clock=clock)
+        try:
+            report = app.pipeline.run_source(app.config.sources[0])
+            [payload] = pending_payloads(app)
+        finally:
+            app.close()
+    assert report.ok and report.alerts == 1
+    assert "İdlib" in str(payload["snippet"])
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>wire</title>
+<item><title>Item one</title><link>{link}</link><guid>{link}</guid></item>
+</channel></rss>"""

@@ -197,7 +197,7 @@ class Pipeline:
                     allow_private=is_private_url(source.url),
                     expect_html=True,  # a PDF or image is refused before it is downloaded
                 )
-                article = extract_article(page.body, page.url, source=source.name)
+                article = extract_article(page.text(), page.url, source=source.name)
                 if article.text.strip():
                     return _with_entry_metadata(article, entry)
                 log.info("%s: no article text in %s; using the feed entry", source.name, entry.url)

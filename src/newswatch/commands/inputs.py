@@ -11,7 +11,7 @@ from pathlib import Path
 from newswatch.clock import SystemClock, from_iso
 from newswatch.errors import ExtractError, FetchError, NewswatchError
 from newswatch.extract import extract_article
-from newswatch.fetch import Fetcher, FetchSettings
+from newswatch.fetch import Fetcher, FetchSettings, decode
 from newswatch.model import Article
 
 
@@ -54,7 +54,8 @@ def load_inputs(
         if allow_jsonl and (item.endswith(".jsonl") or _looks_like_json(data)):
             yield from _from_jsonl(item, data)
             continue
-        yield _from_html(item, data, page_url or _file_url(item))
+        # A file or stdin has no headers: its bytes are decoded on their own evidence.
+        yield _from_html(item, decode(data, {}), page_url or _file_url(item))
 
 
 def _from_url(fetcher: Fetcher, url: str) -> Loaded:
@@ -62,12 +63,12 @@ def _from_url(fetcher: Fetcher, url: str) -> Loaded:
         page = fetcher.fetch(url, FetchSettings(), allow_private=True)
     except FetchError as exc:
         return Loaded(url, None, exc.reason)
-    return _from_html(url, page.body, page.url)
+    return _from_html(url, page.text(), page.url)
 
 
-def _from_html(label: str, data: bytes, url: str) -> Loaded:
+def _from_html(label: str, text: str, url: str) -> Loaded:
     try:
-        return Loaded(label, extract_article(data, url))
+        return Loaded(label, extract_article(text, url))
     except ExtractError as exc:
         return Loaded(label, None, str(exc))
 

@@ -1,7 +1,7 @@
 """HTML page → :class:`~newswatch.model.Article`. No network: the page is already fetched.
 
 The stages, in order:
-1. decode the bytes (BOM, declared charset, UTF-8, statistical guess) and reject non-HTML;
+1. reject text that is not HTML (the fetch stage decoded the bytes, seeing the headers);
 2. parse once with lxml; every later stage reads the same tree;
 3. metadata: JSON-LD, then meta tags, then the visible page, then trafilatura's guesses;
 4. body text (see :mod:`body`): trafilatura checked against Readability, then cleaned;
@@ -10,6 +10,8 @@ The stages, in order:
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
@@ -17,19 +19,20 @@ from newswatch.errors import ExtractError
 from newswatch.extract import metadata as meta
 from newswatch.extract import metadata_fallbacks
 from newswatch.extract.body import extract_body
-from newswatch.extract.decode import decode_html, ensure_html
 from newswatch.extract.jsonld import find_article
 from newswatch.extract.language import detect_language
 from newswatch.model import Article
 
 
-def extract_article(html: str | bytes, url: str, *, source: str = "") -> Article:
-    """Extract an article from one page; ``text`` is ``""`` when the page has no body text.
+def extract_article(html: str, url: str, *, source: str = "") -> Article:
+    """Extract an article from one page's text (bytes are decoded once, by
+    ``newswatch.fetch.decode``, which sees the HTTP headers); ``text`` is ``""`` when the
+    page has no body text.
 
     Raises :class:`ExtractError` only when the input is not HTML at all.
     """
-    # 1. decode
-    text = ensure_html(decode_html(html) if isinstance(html, bytes) else html)
+    # 1. is it markup at all?
+    text = ensure_html(html)
     # 2. parse
     tree = _parse(text)
     # 3. metadata, before the body stage prunes the tree; the cleanup needs the headline
@@ -63,3 +66,21 @@ def _parse(text: str) -> HtmlElement:
     if tree is None:
         raise ExtractError("input could not be parsed as HTML")
     return tree
+
+
+_SNIFF_CHARS = 4096
+_MAX_NUL_SHARE = 0.01
+_MIN_NULS = 8
+_TAG = re.compile(r"<\s*(?:!doctype|[a-zA-Z][a-zA-Z0-9-]*)[\s>/]")
+
+
+def ensure_html(text: str) -> str:
+    """``text`` ready for the parser; :class:`ExtractError` unless it looks like markup at all."""
+    head = text[:_SNIFF_CHARS]
+    # Binary files (PDF, images) are full of NULs; a stray one in a page is just dropped.
+    nuls = head.count("\x00")
+    if (nuls > _MIN_NULS and nuls > _MAX_NUL_SHARE * len(head)) or not _TAG.search(text[:200_000]):
+        raise ExtractError(
+            "input is not HTML", hint="pass a web page (HTML); feeds go in a feed source"
+        )
+    return text.replace("\x00", "")
