@@ -61,7 +61,7 @@ lock-upgrade: $(VENV)/.test-installed
 LATEST ?= $(shell mktemp -d /tmp/newswatch-latest.XXXXXX)
 test-latest:
 	$(PYTHON) -m venv $(LATEST)/venv
-	$(LATEST)/venv/bin/pip install --quiet '.[test]'
+	$(LATEST)/venv/bin/pip install --quiet '.[test]' build   # build: pyproject's build group, which pip 23 cannot name
 	$(LATEST)/venv/bin/pip wheel --quiet -w $(LATEST)/wheelhouse '.[test]'
 	$(LATEST)/venv/bin/pip freeze --exclude-editable > $(LATEST)/versions.txt
 	VENV=$(LATEST)/venv WHEELHOUSE=$(LATEST)/wheelhouse ./scripts/check

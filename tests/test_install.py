@@ -51,6 +51,7 @@ def _build_wheel(tmp: Path) -> Path:
     shutil.copytree(REPO, tree, ignore=TREE_SKIP)
     built = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp / "dist"), str(tree)],
+        cwd=tmp,  # not the checkout: its build/ directory would shadow the `build` package
         capture_output=True,
         text=True,
         timeout=300,
