@@ -59,9 +59,11 @@ lock-upgrade: $(VENV)/.test-installed
 ## test-latest: the newest releases pyproject.toml allows, installed the plain way (a fresh venv,
 ## its own pip, no lock) into a throwaway venv, then the whole suite. Run before `make lock-upgrade`.
 LATEST ?= $(shell mktemp -d /tmp/newswatch-latest.XXXXXX)
+# pyproject's build group (setuptools, build: the install test builds a wheel), which pip 23 cannot name.
+BUILD_GROUP = $(shell $(PYTHON) -c "import tomllib; print(' '.join(repr(r) for r in tomllib.load(open('pyproject.toml', 'rb'))['dependency-groups']['build']))")
 test-latest:
 	$(PYTHON) -m venv $(LATEST)/venv
-	$(LATEST)/venv/bin/pip install --quiet '.[test]' build   # build: pyproject's build group, which pip 23 cannot name
+	$(LATEST)/venv/bin/pip install --quiet '.[test]' $(BUILD_GROUP)
 	$(LATEST)/venv/bin/pip wheel --quiet -w $(LATEST)/wheelhouse '.[test]'
 	$(LATEST)/venv/bin/pip freeze --exclude-editable > $(LATEST)/versions.txt
 	VENV=$(LATEST)/venv WHEELHOUSE=$(LATEST)/wheelhouse ./scripts/check
