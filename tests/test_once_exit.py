@@ -54,3 +54,23 @@ def test_a_clean_exit_with_a_pending_alert_is_not_taken_for_a_crash(
     # The retry waits for its back-off (30 s by default) instead of going at once.
     assert attempts(tmp_path) == [("pending", 1)]
     assert again.returncode == 3
+
+
+def test_json_logs_carry_source_url_channel_rule_and_error_as_fields(
+    tmp_path: Path, site: SampleSite
+) -> None:
+    import json
+
+    config = write_config(tmp_path, site, NEVER_SENT)
+    config.write_text(
+        config.read_text().replace(
+            "sources:\n", "sources:\n  - name: gone\n    feed: http://127.0.0.1:9/rss.xml\n"
+        )
+    )
+    result = run_cli("once", "-c", str(config), "--log-format", "json")
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    failed_source = next(e for e in events if e.get("source") == "gone")
+    assert failed_source["url"] == "http://127.0.0.1:9/rss.xml"
+    assert failed_source["error"].startswith("connection failed")
+    failed_channel = next(e for e in events if e.get("channel") == "hook")
+    assert failed_channel["rule"] == "aleppo" and failed_channel["error"]

@@ -52,6 +52,7 @@ def test_healthz_status_and_json_reason(serve, report, status) -> None:
     assert json.loads(body) == {
         "ok": report.ok,
         "reasons": report.reasons,
+        "warnings": [],
         "details": report.details,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +36,6 @@ def abstract_socket() -> Iterator[tuple[socket.socket, str]]:
     [
         (lambda n: n.ready(), b"READY=1"),
         (lambda n: n.stopping(), b"STOPPING=1"),
-        (lambda n: n.reloading(), b"RELOADING=1"),
         (lambda n: n.watchdog(), b"WATCHDOG=1"),
         (lambda n: n.status("polling 3 sources\n12 alerts"), b"STATUS=polling 3 sources 12 alerts"),
     ],
@@ -44,6 +44,26 @@ def test_messages_reach_a_path_socket(path_socket, call, expected) -> None:
     sock, path = path_socket
     call(SystemdNotifier({"NOTIFY_SOCKET": path}))
     assert sock.recv(4096) == expected
+
+
+def test_reloading_carries_the_monotonic_time_notify_reload_needs(path_socket) -> None:
+    sock, path = path_socket
+    before = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+    SystemdNotifier({"NOTIFY_SOCKET": path}).reloading()
+    lines = sock.recv(4096).decode().splitlines()
+    assert lines[0] == "RELOADING=1"
+    assert lines[1].startswith("MONOTONIC_USEC=")
+    assert before <= int(lines[1].split("=")[1]) <= before + 5_000_000
+
+
+def test_a_failed_reload_ends_the_reload_with_status_and_errno(path_socket) -> None:
+    sock, path = path_socket
+    SystemdNotifier({"NOTIFY_SOCKET": path}).reload_failed("a.yaml: 1 error(s):\nx: bad")
+    assert sock.recv(4096).decode().splitlines() == [
+        "STATUS=reload failed, running the previous config: a.yaml: 1 error(s): x: bad",
+        "ERRNO=22",
+        "READY=1",
+    ]
 
 
 def test_abstract_namespace_socket(abstract_socket) -> None:

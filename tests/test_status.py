@@ -103,7 +103,7 @@ def test_tables(configured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert SECRET not in out
     lines = out.splitlines()
-    assert "SOURCES (4, 1 unhealthy)" in lines
+    assert "SOURCES (4, 1 not ok)" in lines
     header = next(line for line in lines if line.startswith("NAME"))
     assert header.split() == ["NAME", "HEALTH", "LAST", "POLL", "LAST", "SUCCESS", "FAILS",
                               "BACK-OFF", "LAST", "ERROR"]  # fmt: skip

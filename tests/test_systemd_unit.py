@@ -69,6 +69,7 @@ def test_security_exposure_at_most_2(unit: Path) -> None:
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
         "SystemCallFilter=@system-service",
         "CapabilityBoundingSet=",
+        "RestartPreventExitStatus=2 78",
     ],
 )
 def test_required_settings(line: str) -> None:
@@ -105,3 +106,10 @@ def test_libraries_run_under_memory_deny_write_execute() -> None:
     if result.returncode == 77:
         pytest.skip("kernel lacks PR_SET_MDWE (Linux < 6.3); cannot emulate the unit's rule")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_notify_reload_drop_in_replaces_the_kill_reload() -> None:
+    """systemd >= 253: systemd sends SIGHUP itself and waits for READY=1; the main unit's
+    ExecReload= must be emptied or both would signal."""
+    lines = (UNIT.parent / "notify-reload.conf").read_text(encoding="utf-8").splitlines()
+    assert {"[Service]", "Type=notify-reload", "ReloadSignal=SIGHUP", "ExecReload="} <= set(lines)

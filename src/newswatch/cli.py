@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from newswatch import __version__
-from newswatch.errors import ConfigError, NewswatchError, QueryError
+from newswatch.errors import ConfigError, NewswatchError, QueryError, ServiceError
 
 # Subcommand → module in newswatch.commands exposing ``add_arguments`` and ``main``.
 COMMANDS = {
@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QueryError as exc:
         print(f"newswatch: query: {exc}", file=sys.stderr)
         return 2
+    except ServiceError as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return exc.exit_status
     except NewswatchError as exc:
         print(f"newswatch: {exc}", file=sys.stderr)
         return 1

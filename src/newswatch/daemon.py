@@ -6,6 +6,7 @@ polling and delivery happen on the scheduler's worker threads.
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import threading
@@ -14,9 +15,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+from newswatch import __version__
 from newswatch.app import App
 from newswatch.config import Config, load_config
-from newswatch.errors import ConfigError, NewswatchError
+from newswatch.errors import ConfigError, NewswatchError, ServiceError
 from newswatch.ruleset import prepare
 from newswatch.scheduler import Scheduler
 from newswatch.service import (
@@ -26,6 +28,7 @@ from newswatch.service import (
     check_liveness,
     prune,
 )
+from newswatch.service.outage import next_try, outage_summary
 from newswatch.store.status_queries import StatusQueries
 
 log = logging.getLogger("newswatch.daemon")
@@ -33,6 +36,9 @@ log = logging.getLogger("newswatch.daemon")
 DELIVERY_EVERY_S = 5.0
 HEARTBEAT_EVERY_S = 5.0
 RETENTION_EVERY_S = 6 * 3600.0
+# EX_CONFIG: the configured address cannot be used; restarting cannot fix that, so the
+# unit lists it in RestartPreventExitStatus= instead of looping every RestartSec.
+EXIT_CANNOT_LISTEN = 78
 
 
 class Daemon:
@@ -56,16 +62,21 @@ class Daemon:
         self._heartbeat: datetime | None = None
         self._health: HealthServer | None = None
         self._started = app.clock.now()
+        self._reload_failure: str | None = None  # why the last reload was refused
+        self._outage: str | None = None  # the shared failure last announced
 
     # -- lifecycle -------------------------------------------------------------------
     def run(self) -> int:
+        # The port first: when it is taken, nothing else has started and the error is
+        # one line (ServiceError, an exit status the unit does not restart on).
+        self._start_health_server()
         self._install_signal_handlers()
+        self.app.metrics.started(__version__, self._started.timestamp())
         self.scheduler.sync_sources(self.app.config, self.app.poll)
-        self.scheduler.every("delivery", DELIVERY_EVERY_S, self._deliver)
+        self.scheduler.every_unless_running("delivery", DELIVERY_EVERY_S, self._deliver)
         self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)
         self.scheduler.every("retention", RETENTION_EVERY_S, self._prune)
         self.scheduler.start()
-        self._start_health_server()
         sources = len([s for s in self.app.config.sources if s.enabled])
         log.info("newswatch running: %d source(s), %d rule(s)", sources, len(self.app.config.rules))
         self.notifier.ready()
@@ -113,19 +124,19 @@ class Daemon:
         try:
             config = load_config(self.config_path)
         except ConfigError as exc:
-            log.error("reload: keeping the running config: %s", "; ".join(exc.problems))
-            self.notifier.ready()
+            self._reload_failed(f"{len(exc.problems)} error(s): " + "; ".join(exc.problems))
             return
         try:
             rules = prepare(config)
         except (NewswatchError, OSError, ValueError) as exc:
-            log.error("reload: keeping the running config: %s", exc)
-            self.notifier.ready()
+            self._reload_failed(str(exc))
             return
         self.app.reload(rules)
         self.scheduler.sync_sources(config, self.app.poll)
         if self.on_reload:
             self.on_reload(config)
+        self._reload_failure = None
+        self.app.metrics.reloaded(True, self.app.clock.now().timestamp())
         log.info(
             "reloaded %s: %d source(s), %d rule(s)",
             self.config_path,
@@ -133,6 +144,15 @@ class Daemon:
             len(config.rules),
         )
         self.notifier.ready()
+        self.notifier.status(f"polling {len([s for s in config.sources if s.enabled])} sources")
+
+    def _reload_failed(self, reason: str) -> None:
+        """Said once in the log, and kept where an operator looks: ``systemctl status``
+        (STATUS/ERRNO), /healthz's warnings and /metrics, until a reload succeeds."""
+        self._reload_failure = f"{self.config_path}: {reason}"
+        log.error("reload failed, keeping the running config: %s", self._reload_failure)
+        self.app.metrics.reloaded(False, self.app.clock.now().timestamp())
+        self.notifier.reload_failed(self._reload_failure)
 
     # -- jobs ------------------------------------------------------------------------
     def _deliver(self) -> None:
@@ -144,10 +164,26 @@ class Daemon:
             self.app.metrics.set_pending(channel, pending.get(channel, 0))
 
     def _beat(self) -> None:
+        self._report_outage()
         self._heartbeat = self.app.clock.now()
         self.app.metrics.heartbeat(self._heartbeat.timestamp())
         stories = self.app.stories
         self.app.metrics.story_index(stories.size, stories.nbytes)
+
+    def _report_outage(self) -> None:
+        """Say once when every source fails for one shared reason, and once when that ends:
+        the per-source lines show an errno each, this line says what it means."""
+        now = self.app.clock.now()
+        states = self.app.store.sources.all()
+        enabled = [s.name for s in self.app.config.sources if s.enabled]
+        summary = outage_summary(states, enabled)
+        if summary and summary != self._outage:
+            when = next_try(states, now)
+            retry = f"next try at {when:%H:%M:%S} UTC" if when else "next try at each interval"
+            log.error("%s; %s", summary, retry)
+        elif self._outage and not summary:
+            log.info("sources answer again (the outage is over)")
+        self._outage = summary
 
     def _prune(self) -> None:
         prune(self.app.store, self.app.config.retention, self.app.clock.now())  # logs itself
@@ -163,7 +199,7 @@ class Daemon:
     # -- health ----------------------------------------------------------------------
     def health(self) -> HealthReport:
         # check_liveness knows cron periods and counts a source in back-off as alive.
-        return check_liveness(
+        report = check_liveness(
             self.app.config,
             self.app.store.sources.all(),
             self.app.clock.now(),
@@ -171,13 +207,28 @@ class Daemon:
             heartbeat_at=self._heartbeat or self._started,
             started_at=self._started,
         )
+        if self._reload_failure:
+            report.warnings.append(f"last reload failed: {self._reload_failure}")
+        return report
 
     def _start_health_server(self) -> None:
         if not self.app.config.http:
             return
         self._health = HealthServer(self.app.config.http, self.health, self.app.metrics)
-        self._health.start()
-        log.info("serving /healthz and /metrics on http://%s", self.app.config.http)
+        try:
+            self._health.start()
+        except OSError as exc:
+            self._health = None
+            raise ServiceError(
+                f"http: cannot listen on {self.app.config.http}: {exc.strerror or exc}"
+                + (
+                    " (another process uses this port: stop it or change http:)"
+                    if exc.errno == errno.EADDRINUSE
+                    else ""
+                ),
+                exit_status=EXIT_CANNOT_LISTEN,
+            ) from None
+        log.info("serving /healthz and /metrics on http://%s", self.app.config.http)  # once
 
     def _install_signal_handlers(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:

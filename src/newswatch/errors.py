@@ -11,6 +11,7 @@ message and an exit status::
     ├── SourceError          a source answered but its content is unusable (bad feed, no links)
     ├── ExtractError         nothing could be extracted from a page
     ├── StoreError           the state database is unusable (locked, corrupt, too new)
+    ├── ServiceError         ``run`` cannot start (port in use, state file held): own exit status
     └── DeliveryError        a channel refused or failed to deliver an alert
 """
 
@@ -37,6 +38,15 @@ class ConfigError(NewswatchError):
         super().__init__(f"{where}{len(problems)} configuration error(s)")
         self.problems = problems
         self.path = path
+
+
+class ServiceError(NewswatchError):
+    """The daemon cannot start here; ``exit_status`` tells systemd whether a restart can
+    help (``RestartPreventExitStatus=`` lists the ones where it cannot)."""
+
+    def __init__(self, message: str, *, exit_status: int) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status
 
 
 class QueryError(NewswatchError):

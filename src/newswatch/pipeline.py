@@ -29,6 +29,7 @@ from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
+from newswatch.service.logfields import log_fields
 from newswatch.sources import discover
 
 log = logging.getLogger("newswatch.pipeline")
@@ -107,7 +108,13 @@ class Pipeline:
             source.name, self.clock.now(), len(discovery.entries), new
         )
         if new:
-            log.info("%s: %d new article(s), %d alert(s) queued", source.name, new, alerts)
+            log.info(
+                "%s: %d new article(s), %d alert(s) queued",
+                source.name,
+                new,
+                alerts,
+                extra=log_fields(source=source.name),
+            )
         return PollReport(
             source.name,
             ok=True,
@@ -128,7 +135,14 @@ class Pipeline:
         until = now + backoff_delay(failures, getattr(exc, "retry_after", None))
         self.store.sources.record_failure(source.name, now, str(exc), backoff_until=until)
         retry = f"; in back-off until {until:%H:%M:%S} UTC" if until > now else ""
-        log.error("%s: %s (failure %d in a row%s)", source.name, exc, failures, retry)
+        log.error(
+            "%s: %s (failure %d in a row%s)",
+            source.name,
+            exc,
+            failures,
+            retry,
+            extra=log_fields(source=source.name, url=source.url, error=exc),
+        )
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=str(exc), status=status)
 

@@ -14,7 +14,9 @@ import sys
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import config_secrets, load_config
+from newswatch.pipeline import PollReport
 from newswatch.service import setup_logging
+from newswatch.service.outage import explain, shared_cause
 
 log = logging.getLogger("newswatch.once")
 
@@ -48,6 +50,7 @@ def main(args: argparse.Namespace) -> int:
         report.failed,
         report.pending,
     )
+    _shared_failure(report.polls)
     undelivered = report.retrying + report.failed
     if undelivered:
         log.error(
@@ -58,6 +61,18 @@ def main(args: argparse.Namespace) -> int:
             report.failed,
         )
     return exit_status(bool(failed), undelivered)
+
+
+def _shared_failure(polls: list[PollReport]) -> None:
+    """One line when every source failed for one reason (no network, no DNS, the proxy)."""
+    label = shared_cause([p.error or "" for p in polls]) if all(not p.ok for p in polls) else None
+    if label:
+        log.error(
+            "all %d sources failed: %s; nothing was fetched. Fix that, then run "
+            "`newswatch once` again (the daemon retries by itself at each source's interval)",
+            len(polls),
+            explain(label),
+        )
 
 
 EXIT_SOURCE_FAILED = 1

@@ -1,16 +1,20 @@
 """Run the daemon: poll every source on its schedule, match, deliver, until SIGTERM/SIGINT.
 
 SIGHUP reloads the config file (an invalid new config is logged and the old one kept).
+Exit status 0 on a clean stop; 2 invalid config; 75 another ``run`` holds the state file;
+78 the ``http:`` address cannot be used (port in use).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import Config, config_secrets, load_config
+from newswatch.config import Config, config_secrets, load_config, state_path
 from newswatch.service import setup_logging
 from newswatch.service.memory import limit_malloc_arenas
+from newswatch.service.runlock import RunLock
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,15 +23,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from newswatch.app import App
-    from newswatch.daemon import Daemon
-    from newswatch.ruleset import prepare
-
     limit_malloc_arenas()  # before any thread starts: see service/memory.py
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    lock = RunLock(state_path(config))
+    lock.acquire()  # before the store opens: a second daemon touches nothing
+    try:
+        return _run(args, path, config)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, path: Path, config: Config) -> int:
+    from newswatch.app import App
+    from newswatch.daemon import Daemon
+    from newswatch.ruleset import prepare
+
     app = App(prepare(config))
 
     def refresh_log_secrets(new: Config) -> None:

@@ -96,10 +96,7 @@ def _source(
 ) -> dict[str, Any]:
     in_config = any(s.name == name for s in config.sources)
     source = config.source(name) if in_config else None
-    if state is None or state.last_poll_at is None:
-        health = "never polled"
-    else:
-        health = "ok" if state.healthy else "unhealthy"
+    health = _health(state)
     state = state or SourceState(name)
     return {
         "name": name,
@@ -118,6 +115,18 @@ def _source(
         "backoff_until": to_iso(state.backoff_until),
         "items_last_poll": state.items_last_poll,
     }
+
+
+def _health(state: SourceState | None) -> str:
+    """``ok`` only for a source whose last poll succeeded: one that never succeeded, or
+    fails below the unhealthy threshold, says so instead of looking fine."""
+    if state is None or state.last_poll_at is None:
+        return "never polled"
+    if not state.healthy:
+        return "unhealthy"
+    if state.last_success_at is None:
+        return "never succeeded"
+    return "failing" if state.consecutive_failures > 0 else "ok"
 
 
 def _alert(alert: AlertSummary, redact: Callable[[str], str]) -> dict[str, Any]:

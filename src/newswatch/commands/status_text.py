@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from newswatch.clock import from_iso
+from newswatch.service.outage import cause_first
 
 ERROR_WIDTH = 60
 TITLE_WIDTH = 50
@@ -60,9 +61,9 @@ def _cut(text: str | None, width: int) -> str:
 
 
 def _sources(sources: list[dict[str, Any]], now: datetime) -> str:
-    unhealthy = sum(1 for s in sources if s["health"] == "unhealthy")
+    unhealthy = sum(1 for s in sources if s["health"] not in ("ok", "never polled"))  # failing too
     title = (
-        f"SOURCES ({len(sources)}, {unhealthy} unhealthy)"
+        f"SOURCES ({len(sources)}, {unhealthy} not ok)"
         if unhealthy
         else f"SOURCES ({len(sources)})"
     )
@@ -70,12 +71,14 @@ def _sources(sources: list[dict[str, Any]], now: datetime) -> str:
         return f"{title}\n(none configured)"
     rows = []
     for s in sources:
-        health = s["health"].upper() if s["health"] == "unhealthy" else s["health"]
+        health = s["health"] if s["health"] in ("ok", "never polled") else s["health"].upper()
         if not s["in_config"]:
             health += " (not in config)"
         elif not s["enabled"]:
             health += " (disabled)"
-        error = f"{ago(s['last_error_at'], now)}: {s['last_error']}" if s["last_error"] else "-"
+        error = "-"
+        if s["last_error"]:
+            error = f"{ago(s['last_error_at'], now)}: {cause_first(s['last_error'])}"
         backoff = "-"
         if s["backoff_until"] and ago(s["backoff_until"], now).startswith("in "):
             backoff = ago(s["backoff_until"], now)

@@ -216,6 +216,12 @@ class RetentionConfig(Strict):
     alerts: Duration = timedelta(days=365)
 
 
+class HealthConfig(Strict):
+    # /healthz answers 503 when at least this share of the enabled sources failed their
+    # last poll. 1.0: only when all fail (a server without network); 0.5: half of them.
+    failing_share: float = Field(default=1.0, gt=0, le=1)
+
+
 class Config(Strict):
     state: str | None = None
     defaults: Defaults = Defaults()
@@ -228,6 +234,7 @@ class Config(Strict):
     delivery: DeliveryConfig = DeliveryConfig()
     dedup: DedupConfig = DedupConfig()
     retention: RetentionConfig = RetentionConfig()
+    health: HealthConfig = HealthConfig()
     ops_channel: str | None = None
     places: str | None = None  # optional user gazetteer file
     # Not configuration: the gazetteer the config check loaded (rules with places), kept so

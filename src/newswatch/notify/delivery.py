@@ -41,6 +41,7 @@ from newswatch.notify.policy import (
     rate_interval,
 )
 from newswatch.notify.render import Batch, BatchKind
+from newswatch.service.logfields import log_fields
 from newswatch.service.metrics import Metrics
 from newswatch.store import OutboxAlert, Store
 from newswatch.store.silences import SilenceRepo
@@ -177,6 +178,7 @@ class DeliveryWorker:
                     len(members),
                     members[0].rule,
                     channel,
+                    extra=log_fields(channel=channel, rule=members[0].rule),
                 )
                 continue
             self._on_failure(settings.config, channel, members, later, outcome, tally)
@@ -261,6 +263,7 @@ class DeliveryWorker:
             attempts,
             len(members),
             outcome.error,
+            extra=log_fields(channel=channel, rule=members[0].rule, error=outcome.error),
         )
         self._give_up(expired, outcome.error, tally)
         if earliest is not None and later:
@@ -293,6 +296,7 @@ class DeliveryWorker:
                 alert.channel,
                 alert.attempts + 1,
                 error,
+                extra=log_fields(channel=alert.channel, rule=alert.rule, error=error),
             )
 
 

@@ -27,9 +27,17 @@ class HealthReport:
     ok: bool
     reasons: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # What an operator must know but is no reason to restart (a failed reload: the
+    # previous config still runs, and a restart would stop on the broken file).
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "reasons": self.reasons, "details": self.details}
+        return {
+            "ok": self.ok,
+            "reasons": self.reasons,
+            "warnings": self.warnings,
+            "details": self.details,
+        }
 
 
 def parse_address(address: str) -> tuple[str, int]:
@@ -65,7 +73,6 @@ class HealthServer:
             target=self._server.serve_forever, name="newswatch-http", daemon=True
         )
         self._thread.start()
-        log.info("serving /healthz and /metrics on http://%s:%d", self.host, self.port)
 
     def stop(self) -> None:
         if self._server is None:

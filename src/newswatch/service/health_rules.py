@@ -19,6 +19,7 @@ from datetime import datetime
 
 from newswatch.clock import Clock
 from newswatch.config import SourceConfig, format_duration
+from newswatch.service.logfields import log_fields
 from newswatch.service.metrics import Metrics
 from newswatch.store import SourceState, Store
 
@@ -73,14 +74,19 @@ class SourceHealthTracker:
             if state.healthy:
                 return None
             self.store.sources.set_health(source.name, True, None)
-            log.info("source %s recovered", source.name)
+            log.info("source %s recovered", source.name, extra=log_fields(source=source.name))
             return f"source {source.name} recovered (was: {state.unhealthy_reason})"
         if not state.healthy:
             if reason != state.unhealthy_reason:
                 self.store.sources.set_health(source.name, False, reason)  # keep status current
             return None
         self.store.sources.set_health(source.name, False, reason)
-        log.warning("source %s unhealthy: %s", source.name, reason)
+        log.warning(
+            "source %s unhealthy: %s",
+            source.name,
+            reason,
+            extra=log_fields(source=source.name, error=reason),
+        )
         return f"source {source.name} unhealthy: {reason}"
 
     def forget(self, name: str) -> None:

@@ -1,8 +1,10 @@
 """The verdict behind ``/healthz``: is the daemon doing its job right now?
 
-Healthy means the scheduler runs, its heartbeat is recent, and every enabled source was
-polled within ``grace`` of its interval (a source may fail — that is what source health
-and ``status`` report — but it must at least be tried). A fresh start gets the same grace.
+Healthy means the scheduler runs, its heartbeat is recent, every enabled source was polled
+within ``grace`` of its interval (a fresh start gets the same grace), and fewer than
+``health: {failing_share}`` of the sources (default: all of them) failed their last poll.
+One failing source is what source health and ``status`` report; all of them failing is a
+daemon that alerts nobody, which a probe must see.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from newswatch.config import Config
 from newswatch.config.schema import Interval
 from newswatch.service.health import HealthReport
+from newswatch.service.outage import cause_first, failing, outage_summary
 from newswatch.store import SourceState
 
 DEFAULT_GRACE = 3  # intervals
@@ -68,6 +71,7 @@ def check_liveness(
     if overdue:
         listed = ", ".join(overdue[:10]) + (" …" if len(overdue) > 10 else "")
         reasons.append(f"{len(overdue)} source(s) not polled for {grace} intervals: {listed}")
+    reasons += _failing_reasons(config, list(by_name.values()))
     unhealthy = sorted(s.name for s in by_name.values() if not s.healthy)
     details = {
         "sources": sum(1 for s in config.sources if s.enabled),
@@ -77,6 +81,20 @@ def check_liveness(
         "started_at": _iso(started_at),
     }
     return HealthReport(ok=not reasons, reasons=reasons, details=details)
+
+
+def _failing_reasons(config: Config, states: list[SourceState]) -> list[str]:
+    """A daemon whose sources all fail is alive but useless: an uptime probe must see it
+    (503), not a 200 from a server that lost its network."""
+    enabled = [s.name for s in config.sources if s.enabled]
+    down = failing(states, enabled)
+    if not enabled or len(down) / len(enabled) < config.health.failing_share:
+        return []
+    summary = outage_summary(states, enabled)
+    if summary:
+        return [summary]
+    first = cause_first(down[0].last_error or "unknown error")
+    return [f"{len(down)} of {len(enabled)} source(s) failing (e.g. {down[0].name}: {first})"]
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from newswatch.service.logfields import FIELDS
 from newswatch.service.redact import Redactor
 
 # Libraries that narrate every request or job run at INFO; their warnings still show.
@@ -61,7 +62,9 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
-        extras = " ".join(f"{k}={_compact(v)}" for k, v in _extras(record).items())
+        extras = " ".join(
+            f"{k}={_compact(v)}" for k, v in _extras(record).items() if k not in FIELDS
+        )
         if extras:
             line += " " + extras
         if record.exc_text:

@@ -65,6 +65,34 @@ class Metrics:
             registry=r,
         )  # fmt: skip
 
+        self._info = Gauge(
+            "newswatch_build_info", "Always 1; the running version as a label.", ["version"],
+            registry=r,
+        )  # fmt: skip
+        self._start_time = Gauge(
+            "newswatch_start_time_seconds", "When this process started (Unix time).", registry=r
+        )
+        # Named as Prometheus names its own, so existing alert rules read the same.
+        self._reload_ok = Gauge(
+            "newswatch_config_last_reload_successful",
+            "1 when the last reload (or the start) applied the config file, 0 when it failed.",
+            registry=r,
+        )
+        self._reload_at = Gauge(
+            "newswatch_config_last_reload_success_timestamp_seconds",
+            "When the config file was last applied (Unix time).", registry=r,
+        )  # fmt: skip
+
+    def started(self, version: str, unix_time: float) -> None:
+        self._info.labels(version).set(1)
+        self._start_time.set(unix_time)
+        self.reloaded(True, unix_time)
+
+    def reloaded(self, ok: bool, unix_time: float) -> None:
+        self._reload_ok.set(1 if ok else 0)
+        if ok:
+            self._reload_at.set(unix_time)
+
     def fetch(self, source: str, outcome: str, nbytes: int, seconds: float) -> None:
         if outcome not in FETCH_OUTCOMES:
             raise ValueError(f"unknown fetch outcome {outcome!r} (one of {FETCH_OUTCOMES})")

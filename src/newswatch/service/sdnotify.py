@@ -7,9 +7,11 @@ take the service down.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
+import time
 from collections.abc import Mapping
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,19 @@ class SystemdNotifier:
         self.notify("STOPPING=1")
 
     def reloading(self) -> None:
-        self.notify("RELOADING=1")
+        """With the monotonic time: systemd's ``Type=notify-reload`` (v253+) matches it to
+        the reload it asked for; older versions ignore the field."""
+        usec = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+        self.notify(f"RELOADING=1\nMONOTONIC_USEC={usec}")
+
+    def reload_failed(self, reason: str, errno_value: int = errno.EINVAL) -> None:
+        """The reload is over (READY=1: the old config still runs) and failed: the reason
+        is the unit's status line and ERRNO its error, which ``systemctl status`` shows."""
+        status = " ".join(reason.split())[:400]
+        self.notify(
+            f"STATUS=reload failed, running the previous config: {status}\n"
+            f"ERRNO={errno_value}\nREADY=1"
+        )
 
     def status(self, text: str) -> None:
         # STATUS is a single line; a newline would start a new (bogus) assignment.

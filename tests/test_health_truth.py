@@ -1,0 +1,98 @@
+"""Health that tells the truth: a daemon whose sources all fail is not "ok", a source that
+never succeeded is not "ok", and a shared cause is said once, in words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import free_port, run_cli
+from .test_daemon_trust import daemon, wait_for
+from .test_service_daemon import _get
+
+REFUSED = """
+state: {state}
+http: 127.0.0.1:{port}
+defaults:
+  interval: 2s
+sources:
+  - name: first
+    feed: http://127.0.0.1:9/a/very/long/path/of/the/first/feed/that/hides/the/cause.xml
+  - name: second
+    feed: http://127.0.0.1:9/rss.xml
+channels:
+  t: "console://"
+rules:
+  - name: r
+    query: aleppo
+    notify: [t]
+"""
+
+
+def test_healthz_is_503_when_every_source_fails(tmp_path: Path) -> None:
+    port = free_port()
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=port))
+    log = tmp_path / "daemon.log"
+    with daemon(config, log):
+        answer = wait_for(
+            lambda: (r := _get(f"http://127.0.0.1:{port}/healthz"))[0] == 503 and r, 30
+        )
+        assert answer, log.read_text()
+        reasons = json.loads(answer[1])["reasons"]
+        assert reasons == [
+            "all 2 sources are failing: connections are refused (a firewall, or nothing "
+            "listens at those addresses)"
+        ]
+        assert wait_for(lambda: "all 2 sources are failing" in log.read_text(), 15)
+    text = log.read_text()
+    assert text.count("all 2 sources are failing") == 1, text  # said once, not every beat
+    assert "next try at" in text
+
+
+def test_a_configured_share_of_failing_sources_is_enough(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from newswatch.config import parse_config
+    from newswatch.service import check_liveness
+    from newswatch.store import SourceState
+
+    text = REFUSED.format(state=tmp_path / "s.db", port=1) + "health:\n  failing_share: 0.5\n"
+    config = parse_config(text, {})
+    now = datetime.now(UTC)
+    states = [
+        SourceState(
+            "first", last_poll_at=now, consecutive_failures=1, last_error="http://x.org/f: boom"
+        ),
+        SourceState("second", last_poll_at=now, last_success_at=now),
+    ]
+    report = check_liveness(
+        config, states, now, scheduler_running=True, heartbeat_at=now, started_at=now
+    )
+    assert not report.ok
+    assert report.reasons == ["1 of 2 source(s) failing (e.g. first: boom — http://x.org/f)"]
+
+
+def test_status_shows_a_never_successful_source_and_its_cause_first(tmp_path: Path) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=free_port()))
+    assert run_cli("once", "-c", str(config)).returncode == 1
+    lines = run_cli("status", "-c", str(config)).stdout.splitlines()
+    first = next(line for line in lines if line.startswith("first "))
+    assert "NEVER SUCCEEDED" in first
+    assert "connection failed: [Errno 111] Connection refused" in first  # not cut off
+
+
+def test_once_says_once_when_every_source_fails_for_one_reason(tmp_path: Path) -> None:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(
+        f"state: {tmp_path / 'state.db'}\nsources:\n"
+        "  - name: a\n    feed: https://news-a.invalid/rss.xml\n"
+        "  - name: b\n    feed: https://news-b.invalid/rss.xml\n"
+    )
+    result = run_cli("once", "-c", str(config))
+    assert result.returncode == 1
+    assert (
+        "all 2 sources failed: DNS lookups fail (no network, or no DNS server reachable "
+        "from this machine); nothing was fetched" in result.stderr
+    )
