@@ -6,16 +6,23 @@ Exit status 0 when every URL of the channel accepted it, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from newswatch.commands.common import add_config_argument, load
+from newswatch.config import config_secrets
 from newswatch.errors import NewswatchError
+from newswatch.service import setup_logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
     parser.add_argument("channel", metavar="CHANNEL", help="a channel name from the config")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="on failure, print apprise's whole account of the try (secrets masked)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -27,10 +34,15 @@ def main(args: argparse.Namespace) -> int:
         raise NewswatchError(
             f"unknown channel {args.channel!r}", hint=f"channels in the config: {valid}"
         )
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    if send_test(config, args.channel):
+    setup_logging("text", secrets=config_secrets(config))
+    outcome = send_test(config, args.channel)
+    if outcome.ok:
         print(f"test alert delivered to channel {args.channel}", file=sys.stderr)
         return 0
-    print(f"test alert to channel {args.channel} failed (see the log above)", file=sys.stderr)
+    print(f"test alert to channel {args.channel} failed: {outcome.error}", file=sys.stderr)
+    if args.verbose:
+        for line in outcome.transcript:
+            print(f"  apprise: {line}", file=sys.stderr)
+    else:
+        print("  (add -v for apprise's whole account of the try)", file=sys.stderr)
     return 1

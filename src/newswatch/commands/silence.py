@@ -49,7 +49,7 @@ def main(args: argparse.Namespace) -> int:
                 f"unknown rule {args.rule!r}", hint=f"rules: {', '.join(rules) or 'none'}"
             )
         try:
-            until = now + parse_duration(args.duration)
+            until = now + parse_duration(args.duration, require_unit=True)
         except ValueError as exc:
             raise NewswatchError(f"--for: {exc}") from None
         silence_id = repo.add(args.rule, until, now, args.comment)

@@ -129,7 +129,7 @@ def _deliveries(deliveries: dict[str, Any], now: datetime) -> str:
         rows = [
             [f"#{a['id']}", a["channel"], a["rule"], str(a["attempts"]),
              ago(a["next_attempt_at"], now) if status == "pending" else ago(a["created_at"], now),
-             _cut(a["last_error"], ERROR_WIDTH)]
+             _cut(cause_first(a["last_error"] or ""), ERROR_WIDTH)]
             for a in listed
         ]  # fmt: skip
         when = "NEXT TRY" if status == "pending" else "CREATED"

@@ -9,10 +9,14 @@ _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_duration(text: str | int | float) -> timedelta:
-    """Parse ``30s``/``5m``/``1h30m``; a bare number means seconds. Raises ValueError."""
+def parse_duration(text: str | int | float, *, require_unit: bool = False) -> timedelta:
+    """Parse ``30s``/``5m``/``1h30m``; a bare number means seconds, unless
+    ``require_unit`` (the command line: ``silence RULE --for 2`` was taken as 2 seconds
+    when 2 hours were meant). Raises ValueError."""
     if isinstance(text, bool):
         raise ValueError("expected a duration like 30s, 5m or 1h")
+    if require_unit and (isinstance(text, int | float) or re.fullmatch(r"\s*\d+(\.\d+)?\s*", text)):
+        raise ValueError(f"{text!r} has no unit: write {text}m, {text}h or {text}d (s for seconds)")
     if isinstance(text, int | float):
         seconds = float(text)
     else:

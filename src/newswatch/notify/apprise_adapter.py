@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import apprise
@@ -53,6 +53,9 @@ class SendOutcome:
     # Keys ("<url index>:<piece>") accepted in this call; on a partial failure the worker
     # stores them so the retry skips those URLs and pieces.
     delivered: tuple[str, ...] = ()
+    # apprise's own account of the failed try ("LEVEL message", secrets masked), for
+    # `notify-test -v`: what its verbose flag would have printed.
+    transcript: tuple[str, ...] = ()
 
 
 class Notifier(Protocol):
@@ -100,6 +103,9 @@ def choose_dialect(url: str, plugin: Any, configured: str, tty: bool) -> str:
 class AppriseNotifier:
     def __init__(self, config: Config, *, tty: bool | None = None) -> None:
         register_console_plugin()  # console:// must resolve wherever a notifier exists
+        # apprise's capture of a failed try's cause needs its DEBUG records to exist;
+        # our log handler keeps them off stderr (logsetup.CAPTURED_LOGGERS).
+        logging.getLogger("apprise").setLevel(logging.DEBUG)
         self.config = config
         self.tty = stdout_is_tty() if tty is None else tty
         self._secrets = sorted(config_secrets(config), key=len, reverse=True)
@@ -135,15 +141,18 @@ class AppriseNotifier:
         errors: list[str] = []
         delivered: list[str] = []
         retry_after: float | None = None
+        transcript: list[str] = []
         for index, target in enumerate(targets):
             rendered = render(batch, target.dialect, template)
             outcome = self._send_one(target, rendered, f"{index}:", done)
             delivered.extend(outcome.delivered)
             if not outcome.ok:
                 errors.append(f"{target.masked_url}: {outcome.error}")
+                transcript.extend(outcome.transcript)
                 retry_after = max(retry_after or 0.0, outcome.retry_after or 0.0) or None
         if errors:
-            return SendOutcome(False, "; ".join(errors), retry_after, tuple(delivered))
+            joined = "; ".join(errors)
+            return SendOutcome(False, joined, retry_after, tuple(delivered), tuple(transcript))
         return SendOutcome(True, delivered=tuple(delivered))
 
     def _send_one(
@@ -169,7 +178,7 @@ class AppriseNotifier:
                 return SendOutcome(False, error, delivered=tuple(accepted))
             if not result:
                 failure = self._failure(result)
-                return SendOutcome(False, failure.error, failure.retry_after, tuple(accepted))
+                return replace(failure, delivered=tuple(accepted))
             accepted.append(key)
             log.debug(
                 "sent %s message (%d chars) via %s",
@@ -188,11 +197,31 @@ class AppriseNotifier:
                 retry_after = float(found.group(1))
         if retry_after is None and any(_RATE_LIMITED.search(e.message) for e in entries):
             retry_after = RATE_LIMITED_WAIT
-        warnings = [e.message for e in entries if e.level in ("WARNING", "ERROR", "CRITICAL")]
-        error = warnings[-1] if warnings else "the service refused the message"
-        return SendOutcome(False, self._scrub(error)[:500], retry_after)
+        error = failure_text(entries)
+        transcript = tuple(self._scrub(f"{e.level} {e.message}") for e in entries)
+        return SendOutcome(False, self._scrub(error)[:500], retry_after, transcript=transcript)
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
+
+
+_CAUSE = re.compile(r"\bexception:\s*(.+)", re.IGNORECASE | re.DOTALL)
+
+
+def failure_text(entries: list[Any]) -> str:
+    """apprise's last warning with its cause. The warning alone ("Connection error while
+    submitting email") hides why; the cause ("SMTP AUTH extension not supported by
+    server.") is only in the DEBUG line that follows it."""
+    serious = [i for i, e in enumerate(entries) if e.level in ("WARNING", "ERROR", "CRITICAL")]
+    if not serious:
+        return "the service refused the message"
+    last = serious[-1]
+    warning = str(entries[last].message).strip()
+    for entry in entries[last + 1 :]:
+        found = _CAUSE.search(str(entry.message))
+        if found:
+            cause = " ".join(found.group(1).split()).rstrip(".")
+            return f"{warning}: {cause}"
+    return warning

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from newswatch.config import Config
 from newswatch.model import AlertMessage, Highlight, Snippet
-from newswatch.notify.apprise_adapter import AppriseNotifier
+from newswatch.notify.apprise_adapter import AppriseNotifier, SendOutcome
 from newswatch.notify.console import register_console_plugin
 from newswatch.notify.render import Batch
 
@@ -29,10 +29,7 @@ def test_message(now: datetime | None = None) -> AlertMessage:
     )
 
 
-def send_test(config: Config, channel: str) -> bool:
-    """Send a test alert through ``channel``; True when every URL accepted it."""
+def send_test(config: Config, channel: str) -> SendOutcome:
+    """Send a test alert through ``channel``; ``ok`` when every URL accepted it."""
     register_console_plugin()
-    outcome = AppriseNotifier(config).send(Batch(channel, "alert", (test_message(),)))
-    if not outcome.ok:
-        log.error("test alert to channel %s failed: %s", channel, outcome.error)
-    return outcome.ok
+    return AppriseNotifier(config).send(Batch(channel, "alert", (test_message(),)))

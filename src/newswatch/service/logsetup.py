@@ -27,6 +27,10 @@ CHATTY_LOGGERS = {
     "htmldate": logging.ERROR,
     "courlan": logging.ERROR,
 }
+# Loggers whose DEBUG records must exist: apprise keeps a failed try's cause ("SMTP AUTH
+# extension not supported by server") in a DEBUG line, which its per-call capture only
+# sees when the logger is enabled for DEBUG. Their level is enforced at our handler instead.
+CAPTURED_LOGGERS = {"apprise": logging.WARNING}
 # LogRecord's own attributes; anything else was passed with ``extra=`` and is structured data.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -108,6 +112,8 @@ def setup_logging(
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(formatters[fmt]())
     handler.addFilter(RedactingFilter(secrets))
+    if not verbose:
+        handler.addFilter(_below(CAPTURED_LOGGERS))
     handler.set_name("newswatch")
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == "newswatch"]:
@@ -115,8 +121,20 @@ def setup_logging(
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for name, level in CHATTY_LOGGERS.items():
-        logging.getLogger(name).setLevel(logging.INFO if verbose else level)
+        if name not in CAPTURED_LOGGERS:
+            logging.getLogger(name).setLevel(logging.INFO if verbose else level)
     logging.captureWarnings(True)
+
+
+def _below(levels: dict[str, int]) -> logging.Filter:
+    """Drops records of these loggers (and their children) under the given level."""
+
+    class LibraryLevels(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            top = record.name.split(".", 1)[0]
+            return record.levelno >= levels.get(top, logging.NOTSET)
+
+    return LibraryLevels()
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:

@@ -112,4 +112,20 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
     """,
+    # 4: silence ids are never reused (AUTOINCREMENT): with a plain rowid, removing the
+    # newest silence gave its id to the next one, so a `silence --remove ID` typed from an
+    # old listing could lift the wrong silence.
+    """
+    CREATE TABLE silences_new (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule        TEXT NOT NULL,
+        until       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        comment     TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO silences_new (id, rule, until, created_at, comment)
+        SELECT id, rule, until, created_at, comment FROM silences;
+    DROP TABLE silences;
+    ALTER TABLE silences_new RENAME TO silences;
+    """,
 ]
