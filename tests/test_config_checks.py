@@ -103,3 +103,21 @@ def test_the_daemon_logs_the_warnings_at_start(tmp_path: Path) -> None:
     result = run_cli("once", "-c", str(path))
     assert "rules[0].notify (q): no notify: list" in result.stderr
     assert "'or' is read as a word" in result.stderr
+
+
+def test_init_writes_the_starter_config_which_checks_clean(tmp_path: Path) -> None:
+    target = tmp_path / "newswatch.yaml"
+    result = run_cli("init", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "newswatch once --baseline" in result.stderr
+    check_result = run_cli("check", "-c", str(target))
+    assert check_result.returncode == 0 and "warning" not in check_result.stderr
+    again = run_cli("init", str(target))
+    assert again.returncode == 1 and "exists; not overwritten" in again.stderr
+
+
+def test_the_starter_is_the_repository_example() -> None:
+    from newswatch.commands.init import starter_text
+
+    example = Path(__file__).resolve().parent.parent / "config" / "newswatch.example.yaml"
+    assert starter_text() == example.read_text(encoding="utf-8")

@@ -145,11 +145,13 @@ class App:
             self.runtime.health.forget(name)
         _log_warnings(rules)
 
-    def poll(self, source: SourceConfig, respect_backoff: bool = True) -> PollReport:
+    def poll(
+        self, source: SourceConfig, respect_backoff: bool = True, baseline: bool = False
+    ) -> PollReport:
         rules = self.rules  # read once: a reload during this poll does not concern it
         try:
             report = Pipeline(self.runtime, rules).run_source(
-                source, respect_backoff=respect_backoff
+                source, respect_backoff=respect_backoff, baseline=baseline
             )
         except Exception as exc:  # a bug in one source's handling must not stop the others
             log.exception("%s: unexpected error", source.name)
@@ -184,14 +186,16 @@ class App:
         with self.store.db.transaction() as conn:
             enqueue_alerts(conn, rule, message, self.clock.now(), cluster_id=None, match_id=None)
 
-    def run_cycle(self, progress: bool = False) -> CycleReport:
+    def run_cycle(self, progress: bool = False, baseline: bool = False) -> CycleReport:
         """Poll every enabled source once (concurrently, bounded), then deliver."""
         config = self.config
         sources = [s for s in config.sources if s.enabled]
         report = CycleReport()
         with ThreadPoolExecutor(max_workers=config.workers) as pool:
             # A manual cycle tries every source, even those in back-off.
-            polls = pool.map(lambda s: self.poll(s, respect_backoff=False), sources)
+            polls = pool.map(
+                lambda s: self.poll(s, respect_backoff=False, baseline=baseline), sources
+            )
             for i, poll in enumerate(polls, start=1):
                 report.polls.append(poll)
                 if progress:

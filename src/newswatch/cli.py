@@ -22,6 +22,7 @@ COMMANDS = {
     "status": "status",
     "silence": "silence",
     "demo": "demo",
+    "init": "init",
 }
 
 

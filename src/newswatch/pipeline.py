@@ -78,10 +78,15 @@ class Pipeline:
         self.metrics = runtime.metrics
         self.stopping = runtime.stopping
 
-    def run_source(self, source: SourceConfig, *, respect_backoff: bool = True) -> PollReport:
-        """Poll ``source`` once. A source in back-off is skipped unless told otherwise."""
+    def run_source(
+        self, source: SourceConfig, *, respect_backoff: bool = True, baseline: bool = False
+    ) -> PollReport:
+        """Poll ``source`` once. A source in back-off is skipped unless told otherwise.
+        A baseline poll (``baseline``, or a first poll under ``first_poll: baseline``)
+        records what it finds as seen without alerting."""
         if respect_backoff and self._backing_off(source):
             return PollReport(source.name, ok=True, skipped=True)
+        quiet = baseline or self._first_poll_is_baseline(source)
         settings = FetchSettings.for_source(self.config, source)
         started = self.clock.monotonic()
         # 1. discover
@@ -99,7 +104,7 @@ class Pipeline:
                 self.store.fetch_state.forget(discovery.url)
                 log.info("%s: stopping mid-poll; the rest waits for the next start", source.name)
                 break
-            created = self._process_entry(source, settings, entry)
+            created = self._process_entry(source, settings, entry, quiet)
             if created is not None:
                 new += 1
                 alerts += created
@@ -107,7 +112,14 @@ class Pipeline:
         self.store.sources.record_success(
             source.name, self.clock.now(), len(discovery.entries), new
         )
-        if new:
+        if new and quiet:
+            log.info(
+                "%s: baseline: %d article(s) recorded as seen, no alerts; new ones alert",
+                source.name,
+                new,
+                extra=log_fields(source=source.name),
+            )
+        elif new:
             log.info(
                 "%s: %d new article(s), %d alert(s) queued",
                 source.name,
@@ -146,12 +158,20 @@ class Pipeline:
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=str(exc), status=status)
 
+    def _first_poll_is_baseline(self, source: SourceConfig) -> bool:
+        """``first_poll: baseline`` (the source's, else the defaults', else the top
+        level's) and the source never polled successfully."""
+        mode = self.config.setting(source, "first_poll") or self.config.first_poll
+        if mode != "baseline":
+            return False
+        return self.store.sources.get(source.name).last_success_at is None
+
     def _backing_off(self, source: SourceConfig) -> bool:
         until = self.store.sources.get(source.name).backoff_until
         return until is not None and self.clock.now() < until
 
     def _process_entry(
-        self, source: SourceConfig, settings: FetchSettings, entry: Entry
+        self, source: SourceConfig, settings: FetchSettings, entry: Entry, quiet: bool = False
     ) -> int | None:
         """Returns the number of alerts queued for a new article, None if it was not new."""
         # 2. seen?
@@ -168,8 +188,8 @@ class Pipeline:
         if known is not None:
             self._record_copy(article, keys, known)
             return None
-        # 5. match
-        matches = self.ruleset.match(article)
+        # 5. match (a baseline poll records the article, story included, without alerting)
+        matches = [] if quiet else self.ruleset.match(article)
         # 6. record
         try:
             return self._record(article, keys, matches)

@@ -24,6 +24,12 @@ log = logging.getLogger("newswatch.once")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
     add_log_format_argument(parser)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="a quiet start: record every entry found as seen, alert on none; later polls "
+        "alert on what is new",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -35,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
     app = App(prepare(config))
     try:
-        report = app.run_cycle(progress=sys.stderr.isatty())
+        report = app.run_cycle(progress=sys.stderr.isatty(), baseline=args.baseline)
     finally:
         app.close()
     failed = report.failed_sources
