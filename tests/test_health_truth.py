@@ -96,3 +96,16 @@ def test_once_says_once_when_every_source_fails_for_one_reason(tmp_path: Path) -
         "all 2 sources failed: DNS lookups fail (no network, or no DNS server reachable "
         "from this machine); nothing was fetched" in result.stderr
     )
+
+
+def test_the_fetchers_own_errors_are_classified() -> None:
+    from newswatch.fetch.client import TOO_SLOW
+    from newswatch.service.outage import classify
+
+    assert classify(f"http://x.org/f: {TOO_SLOW} (fetching robots.txt)") == "timeout"
+    assert classify("http://x.org/f: timed out after 20s") == "timeout"
+    assert classify("connection failed: [Errno -3] Temporary failure in name resolution") == "dns"
+    assert classify("connection failed: [Errno 111] Connection refused") == "refused"
+    assert classify("connection failed: [Errno 101] Network is unreachable") == "unreachable"
+    assert classify("HTTP 404") is None  # the source's own problem, not a shared cause
+    assert classify("https://proxy-news.example/ssl/feed: HTTP 404") is None  # URL not read

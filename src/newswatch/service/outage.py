@@ -24,7 +24,8 @@ _CAUSES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("network is unreachable", "no route to host", "errno 101", "errno 113")),
     ("refused", "connections are refused (a firewall, or nothing listens at those addresses)",
      ("connection refused", "errno 111")),
-    ("timeout", "requests time out (a slow or filtered network)", ("timed out", "timeout")),
+    ("timeout", "requests time out (a slow or filtered network)",
+     ("timed out", "timeout", "time allowed for one request")),
     ("tls", "TLS handshakes fail (a proxy or firewall inspecting HTTPS, or a wrong clock)",
      ("ssl", "certificate")),
 )  # fmt: skip
@@ -32,8 +33,10 @@ _URL_FIRST = re.compile(r"^([a-z][a-z0-9+.-]*://\S+?): (.+)$", re.I | re.S)
 
 
 def classify(error: str) -> str | None:
-    """The shared-cause label of an error text, or None when it is the source's own."""
-    text = error.lower()
+    """The shared-cause label of an error text, or None when it is the source's own.
+    Only the reason is read, not the URL before it (``https://ssl.example.org/…``)."""
+    found = _URL_FIRST.match(error)
+    text = (found.group(2) if found else error).lower()
     for label, _, markers in _CAUSES:
         if any(marker in text for marker in markers):
             return label
