@@ -98,9 +98,12 @@ def test_demo_runs_from_the_wheel_alone(installed: Path) -> None:
     assert "Aleppo" in demo.stdout
 
 
-def test_check_accepts_the_example_config(installed: Path) -> None:
-    config = installed.parent / "newswatch.example.yaml"
-    shutil.copy(REPO / "config" / "newswatch.example.yaml", config)
+def test_init_writes_the_starter_config_and_check_accepts_it(installed: Path) -> None:
+    config = installed.parent / "newswatch.yaml"
+    written = _run([str(installed / "newswatch"), "init", str(config)], cwd=installed)
+    assert written.returncode == 0, written.stdout + written.stderr
+    example = (REPO / "config" / "newswatch.example.yaml").read_text(encoding="utf-8")
+    assert config.read_text(encoding="utf-8") == example
     checked = _run([str(installed / "newswatch"), "check", "-c", str(config)], cwd=installed)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert ": ok" in checked.stdout
