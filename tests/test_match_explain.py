@@ -133,5 +133,9 @@ def test_snippet_centres_on_the_window_with_most_distinct_terms() -> None:
 
 
 def test_snippet_of_a_non_ascii_text_highlights_the_surface_forms() -> None:
-    snippet = explained("москва AND бой", "В Москве. Бой под Москва, бой.").snippet
+    snippet = explained("=москва AND бой", "В Москве. Бой под Москва, бой.").snippet
     assert snippet.marked() == "В Москве. **Бой** под **Москва**, **бой**."
+    # A bare word takes its inflected forms too, and says which word each is a form of.
+    found = explained("москва AND бой", "В Москве. Бой под Москва, бой.")
+    assert found.snippet.marked() == "В **Москве**. **Бой** под **Москва**, **бой**."
+    assert found.details == ('text: "Москве" (москва)', 'text: "Москва"', 'text: "Бой" x2')

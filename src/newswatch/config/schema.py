@@ -279,6 +279,11 @@ class RuleConfig(Strict):
     """One short follow-up when an alerted story changes in substance (a new number, a newly
     matched term), at most once an hour.
     """
+    lang: Literal["ar", "ru", "uk", "tr", "fr", "es", "de", "en"] | None = None
+    """The language the query's words are in, when the author knows better than the
+    article's declared or detected one: they are read in it, and so is every article
+    (docs/matching.md, "Languages"). Unset: each word in every language its script allows.
+    """
 
 
 class DeliveryConfig(Strict):

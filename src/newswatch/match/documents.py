@@ -14,11 +14,14 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
+from newswatch.match.analysis import MEMO, prefix_keys, stems_text
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
 from newswatch.match.normalize import (
     Token,
     ascii_folded,
+    normalize_word,
+    surface_words,
     token_forms,
     token_offsets,
     token_words,
@@ -38,10 +41,52 @@ def article_fields(article: Article) -> dict[str, str]:
 
 
 class _Base:
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, str], langs: tuple[str, ...] = ()) -> None:
+        """``langs``: the analysers (``match.analysis``) the article's words are read with."""
         self.raw = fields
+        self.langs = langs
         self._tokens: dict[str, list[Token]] = {}
         self._offsets: dict[str, list[tuple[int, int]]] = {}
+        self._analysed: dict[str, dict[str, frozenset[str]]] = {}
+        self._forms: dict[tuple[frozenset[str], str], frozenset[str]] = {}
+
+    def analysed(self, field: str) -> dict[str, frozenset[str]]:
+        """Each distinct normalised token of ``field`` → itself and its keys in the
+        article's languages (for finding which words are forms of a query word)."""
+        found = self._analysed.get(field)
+        if found is None:
+            found = self._analysed[field] = _analyse(self.raw[field], self.langs)
+        return found
+
+    def forms(self, keys: frozenset[str], field: str) -> frozenset[str]:
+        """The field's normalised tokens sharing a key with ``keys``: the forms of a word."""
+        found = self._forms.get((keys, field))
+        if found is None:
+            found = self._forms[(keys, field)] = frozenset(
+                token for token, own in self.analysed(field).items() if not own.isdisjoint(keys)
+            )
+        return found
+
+    def stem_prefixed(self, prefix: str, field: str) -> list[str]:
+        """The field's tokens whose Arabic stem (proclitics off) starts with ``prefix``."""
+        starts = prefix_keys(prefix, self.langs)
+        if not starts:
+            return []
+        return [
+            token
+            for token, own in self.analysed(field).items()
+            if any(key.startswith(starts) for key in own)
+        ]
+
+    def word_ok(self, term: Term, j: int, word: str, field: str) -> bool:
+        """Whether ``word`` at position ``j`` of ``term`` is one of its forms."""
+        last = j == len(term.tokens) - 1
+        if term.prefix and last:
+            token = term.tokens[j]
+            return word.startswith(token) or word in self.stem_prefixed(token, field)
+        if term.keys:
+            return word in self.forms(term.keys[j], field)
+        return word == term.tokens[j]
 
     def tokens(self, field: str) -> list[Token]:
         """Tokens with character offsets, for explaining a match."""
@@ -70,26 +115,37 @@ class _Base:
         return [(offsets[first][0], offsets[stop - 1][1]) for first, stop in spans]
 
 
-def _matches_at(words: list[str], i: int, term: Term) -> bool:
+def _analyse(raw: str, langs: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for surface in dict.fromkeys(surface_words(raw)):
+        keys = frozenset().union(*(MEMO.of(lang, surface) for lang in langs))
+        for token in normalize_word(surface).split():
+            out[token] = out.get(token, frozenset()) | keys | {token}
+    return out
+
+
+def _matches_at(doc: _Base, words: list[str], i: int, term: Term, field: str) -> bool:
     last = len(term.tokens) - 1
     if i + last >= len(words):
         return False
-    for j, token in enumerate(term.tokens):
-        word = words[i + j]
-        ok = word.startswith(token) if term.prefix and j == last else word == token
-        if not ok:
-            return False
-    return True
+    if not term.keys and not (term.prefix and doc.langs):
+        for j, token in enumerate(term.tokens):
+            word = words[i + j]
+            ok = word.startswith(token) if term.prefix and j == last else word == token
+            if not ok:
+                return False
+        return True
+    return all(doc.word_ok(term, j, words[i + j], field) for j in range(last + 1))
 
 
 class NaiveDocument(_Base):
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(fields)
+    def __init__(self, fields: dict[str, str], langs: tuple[str, ...] = ()) -> None:
+        super().__init__(fields, langs)
         self.words = {f: [t.text for t in self.tokens(f)] for f in FIELDS}
 
     def spans(self, term: Term, field: str) -> list[Span]:
         words, k = self.words[field], len(term.tokens)
-        return [(i, i + k) for i in range(len(words)) if _matches_at(words, i, term)]
+        return [(i, i + k) for i in range(len(words)) if _matches_at(self, words, i, term, field)]
 
     def has_term(self, term: Term) -> bool:
         return any(self.spans(term, f) for f in term.fields)
@@ -99,13 +155,16 @@ class _Forms(dict[str, set[str]]):
     """A field's token set, computed when first asked for: a field no rule looks in (often
     ``url`` and ``source``) is never tokenised. The scan text is kept beside it."""
 
-    def __init__(self, raw: dict[str, str], eager: Iterable[str]) -> None:
+    def __init__(self, raw: dict[str, str], eager: Iterable[str], langs: tuple[str, ...]) -> None:
         super().__init__()
         self.raw = raw
+        self.langs = langs
         # Each field's tokens, each after a space: what the presearcher's automaton scans.
         self.texts: dict[str, str] = {}
         # Non-ASCII fields' keyed copies (see ``surface``), also what explaining searches.
         self.keyed: dict[str, str | None] = {}
+        # Each field's tokens and their keys in the article's languages (``analysis``).
+        self.keysets: dict[str, set[str]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -116,15 +175,39 @@ class _Forms(dict[str, set[str]]):
             keyed = self.keyed[field] = keyed_text(raw)
         tokens, self.texts[field] = token_forms(raw, keyed)
         self[field] = tokens
+        self.keysets[field] = self._keys(raw, tokens, field)
         return tokens
+
+    def _keys(self, raw: str, tokens: set[str], field: str) -> set[str]:
+        if not self.langs or not tokens:
+            return tokens
+        if raw.isascii():  # lower-case ASCII tokens are their own surfaces
+            return tokens.union(*(MEMO.keys(lang, tokens) for lang in _latin(self.langs)))
+        surfaces = set(surface_words(raw))
+        keys = tokens.union(*(MEMO.keys(lang, surfaces) for lang in self.langs))
+        if stems := stems_text(keys):
+            # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+            self.texts[field] += stems
+        return keys
+
+
+@lru_cache(maxsize=256)
+def _latin(langs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(lang for lang in langs if lang.rstrip("!") not in ("ar", "ru", "uk"))
 
 
 class FastDocument(_Base):
-    def __init__(self, fields: dict[str, str], eager: Iterable[str] = FIELDS) -> None:
+    def __init__(
+        self,
+        fields: dict[str, str],
+        eager: Iterable[str] = FIELDS,
+        langs: tuple[str, ...] = (),
+    ) -> None:
         """``eager``: the fields to tokenise now (those the rules look in); the others are
-        tokenised if a question needs them."""
-        super().__init__(fields)
-        self.sets = _Forms(fields, eager)
+        tokenised if a question needs them. ``langs``: as for every document."""
+        super().__init__(fields, langs)
+        self.sets = _Forms(fields, eager, langs)
+        self.keysets = self.sets.keysets
         self.scan_texts = self.sets.texts
         # Unqualified terms look in both; kept apart since a union would copy the text's set.
         self.title_set, self.text_set = self.sets["title"], self.sets["text"]
@@ -141,23 +224,76 @@ class FastDocument(_Base):
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
 
+    def keyset(self, field: str) -> set[str]:
+        """The field's tokens and their keys (what an analysed word is looked up in)."""
+        self.sets[field]  # computes both on first use
+        return self.keysets[field]
+
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
         # Presence first, from the token sets, before any folding: half the leaves
         # explained miss the field.
         if not self._present(term, field):
             return []
-        found = self._ascii_spans(term, field, limit)
-        if found is None:
-            found = self._keyed_spans(term, field, limit)
+        forms = self._word_forms(term, field)
+        if forms is not None:
+            found = self._forms_spans(forms, field, limit)
+        elif term.keys or (term.prefix and self.stem_prefixed(term.tokens[-1], field)):
+            found = None  # a phrase of analysed words: by word positions
+        else:
+            found = self._ascii_spans(term, field, limit)
+            if found is None:
+                found = self._keyed_spans(term, field, limit)
         return super().char_spans(term, field, limit) if found is None else found
 
+    def _word_forms(self, term: Term, field: str) -> list[str] | None:
+        """The article words a one-word term found, when they can differ from what it
+        says (an analysed word, an Arabic prefix reaching behind proclitics); else None."""
+        if len(term.tokens) != 1:
+            return None
+        if term.keys:
+            return sorted(self.forms(term.keys[0], field))
+        if term.prefix and self.stem_prefixed(term.tokens[0], field):
+            return self.with_prefix(term.tokens[0], field)
+        return None
+
+    def _forms_spans(
+        self, forms: list[str], field: str, limit: int
+    ) -> list[tuple[int, int]] | None:
+        """Where any of ``forms`` occurs as a whole word, by the same searches as a word's."""
+        found: list[tuple[int, int]] = []
+        if self.raw[field].isascii():
+            folded = self._folded_text(field)
+            for form in forms:
+                found += _find_word(folded, form, limit)
+        else:
+            keyed = self._keyed_text(field)
+            if keyed is None:
+                return None
+            for form in forms:
+                found += find_term(keyed, (form,), False, limit)
+        return sorted(found)[:limit] if len(forms) > 1 else found
+
+    def _folded_text(self, field: str) -> bytes:
+        folded = self._folded.get(field)
+        if folded is None:
+            folded = self._folded[field] = ascii_folded(self.raw[field])
+        return folded
+
+    def _keyed_text(self, field: str) -> str | None:
+        if field not in self._keyed:
+            self._keyed[field] = keyed_text(self.raw[field])
+        return self._keyed[field]
+
     def _folded_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
-        """``char_spans`` by ``bytes.find`` on the folded text; None if the field is not ASCII.
+        """``char_spans`` by ``bytes.find`` on the folded text; None if the field is not ASCII
+        or the term's words can take other forms (they need word positions).
 
         Explaining a match (and checking a phrase) only needs where its words are; in ASCII
         text, most articles, this finds them without the token offsets and word positions
         that would cost more than the rest of the explanation.
         """
+        if term.keys or (term.prefix and self.langs):
+            return None
         if not self._present(term, field):
             return []
         return self._ascii_spans(term, field, limit)
@@ -176,9 +312,7 @@ class FastDocument(_Base):
     def _keyed_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
         """``char_spans`` for a non-ASCII field by a search of its keyed copy (see
         ``surface``); None if the field has characters that need the tokeniser."""
-        if field not in self._keyed:
-            self._keyed[field] = keyed_text(self.raw[field])
-        text = self._keyed[field]
+        text = self._keyed_text(field)
         return None if text is None else find_term(text, term.tokens, term.prefix, limit)
 
     def has_prefix(self, prefix: str, fields: tuple[str, ...]) -> bool:
@@ -222,6 +356,8 @@ class FastDocument(_Base):
             while i < len(ordered) and ordered[i].startswith(prefix):
                 found.append(ordered[i])
                 i += 1
+            # Arabic words whose stem has the prefix: ``مدني*`` takes ``المدنيين``.
+            found += [t for t in self.stem_prefixed(prefix, field) if not t.startswith(prefix)]
             self._prefixed[key] = found
         return self._prefixed[key]
 
@@ -231,12 +367,20 @@ class FastDocument(_Base):
         nearly every term is one token: no more calls than that needs."""
         tokens = self.sets[field]
         *exact, last = term.tokens
-        if exact and any(t not in tokens for t in exact):
-            return False
-        if last in tokens:
-            return True
-        if not term.prefix:
-            return False
+        if term.keys:  # an analysed word: a form of each word (the last may be a prefix)
+            keyset = self.keysets[field]
+            words = term.keys[:-1] if term.prefix else term.keys
+            if any(keys.isdisjoint(keyset) for keys in words):
+                return False
+            if not term.prefix or last in tokens:
+                return True
+        else:
+            if exact and any(t not in tokens for t in exact):
+                return False
+            if last in tokens:
+                return True
+            if not term.prefix:
+                return False
         present = self.prefixes_present
         return last in present[field] if present is not None else self.has_prefix(last, (field,))
 
@@ -245,14 +389,16 @@ class FastDocument(_Base):
             return []
         first, k = term.tokens[0], len(term.tokens)
         if term.prefix and k == 1:
-            found = self.with_prefix(first, field)
-            starts = sorted(i for w in found for i in self.positions(w, field))
+            found: Iterable[str] = self.with_prefix(first, field)
+        elif term.keys:
+            found = self.forms(term.keys[0], field)
         else:
-            starts = self.positions(first, field)
+            found = (first,)
+        starts = sorted(i for w in found for i in self.positions(w, field))
         if k == 1:
             return [(i, i + 1) for i in starts]
         words = self.words(field)
-        return [(i, i + k) for i in starts if _matches_at(words, i, term)]
+        return [(i, i + k) for i in starts if _matches_at(self, words, i, term, field)]
 
     def has_term(self, term: Term) -> bool:
         if len(term.tokens) == 1:

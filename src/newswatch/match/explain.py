@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from newswatch.match.documents import FastDocument, NaiveDocument
-from newswatch.match.nodes import Leaf, Node, Regex, positive_leaves
+from newswatch.match.nodes import Leaf, Node, Regex, Term, positive_leaves
 from newswatch.match.normalize import token_words
 from newswatch.model import Highlight, Match, Snippet
 
@@ -39,8 +39,8 @@ class Evidence(NamedTuple):
     field: str
     spans: list[tuple[int, int]]
     capped: bool  # more than _MAX_HITS hits
-    # What every hit normalises to (a word or phrase hits only itself); None for a prefix
-    # or a regex, whose hits can each be different words.
+    # What every hit normalises to (an exact word or phrase hits only itself); None for a
+    # prefix, a regex or an analysed word, whose hits can each be different words.
     words: str | None
 
 
@@ -85,7 +85,9 @@ def plan(root: Node) -> Plan:
     """The steps of explaining a match of ``root``: each term to look up, in each field."""
     steps: dict[tuple[str, str], Step] = {}
     for leaf in positive_leaves(root):
-        words = None if isinstance(leaf, Regex) or leaf.prefix else " ".join(leaf.tokens)
+        # A prefix, a regex or an analysed word can hit different words each time.
+        fixed = isinstance(leaf, Term) and not (leaf.prefix or leaf.keys)
+        words = " ".join(leaf.tokens) if isinstance(leaf, Term) and fixed else None
         for field in leaf.fields:
             # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
             steps.setdefault((leaf.label, field), Step(leaf, field, words))

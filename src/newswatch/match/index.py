@@ -52,6 +52,10 @@ _COMMON = frozenset(
 def key_cost(key: Key) -> float:
     """A guess at how often the key occurs in articles: short and common words are frequent."""
     is_prefix, token = key
+    if ":" in token:
+        # A word's stems and lemmas ("en:strike") come with the word itself, in the same
+        # set, and occur in about the same articles: the set costs what the word does.
+        return 0.0
     cost = 50.0 if token in _COMMON else 1.0 / (1 + len(token))
     return cost * (4.0 if is_prefix else 1.0) + (5.0 if is_prefix and len(token) < 3 else 0.0)
 
@@ -77,8 +81,10 @@ def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
     """
     if isinstance(node, Term):
         if len(node.tokens) == 1:  # nearly every term; 10,000 rules
+            if node.keys and not node.prefix:  # any form: the word or one of its keys
+                return [frozenset((False, key) for key in node.keys[0])]
             return [frozenset(((node.prefix, node.tokens[0]),))]
-        return _best([frozenset((key,)) for key in _term_options(node)], cost)
+        return _best(_term_sets(node), cost)
     if isinstance(node, Regex | Not):
         return None
     if isinstance(node, Near):
@@ -126,6 +132,19 @@ def _filters(key_set: KeySet) -> bool:
     return not any(token in _COMMON or (prefix and len(token) < 3) for prefix, token in key_set)
 
 
+def _term_sets(term: Term) -> list[KeySet]:
+    """One key set per word of a phrase: the word, or any of its forms' keys."""
+    if not term.keys:
+        return [frozenset((key,)) for key in _term_options(term)]
+    last = len(term.tokens) - 1
+    return [
+        frozenset(((True, token),))
+        if term.prefix and i == last
+        else frozenset((False, key) for key in keys)
+        for i, (token, keys) in enumerate(zip(term.tokens, term.keys, strict=True))
+    ]
+
+
 def _term_options(term: Term) -> list[Key]:
     if len(term.tokens) == 1:  # nearly every term
         return [(term.prefix, term.tokens[0])]
@@ -142,7 +161,8 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
                 key
                 for leaf in positive_leaves(root)
                 if isinstance(leaf, Term)
-                for key in _term_options(leaf)
+                for key_set in _term_sets(leaf)
+                for key in key_set
             }
         )
     return cache(lambda key: key_cost(key) * users[key])

@@ -20,7 +20,10 @@ OPERATORS = {"AND", "OR", "NOT"}
 
 
 class Lexeme(NamedTuple):  # a tuple: built ~5 times per rule, thousands of rules at once
-    """``kind`` is one of ( ) AND OR NOT - NEAR FIELD WORD PHRASE REGEX LIST PLACE."""
+    """``kind`` is one of ( ) AND OR NOT - NEAR FIELD WORD PHRASE REGEX LIST PLACE.
+
+    A ``WORD`` written ``=word`` keeps its ``=``; a phrase written ``="a b"`` is a
+    ``PHRASE`` whose text starts with ``=`` (exact forms only, ``parser.word_term``)."""
 
     kind: str
     text: str
@@ -66,11 +69,12 @@ def _one(query: str, i: int, literal: bool) -> tuple[Lexeme, int]:
     ch, col = query[i], i + 1
     if ch in "()":
         return Lexeme(ch, ch, col), i + 1
-    if ch == '"':
-        end = query.find('"', i + 1)
+    if ch == '"' or query.startswith('="', i):
+        opening = i + (ch == "=")
+        end = query.find('"', opening + 1)
         if end < 0:
             raise QueryError(col, 'unterminated phrase: missing closing "')
-        return Lexeme("PHRASE", query[i + 1 : end], col), end + 1
+        return Lexeme("PHRASE", query[i:opening] + query[opening + 1 : end], col), end + 1
     if ch == "/":
         return _regex(query, i)
     if ch == "@":

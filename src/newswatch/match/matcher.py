@@ -11,9 +11,9 @@ from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
 from newswatch.match.index import Presearcher
 from newswatch.match.nodes import FIELDS
-from newswatch.match.parser import PlaceResolver
+from newswatch.match.parser import PlaceResolver, pinned_languages
 from newswatch.match.predicate import predicate
-from newswatch.match.query import CompiledQuery, compile_query
+from newswatch.match.query import CompiledQuery, compile_query, document_languages
 from newswatch.model import Article, Match
 
 UNCONDITIONAL = (
@@ -42,9 +42,12 @@ class Matcher:
         known = compiled or {}
         with gc_paused():
             self.queries: list[CompiledQuery] = [
-                known.get(rule.query) or compile_query(rule.query, terms, places)
-                for rule in self.rules
+                _compiled(known, rule, terms, places) for rule in self.rules
             ]
+            # Languages some rule pins: every article is read in them too (``analysis``).
+            self.pinned = tuple(
+                sorted({pinned_languages(q.lang)[1] for q in self.queries if q.lang})
+            )
             self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
             self.index = Presearcher(q.root for q in self.queries)
             self.predicates = [predicate(q.root) for q in self.queries]
@@ -62,7 +65,8 @@ class Matcher:
 
     def document(self, article: Article) -> FastDocument:
         """The article as the rules read it: only the fields some rule looks in tokenised."""
-        return FastDocument(article_fields(article), self.index.fields)
+        langs = document_languages(article, self.pinned)
+        return FastDocument(article_fields(article), self.index.fields, langs)
 
     def match(self, article: Article) -> list[Match]:
         doc = self.document(article)
@@ -78,7 +82,7 @@ class Matcher:
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
-        candidates, doc.prefixes_present = self.index.scan(doc.sets, doc.scan_texts)
+        candidates, doc.prefixes_present = self.index.scan(doc.keysets, doc.scan_texts)
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
             number
@@ -87,11 +91,23 @@ class Matcher:
         ]
 
 
+def _compiled(
+    known: Mapping[str, CompiledQuery],
+    rule: RuleConfig,
+    terms: Mapping[str, Sequence[str]] | None,
+    places: PlaceResolver | None,
+) -> CompiledQuery:
+    found = known.get(rule.query)
+    if found is not None and found.lang == rule.lang:
+        return found
+    return compile_query(rule.query, terms, places, rule.lang)
+
+
 class NaiveMatcher(Matcher):
     """The reference: every rule evaluated against every article, no index, no shortcuts."""
 
     def match(self, article: Article) -> list[Match]:
-        doc = NaiveDocument(article_fields(article))
+        doc = NaiveDocument(article_fields(article), document_languages(article, self.pinned))
         matches = []
         for number, query in enumerate(self.queries):
             if self._allowed(number, article) and evaluate(query.root, doc):

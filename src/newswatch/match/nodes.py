@@ -20,6 +20,9 @@ class Term:
 
     With ``prefix`` the last token is a prefix: ``airstrike*`` or ``"air strike*"``.
     ``label`` is the term as the user wrote it; it is what a match reports.
+    ``keys``, one set per token, are what an article word must share with it to be one of
+    its forms (``match.analysis``): the token itself and its language-tagged lemmas or
+    stems. Empty for an exact term (``=word``), which matches only its written form.
     """
 
     tokens: tuple[str, ...]
@@ -27,6 +30,7 @@ class Term:
     label: str
     field: str | None = None
     col: int = 1
+    keys: tuple[frozenset[str], ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -164,6 +164,12 @@ def _normalized(roughs: list[str]) -> list[str]:
 _UNCHANGED: set[str] = set()
 
 
+def surface_words(text: str) -> list[str]:
+    """The tokens of ``text`` lower-cased but otherwise as written (``київ``, not the
+    normalised ``киів``): what a dictionary lemmatiser or a stemmer needs to see."""
+    return _TOKEN.findall(text.lower())
+
+
 def token_words(text: str) -> list[str]:
     """The normalised tokens of ``text`` in order, without offsets (the cheap path)."""
     roughs = _rough(text)

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 import re2
 
 from newswatch.errors import QueryError
+from newswatch.match.analysis import LANGUAGES, pinned, term_keys
 from newswatch.match.lexer import Lexeme, lex
 from newswatch.match.nodes import And, Near, Node, Not, Or, Regex, Term
-from newswatch.match.normalize import token_words
+from newswatch.match.normalize import token_words, tokenize
 
 PlaceResolver = Callable[[str], Sequence[str]]
 
@@ -26,11 +27,14 @@ def parse(
     query: str,
     terms: Mapping[str, Sequence[str]],
     places: PlaceResolver | None,
+    lang: str | None = None,
 ) -> Node:
+    """``lang``: the language the query's words are read in (a rule's ``lang:``); None for
+    every language their script can be (see ``match.analysis``)."""
     lexemes = lex(query)
     if not lexemes:
         raise QueryError(1, "empty query")
-    parser = _Parser(lexemes, terms, places)
+    parser = _Parser(lexemes, terms, places, pinned_languages(lang))
     node = parser.parse_or(None)
     if parser.pos < len(lexemes):
         extra = lexemes[parser.pos]  # only ")" can stop parse_or early
@@ -44,7 +48,9 @@ class _Parser:
         lexemes: list[Lexeme],
         terms: Mapping[str, Sequence[str]],
         places: PlaceResolver | None,
+        langs: tuple[str, ...] = LANGUAGES,
     ) -> None:
+        self.langs = langs
         self.lexemes = lexemes
         self.kinds = [lexeme.kind for lexeme in lexemes] + ["END"]  # END: no bounds checks
         self.pos = 0
@@ -114,7 +120,7 @@ class _Parser:
             self.operand_after(Lexeme("FIELD", f"{lexeme.text}:", lexeme.col), _STARTS_PRIMARY)
             return self.parse_primary(lexeme.text)
         if kind in ("WORD", "PHRASE"):
-            return word_term(lexeme.text, lexeme, field, quoted=kind == "PHRASE")
+            return word_term(lexeme.text, lexeme, field, quoted=kind == "PHRASE", langs=self.langs)
         if kind == "REGEX":
             return regex_term(lexeme, field)
         if kind == "LIST":
@@ -141,7 +147,7 @@ class _Parser:
         if entries is None:
             known = ", ".join(f"@{name}" for name in sorted(self.terms)) or "none defined"
             raise QueryError(lexeme.col, f'unknown term list "@{lexeme.text}" (known: {known})')
-        return _alternatives(entries, lexeme, field)
+        return _alternatives(entries, lexeme, field, self.langs)
 
     def place(self, lexeme: Lexeme, field: str | None) -> Node:
         label = f"@place({lexeme.text})"
@@ -151,7 +157,13 @@ class _Parser:
             names = self.places(lexeme.text)
         except LookupError as exc:
             raise QueryError(lexeme.col, f"{label}: {exc.args[0] if exc.args else exc}") from exc
-        return _alternatives(names, lexeme, field)
+        return _alternatives(names, lexeme, field, self.langs)
+
+
+def pinned_languages(lang: str | None) -> tuple[str, ...]:
+    """The analysers a query's words go through: a pinned language is read as its own
+    tag ``uk!`` too, which every article is also analysed in (``documents``)."""
+    return LANGUAGES if lang is None else (lang, pinned(lang))
 
 
 def _has_regex(node: Node) -> bool:
@@ -166,16 +178,31 @@ def _has_regex(node: Node) -> bool:
     return any(_has_regex(child) for child in node.children)
 
 
-def _alternatives(entries: Sequence[str], lexeme: Lexeme, field: str | None) -> Node:
+def _alternatives(
+    entries: Sequence[str], lexeme: Lexeme, field: str | None, langs: tuple[str, ...]
+) -> Node:
     # An entry with a space is a phrase and one ending in "*" a prefix, as in a query.
-    leaves: list[Node] = [word_term(entry, lexeme, field, quoted=True) for entry in entries]
+    leaves: list[Node] = [
+        word_term(entry, lexeme, field, quoted=True, langs=langs) for entry in entries
+    ]
     if not leaves:
         raise QueryError(lexeme.col, f'"{lexeme.text}" has no terms')
     return leaves[0] if len(leaves) == 1 else Or(tuple(leaves))
 
 
-def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> Term:
-    """A word, prefix or phrase: a hyphenated or multi-word term is a phrase of its tokens."""
+def word_term(
+    text: str,
+    lexeme: Lexeme,
+    field: str | None,
+    *,
+    quoted: bool,
+    langs: tuple[str, ...] = LANGUAGES,
+) -> Term:
+    """A word, prefix or phrase: a hyphenated or multi-word term is a phrase of its tokens.
+    Its words match their inflected forms (``keys``) unless written ``=word``."""
+    exact = text.startswith("=") and len(text) > 1
+    written = text
+    text = text[1:] if exact else text
     prefix = text.endswith("*")
     body = text[:-1] if prefix else text
     if prefix and not body:
@@ -188,6 +215,7 @@ def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> 
     # in a letter or digit, the prefix check) for them.
     if body.isalnum() and body.isascii():
         tokens: tuple[str, ...] = (body.lower(),)
+        surfaces: list[str] = [body]
     else:
         tokens = tuple(token_words(body))
         if not tokens:
@@ -199,8 +227,30 @@ def word_term(text: str, lexeme: Lexeme, field: str | None, *, quoted: bool) -> 
             raise QueryError(lexeme.col, what)
         if prefix and not token_words(body[-1:]):
             raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
-    label = f'"{text}"' if quoted and lexeme.kind == "PHRASE" else text
-    return Term(tokens, prefix, label, field, lexeme.col)
+        surfaces = [body[t.start : t.end] for t in tokenize(body)]
+    if quoted and lexeme.kind == "PHRASE":
+        label = f'="{text}"' if exact else f'"{text}"'
+    else:
+        label = written
+    keys = () if exact else _keys(tokens, surfaces, prefix, langs)
+    return Term(tokens, prefix, label, field, lexeme.col, keys)
+
+
+def _keys(
+    tokens: tuple[str, ...], surfaces: list[str], prefix: bool, langs: tuple[str, ...]
+) -> tuple[frozenset[str], ...]:
+    """Each token's own form and its keys in ``langs``; () when no word has any (numbers,
+    a lone prefix, a language newswatch does not analyse): the term is then exact."""
+    if len(surfaces) != len(tokens):  # a compatibility character made several tokens
+        surfaces = list(tokens)
+    last = len(tokens) - 1
+    out = [
+        frozenset((token,))
+        if prefix and i == last
+        else term_keys(surface, langs) | frozenset((token,))
+        for i, (token, surface) in enumerate(zip(tokens, surfaces, strict=True))
+    ]
+    return tuple(out) if any(len(keys) > 1 for keys in out) else ()
 
 
 def regex_term(lexeme: Lexeme, field: str | None) -> Regex:

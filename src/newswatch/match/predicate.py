@@ -70,6 +70,13 @@ def _term(term: Term) -> Predicate:
         return lambda doc: doc.has_term(term)
     if term.prefix:
         return _prefix(token, term.fields)
+    if term.keys:  # a form of the word: its keys meet the field's (``analysis``)
+        keys = term.keys[0]
+        if field is None:
+            return lambda doc: (
+                not (keys.isdisjoint(doc.keysets["text"]) and keys.isdisjoint(doc.keysets["title"]))
+            )
+        return lambda doc: not keys.isdisjoint(doc.keyset(field))
     if field is None:
         return lambda doc: token in doc.text_set or token in doc.title_set
     return lambda doc: token in doc.sets[field]

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from newswatch.match.analysis import article_languages
 from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import Plan, explain, plan
 from newswatch.match.nodes import Node
-from newswatch.match.parser import PlaceResolver, parse
+from newswatch.match.parser import PlaceResolver, parse, pinned_languages
 from newswatch.model import Article, Match
 
 
@@ -20,6 +21,7 @@ class CompiledQuery:
 
     text: str
     root: Node
+    lang: str | None = None  # the language its words are read in (a rule's ``lang:``)
 
     @cached_property
     def plan(self) -> Plan:
@@ -31,18 +33,31 @@ def compile_query(
     query: str,
     terms: Mapping[str, Sequence[str]] | None = None,
     places: PlaceResolver | None = None,
+    lang: str | None = None,
 ) -> CompiledQuery:
-    """Parse ``query``; raise :class:`~newswatch.errors.QueryError` (column + problem)."""
-    return CompiledQuery(query, parse(query, terms or {}, places))
+    """Parse ``query``; raise :class:`~newswatch.errors.QueryError` (column + problem).
+    ``lang`` pins the language its words are read in; None: any their script allows."""
+    return CompiledQuery(query, parse(query, terms or {}, places, lang), lang)
+
+
+def document_languages(article: Article, pinned: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The analysers an article is read with: its own language's (every one when unknown),
+    and those of the languages rules pin (``analysis.pinned`` tags)."""
+    return article_languages(article.language) + pinned
 
 
 def match_query(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
     """The explained match of one query against one article, or None."""
-    doc = FastDocument(article_fields(article))
+    langs = document_languages(article, _pins(query))
+    doc = FastDocument(article_fields(article), langs=langs)
     return explain(rule_name, query.plan, doc) if evaluate(query.root, doc) else None
 
 
 def naive_match(query: CompiledQuery, article: Article, rule_name: str = "query") -> Match | None:
     """``match_query`` by the reference evaluator: every term scanned over every token."""
-    doc = NaiveDocument(article_fields(article))
+    doc = NaiveDocument(article_fields(article), document_languages(article, _pins(query)))
     return explain(rule_name, query.plan, doc) if evaluate(query.root, doc) else None
+
+
+def _pins(query: CompiledQuery) -> tuple[str, ...]:
+    return pinned_languages(query.lang)[1:] if query.lang else ()
