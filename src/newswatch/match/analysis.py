@@ -34,6 +34,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -126,21 +127,28 @@ def _lemmas(lang: str, word: str) -> list[str]:
 
 def word_keys(lang: str, surface: str) -> Keys:
     """The keys of an article word (lower case, as written) in ``lang``; empty when the
-    language cannot analyse it (another script, a number)."""
+    language cannot analyse it (another script, a number) or when its one key would be
+    the word itself (``aleppo``, ``мир``): the word stands for itself, and the query side
+    keys such words as plain words (``query_keys``), which keeps article key sets small."""
     word = _surface(surface)
+    own = normalize(word)
+    return frozenset(f"{lang}:{text}" for text in _texts(lang, word) if text != own)
+
+
+def _texts(lang: str, word: str) -> list[str]:
+    """What an article word (lower case, NFC) stands for in ``lang``, normalised."""
     if lang == "ar":
         if not _ARABIC.search(word):
-            return _NONE
+            return []
         norm = normalize(word)
-        return frozenset(f"ar:{s}" for s in [norm, *arabic_stems(norm)])
+        return [norm, *arabic_stems(norm)]
     if lang in _MORPHY:
         if not _CYRILLIC.search(word) or not word.isalpha():
-            return _NONE
-        return frozenset(f"{lang}:{normalize(lemma)}" for lemma in _lemmas(lang, word))
+            return []
+        return [normalize(lemma) for lemma in _lemmas(lang, word)]
     if not _LATIN.search(word) or not word.isalpha():
-        return _NONE
-    forms = _snowball_keys(lang, word)
-    return frozenset(f"{lang}:{normalize(form)}" for form in forms)
+        return []
+    return [normalize(form) for form in _snowball_keys(lang, word)]
 
 
 # The endings a Snowball stemmer may take off for the stem to stand for the word: the
@@ -210,23 +218,30 @@ def _turkish(word: str, stem: str) -> list[str]:
 
 
 def query_keys(lang: str, surface: str) -> Keys:
-    """The keys of a query word in ``lang``: as ``word_keys``, except that a word that is
-    its own lemma keeps only that one, and an Arabic word only itself (and, written with
-    the article, itself without it)."""
+    """The keys of a query word in ``lang``: what it stands for, as for an article word,
+    except that a word that is its own lemma keeps only that one, and an Arabic word only
+    itself (and, written with the article, itself without it). Each such text that stands
+    for itself in an article (``strike`` for ``strikes``) is a plain key too (see
+    ``word_keys``)."""
     word = _surface(surface)
+    texts = _query_texts(lang, word)
+    plain = [text for text in texts if text in _texts(lang, text)]
+    return frozenset([f"{lang}:{text}" for text in texts] + plain)
+
+
+def _query_texts(lang: str, word: str) -> list[str]:
     if lang == "ar":
         if not _ARABIC.search(word):
-            return _NONE
+            return []
         norm = normalize(word)
-        forms = [norm, norm[2:]] if norm.startswith("ال") and len(norm) > 4 else [norm]
-        return frozenset(f"ar:{form}" for form in forms)
+        return [norm, norm[2:]] if norm.startswith("ال") and len(norm) > 4 else [norm]
     if lang in _MORPHY:
         if not _CYRILLIC.search(word) or not word.isalpha():
-            return _NONE
+            return []
         lemmas = _lemmas(lang, word)
         own = [lemma for lemma in lemmas if lemma == word]
-        return frozenset(f"{lang}:{normalize(lemma)}" for lemma in own or lemmas)
-    return word_keys(lang, word)
+        return [normalize(lemma) for lemma in own or lemmas]
+    return _texts(lang, word)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -241,7 +256,9 @@ def _tagged(analyse: Callable[[str, str], Keys], lang: str, word: str) -> Keys:
     if not lang.endswith("!"):
         return analyse(lang, word)
     base = lang[:-1]
-    return frozenset(f"{lang}:{key[len(base) + 1 :]}" for key in analyse(base, word))
+    return frozenset(
+        f"{lang}:{key[len(base) + 1 :]}" if ":" in key else key for key in analyse(base, word)
+    )
 
 
 def pinned(lang: str) -> str:
@@ -252,10 +269,10 @@ def pinned(lang: str) -> str:
 
 
 def stems_text(keys: Iterable[str]) -> str:
-    """The Arabic stems among an article field's keys, each after a space (for the prefix
-    scan); "" when there are none."""
-    stems = [key[key.index(":") + 1 :] for key in keys if key.startswith(("ar:", "ar!:"))]
-    return " " + " ".join(stems) if stems else ""
+    """The Arabic stems among ``keys`` (a field's ``ar`` keys), each after a space (for
+    the prefix scan); "" when there are none."""
+    joined = " " + " ".join(keys)
+    return joined.replace(" ar:", " ").replace(" ar!:", " ") if len(joined) > 1 else ""
 
 
 def prefix_keys(prefix: str, langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -266,42 +283,85 @@ def prefix_keys(prefix: str, langs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{lang}:{prefix}" for lang in langs if lang in ("ar", "ar!"))
 
 
+class _LangMemo:
+    """One language's word → keys memo, laid out for the per-article union: ``keyed``
+    holds the words that have keys, so an article's are one C-level set intersection
+    away (most words have none once a matcher keeps only its rules' keys)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Keys] = {}
+        self.known: set[str] = set()  # the words of ``keys``: set operations take sets fast
+        self.keyed: set[str] = set()
+        # key → the words (of the memo) that have it: which article words a key stands for.
+        self.words: dict[str, list[str]] = {}
+
+    def clear(self) -> None:
+        self.keys.clear()
+        self.known.clear()
+        self.keyed.clear()
+        self.words.clear()
+
+
 class KeyMemo:
     """Article word → keys, per language, bounded: news vocabulary is Zipfian, so after a
-    few hundred articles nearly every word is a dictionary lookup (one C-level ``map``)."""
+    few hundred articles nearly every word has been analysed before."""
 
     MAX = 1 << 17
 
-    def __init__(self) -> None:
-        self._memo: dict[str, dict[str, Keys]] = {}
+    def __init__(
+        self, used: AbstractSet[str] | None = None, keep: tuple[str, ...] = ()
+    ) -> None:
+        """``used``: the only keys worth keeping (those some rule has; None: all), plus
+        any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
+        prefix to look for behind proclitics). A matcher's memo keeps only its rules'
+        keys: most article words then have none, and a field's key set stays small."""
+        self._memo: dict[str, _LangMemo] = {}
+        self._used = used
+        self._keep = keep
 
-    def _of(self, lang: str) -> dict[str, Keys]:
+    def _of(self, lang: str) -> _LangMemo:
         memo = self._memo.get(lang)
         if memo is None:
-            memo = self._memo.setdefault(lang, {})
+            memo = self._memo.setdefault(lang, _LangMemo())
         return memo
 
-    def keys(self, lang: str, words: Iterable[str]) -> set[str]:
+    def _fill(self, lang: str, memo: _LangMemo, word: str) -> Keys:
+        if len(memo.keys) > self.MAX:
+            memo.clear()
+        keys = _tagged(word_keys, lang, word)
+        if self._used is not None:
+            used, keep = self._used, self._keep
+            keys = frozenset(key for key in keys if key in used or key.startswith(keep))
+        memo.keys[word] = keys
+        memo.known.add(word)
+        if keys:
+            memo.keyed.add(word)
+        for key in keys:
+            memo.words.setdefault(key, []).append(word)
+        return keys
+
+    def words(self, key: str) -> list[str]:
+        """The words analysed so far that have ``key`` (a document's words all have been)."""
+        memo = self._memo.get(key[: key.index(":")])
+        return memo.words.get(key, []) if memo is not None else []
+
+    def keys(self, lang: str, words: set[str]) -> set[str]:
         """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
         memo = self._of(lang)
-        words = list(words)
-        try:
-            return set().union(*map(memo.__getitem__, words))
-        except KeyError:
-            pass
-        if len(memo) > self.MAX:
-            memo.clear()
-        for word in words:
-            if word not in memo:
-                memo[word] = _tagged(word_keys, lang, word)
-        return set().union(*map(memo.__getitem__, words))
+        missing = words.difference(memo.known)
+        if missing:
+            if len(memo.keys) + len(missing) > self.MAX:
+                memo.clear()
+                missing = words
+            for word in missing:
+                self._fill(lang, memo, word)
+        hits = memo.keyed.intersection(words)
+        return set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
 
     def of(self, lang: str, word: str) -> Keys:
         memo = self._of(lang)
-        found = memo.get(word)
-        if found is None:
-            found = memo[word] = _tagged(word_keys, lang, word)
-        return found
+        found = memo.keys.get(word)
+        return self._fill(lang, memo, word) if found is None else found
 
 
 # A cache shared by every document: its values depend only on the word and the language.

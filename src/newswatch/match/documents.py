@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
-from newswatch.match.analysis import MEMO, prefix_keys, stems_text
+from newswatch.match.analysis import MEMO, KeyMemo, prefix_keys, stems_text
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
 from newswatch.match.normalize import (
@@ -62,10 +62,13 @@ class _Base:
         """The field's normalised tokens sharing a key with ``keys``: the forms of a word."""
         found = self._forms.get((keys, field))
         if found is None:
-            found = self._forms[(keys, field)] = frozenset(
-                token for token, own in self.analysed(field).items() if not own.isdisjoint(keys)
-            )
+            found = self._forms[(keys, field)] = self._find_forms(keys, field)
         return found
+
+    def _find_forms(self, keys: frozenset[str], field: str) -> frozenset[str]:
+        return frozenset(
+            token for token, own in self.analysed(field).items() if not own.isdisjoint(keys)
+        )
 
     def stem_prefixed(self, prefix: str, field: str) -> list[str]:
         """The field's tokens whose Arabic stem (proclitics off) starts with ``prefix``."""
@@ -117,7 +120,7 @@ class _Base:
 
 def _analyse(raw: str, langs: tuple[str, ...]) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
-    for surface in dict.fromkeys(surface_words(raw)):
+    for surface in sorted(surface_words(raw)):
         keys = frozenset().union(*(MEMO.of(lang, surface) for lang in langs))
         for token in normalize_word(surface).split():
             out[token] = out.get(token, frozenset()) | keys | {token}
@@ -155,16 +158,21 @@ class _Forms(dict[str, set[str]]):
     """A field's token set, computed when first asked for: a field no rule looks in (often
     ``url`` and ``source``) is never tokenised. The scan text is kept beside it."""
 
-    def __init__(self, raw: dict[str, str], eager: Iterable[str], langs: tuple[str, ...]) -> None:
+    def __init__(
+        self, raw: dict[str, str], eager: Iterable[str], langs: tuple[str, ...], memo: KeyMemo
+    ) -> None:
         super().__init__()
         self.raw = raw
         self.langs = langs
+        self.memo = memo
         # Each field's tokens, each after a space: what the presearcher's automaton scans.
         self.texts: dict[str, str] = {}
         # Non-ASCII fields' keyed copies (see ``surface``), also what explaining searches.
         self.keyed: dict[str, str | None] = {}
         # Each field's tokens and their keys in the article's languages (``analysis``).
         self.keysets: dict[str, set[str]] = {}
+        # Each field's words as the analysers read them (lower case, not normalised).
+        self.surfaces: dict[str, set[str]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -182,13 +190,15 @@ class _Forms(dict[str, set[str]]):
         if not self.langs or not tokens:
             return tokens
         if raw.isascii():  # lower-case ASCII tokens are their own surfaces
-            return tokens.union(*(MEMO.keys(lang, tokens) for lang in _latin(self.langs)))
-        surfaces = set(surface_words(raw))
-        keys = tokens.union(*(MEMO.keys(lang, surfaces) for lang in self.langs))
-        if stems := stems_text(keys):
-            # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-            self.texts[field] += stems
-        return keys
+            self.surfaces[field] = tokens
+            return tokens.union(*(self.memo.keys(lang, tokens) for lang in _latin(self.langs)))
+        surfaces = self.surfaces[field] = surface_words(raw)
+        found = [self.memo.keys(lang, surfaces) for lang in self.langs]
+        for lang, keys in zip(self.langs, found, strict=True):
+            if lang in ("ar", "ar!") and keys:
+                # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+                self.texts[field] += stems_text(keys)
+        return tokens.union(*found)
 
 
 @lru_cache(maxsize=256)
@@ -202,11 +212,13 @@ class FastDocument(_Base):
         fields: dict[str, str],
         eager: Iterable[str] = FIELDS,
         langs: tuple[str, ...] = (),
+        memo: KeyMemo = MEMO,
     ) -> None:
         """``eager``: the fields to tokenise now (those the rules look in); the others are
-        tokenised if a question needs them. ``langs``: as for every document."""
+        tokenised if a question needs them. ``langs``: as for every document. ``memo``:
+        where words' keys are remembered (a matcher's own keeps only its rules' keys)."""
         super().__init__(fields, langs)
-        self.sets = _Forms(fields, eager, langs)
+        self.sets = _Forms(fields, eager, langs, memo)
         self.keysets = self.sets.keysets
         self.scan_texts = self.sets.texts
         # Unqualified terms look in both; kept apart since a union would copy the text's set.
@@ -223,6 +235,19 @@ class FastDocument(_Base):
 
     def token_set(self, field: str) -> set[str]:
         return self.sets[field]
+
+    def _find_forms(self, keys: frozenset[str], field: str) -> frozenset[str]:
+        # The keys present (a C-level intersection, usually one or two), then the words
+        # having them from the memo's reverse map: no pass over the field's words.
+        hits = keys.intersection(self.keyset(field))
+        surfaces = self.sets.surfaces.get(field, ())
+        found = {key for key in hits if ":" not in key}  # the word itself, as written
+        for key in hits:
+            if ":" in key:
+                for word in self.sets.memo.words(key):
+                    if word in surfaces:
+                        found.update(normalize_word(word).split())
+        return frozenset(found)
 
     def keyset(self, field: str) -> set[str]:
         """The field's tokens and their keys (what an analysed word is looked up in)."""

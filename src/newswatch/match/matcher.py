@@ -10,7 +10,8 @@ from newswatch.match.documents import FastDocument, NaiveDocument, article_field
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
 from newswatch.match.index import Presearcher
-from newswatch.match.nodes import FIELDS
+from newswatch.match.analysis import KeyMemo, prefix_keys
+from newswatch.match.nodes import FIELDS, Term, all_leaves
 from newswatch.match.parser import PlaceResolver, pinned_languages
 from newswatch.match.predicate import predicate
 from newswatch.match.query import CompiledQuery, compile_query, document_languages
@@ -51,6 +52,7 @@ class Matcher:
             self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
             self.index = Presearcher(q.root for q in self.queries)
             self.predicates = [predicate(q.root) for q in self.queries]
+            self.memo = _memo(self.queries)
 
     def unconditional(self) -> list[int]:
         """The rules that match an article holding none of their words (``NOT football``
@@ -66,7 +68,7 @@ class Matcher:
     def document(self, article: Article) -> FastDocument:
         """The article as the rules read it: only the fields some rule looks in tokenised."""
         langs = document_languages(article, self.pinned)
-        return FastDocument(article_fields(article), self.index.fields, langs)
+        return FastDocument(article_fields(article), self.index.fields, langs, self.memo)
 
     def match(self, article: Article) -> list[Match]:
         doc = self.document(article)
@@ -89,6 +91,21 @@ class Matcher:
             for number in candidates
             if ((only := sources[number]) is None or source in only) and predicates[number](doc)
         ]
+
+
+def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
+    """A memo of article words' keys that keeps only the keys these rules have (and the
+    Arabic stems when some rule has an Arabic prefix)."""
+    used: set[str] = set()
+    arabic_prefix = False
+    for query in queries:
+        for leaf in all_leaves(query.root):
+            if isinstance(leaf, Term):
+                used.update(key for keys in leaf.keys for key in keys if ":" in key)
+                arabic_prefix = arabic_prefix or bool(
+                    leaf.prefix and prefix_keys(leaf.tokens[-1], ("ar",))
+                )
+    return KeyMemo(frozenset(used), ("ar:", "ar!:") if arabic_prefix else ())
 
 
 def _compiled(

@@ -164,10 +164,16 @@ def _normalized(roughs: list[str]) -> list[str]:
 _UNCHANGED: set[str] = set()
 
 
-def surface_words(text: str) -> list[str]:
-    """The tokens of ``text`` lower-cased but otherwise as written (``київ``, not the
-    normalised ``киів``): what a dictionary lemmatiser or a stemmer needs to see."""
-    return _TOKEN.findall(text.lower())
+def surface_words(text: str) -> set[str]:
+    """The distinct tokens of ``text`` lower-cased but otherwise as written (``київ``, not
+    the normalised ``киів``): what a dictionary lemmatiser or a stemmer needs to see.
+    Split as ``token_forms`` splits: ASCII separators in C, the few odd pieces by regex."""
+    pieces = set(_rough(text.lower()))
+    odd = list(filterfalse(str.isalnum, pieces))
+    if odd:
+        pieces.difference_update(odd)
+        pieces.update(_TOKEN.findall(" ".join(odd)))
+    return pieces
 
 
 def token_words(text: str) -> list[str]:
