@@ -86,19 +86,22 @@ def main() -> int:
         for name, side in sides if number % 2 == 0 else sides[::-1]:
             found = run(side, args)
             results[name].append(found)
-            print(f"round {number + 1} {name:8} compile {found['compile']:.3f} s, "
-                  f"{found['rate']:.0f} articles/s", flush=True)
+            print(
+                f"round {number + 1} {name:8} compile {found['compile']:.3f} s, "
+                f"{found['rate']:.0f} articles/s",
+                flush=True,
+            )
     base, this = results["baseline"], results["this"]
-    rate = statistics.median(r["rate"] for r in this) / statistics.median(
-        r["rate"] for r in base
-    )
+    rate = statistics.median(r["rate"] for r in this) / statistics.median(r["rate"] for r in base)
     compile_ratio = statistics.median(r["compile"] for r in this) / statistics.median(
         r["compile"] for r in base
     )
-    print(f"\n{args.rules} rules, {args.articles} articles, "
-          f"{'unknown' if args.unknown_language else 'declared'} languages: "
-          f"matching x{rate:.2f} of the baseline's rate (target >= 0.8), "
-          f"compile x{compile_ratio:.2f} of its time (target < 2)")
+    print(
+        f"\n{args.rules} rules, {args.articles} articles, "
+        f"{'unknown' if args.unknown_language else 'declared'} languages: "
+        f"matching x{rate:.2f} of the baseline's rate (target >= 0.8), "
+        f"compile x{compile_ratio:.2f} of its time (target < 2)"
+    )
     return 0
 
 

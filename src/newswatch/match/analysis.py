@@ -308,9 +308,7 @@ class KeyMemo:
 
     MAX = 1 << 17
 
-    def __init__(
-        self, used: AbstractSet[str] | None = None, keep: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, used: AbstractSet[str] | None = None, keep: tuple[str, ...] = ()) -> None:
         """``used``: the only keys worth keeping (those some rule has; None: all), plus
         any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
         prefix to look for behind proclitics). A matcher's memo keeps only its rules'

@@ -71,14 +71,17 @@ _OTHER_FIELDS = frozenset(FIELDS) - frozenset(DEFAULT_FIELDS)
 _NOTHING: frozenset[str] = frozenset()
 
 
-def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
+def conjuncts(node: Node, cost: Cost | None = None) -> list[KeySet] | None:
     """Key sets, cheapest first, such that any article ``node`` matches holds at least one
     key of *every* set (Lucene Monitor's multipass presearcher); None when there are none.
 
     A word is one set; a phrase, an AND and a NEAR have one set per distinct part (keeping
     the ``PASSES`` cheapest); an OR pairs its branches' sets in cost order (each pass needs
-    every branch), so it has as many as its poorest branch.
+    every branch), so it has as many as its poorest branch. ``cost``: of a key, by
+    default as ``shared_cost`` gives it for this query alone.
     """
+    if cost is None:
+        cost = shared_cost([node])
     if isinstance(node, Term):
         if len(node.tokens) == 1:  # nearly every term; 10,000 rules
             if node.keys and not node.prefix:  # any form: the word or one of its keys
@@ -99,7 +102,7 @@ def conjuncts(node: Node, cost: Cost = key_cost) -> list[KeySet] | None:
     return [frozenset().union(*(branch[i] for branch in usable)) for i in range(depth)]
 
 
-def keys(node: Node, cost: Cost = key_cost) -> KeySet | None:
+def keys(node: Node, cost: Cost | None = None) -> KeySet | None:
     """The first (cheapest) of ``conjuncts``: one of these keys is in every match."""
     found = conjuncts(node, cost)
     return found[0] if found else None
@@ -153,9 +156,18 @@ def _term_options(term: Term) -> list[Key]:
 
 
 def shared_cost(roots: Iterable[Node]) -> Cost:
-    """``key_cost`` weighted by how many of ``roots`` could use the key."""
+    """``key_cost`` weighted by how many of ``roots`` could use the key. A word's other
+    forms (its stems that are words too, ``strike`` for ``strikes``) come with the word and
+    cost nothing of their own, unless some rule writes them."""
     users: Counter[Key] = Counter()
+    written: set[str] = set()
     for root in roots:
+        written.update(
+            token
+            for leaf in positive_leaves(root)
+            if isinstance(leaf, Term)
+            for token in leaf.tokens
+        )
         users.update(
             {
                 key
@@ -165,7 +177,7 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
                 for key in key_set
             }
         )
-    return cache(lambda key: key_cost(key) * users[key])
+    return cache(lambda key: key_cost(key) * users[key] if key[1] in written else 0.0)
 
 
 class Presearcher:
