@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from newswatch.config.schema import RuleConfig
 from newswatch.gcpause import gc_paused
+from newswatch.match.analysis import KeyMemo, prefix_keys
 from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
 from newswatch.match.index import Presearcher
-from newswatch.match.analysis import KeyMemo, prefix_keys
 from newswatch.match.nodes import FIELDS, Term, all_leaves
 from newswatch.match.parser import PlaceResolver, pinned_languages
 from newswatch.match.predicate import predicate
