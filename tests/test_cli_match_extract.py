@@ -90,3 +90,25 @@ def test_extract_json_for_files_with_their_urls(tmp_path: Path) -> None:
     piped = run_cli("match", "--query", "warplane* AND Aleppo", "-", stdin=result.stdout)
     assert piped.returncode == 0, piped.stderr
     assert "Russian and Syrian warplanes" in piped.stdout
+
+
+def test_match_finds_inflected_forms_names_them_and_explains_the_analyser(tmp_path: Path) -> None:
+    path = tmp_path / "uk.jsonl"
+    kharkiv = {
+        "url": "https://news.example.org/uk",
+        "title": "",
+        "text": "Вночі у Харкові пролунали вибухи.",
+        "language": "uk",
+    }
+    path.write_text(json.dumps(kharkiv, ensure_ascii=False) + "\n")
+    result = run_cli("match", "--explain", "--query", "Харків AND вибух", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "language: uk — uk by pymorphy3 uk" in result.stdout
+    assert 'text: "Харкові" (Харків)' in result.stdout
+    assert 'text: "вибухи" (вибух)' in result.stdout
+    exact = run_cli("match", "--query", "=Харків", str(path))
+    assert exact.returncode == 1, exact.stdout  # the exact form alone is not in the text
+    del kharkiv["language"]
+    path.write_text(json.dumps(kharkiv, ensure_ascii=False) + "\n")
+    union = run_cli("match", "--explain", "--json", "--query", "Харків", str(path))
+    assert json.loads(union.stdout)["analysers"].startswith("unknown, so read in every language")

@@ -153,3 +153,18 @@ def test_soft_hyphens_leave_the_title_as_they_leave_the_body() -> None:
     found = extract_article(html, "https://x.example/p")
     assert found.title == "Neue Luftangriffe auf Aleppo"
     assert "\u00ad" not in found.text and "Kampfflugzeuge" in found.text
+
+
+def test_a_declared_language_contradicted_by_the_texts_script_goes_to_the_detector() -> None:
+    from newswatch.extract.language import checked_language
+
+    arabic = "غارات جوية على مدينة حلب اليوم وقتل عدد من المدنيين في القصف المدفعي العنيف"
+    ukrainian = "Вночі у Харкові пролунали вибухи, повідомив голова обласної адміністрації"
+    english = "Airstrikes hit the city of Aleppo today, killing several civilians in shelling"
+    assert checked_language("en", arabic) == "ar"  # a site-wide lang="en" on an Arabic story
+    assert checked_language("en", ukrainian) == "uk"
+    assert checked_language("ar", english) == "en"
+    assert checked_language("uk", ukrainian) == "uk"  # agreeing: the declaration stands
+    assert checked_language("fr", english) == "fr"  # same script: the page knows best
+    assert checked_language(None, english) == "en"
+    assert checked_language("en", "قصف") == "en"  # too little text to contradict it

@@ -24,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--query", metavar="Q", help="this query instead of the config's rules")
     parser.add_argument("inputs", nargs="+", metavar="URL|FILE|-")
     parser.add_argument("--json", action="store_true", help="one JSON object per article")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say which language each article was read in, and with which analysers",
+    )
     add_page_url_argument(parser)
 
 
@@ -42,7 +47,8 @@ def main(args: argparse.Namespace) -> int:
             continue
         matches, dropped = ruleset.split(loaded.article)
         matched_any = matched_any or bool(matches)
-        _print(loaded.article, matches, dropped, args.json)
+        analysers = _analysers(loaded.article, rules) if args.explain else None
+        _print(loaded.article, matches, dropped, args.json, analysers)
     return 0 if matched_any else 1
 
 
@@ -68,11 +74,21 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
+def _analysers(article: Article, rules: list[RuleConfig]) -> str:
+    from newswatch.match.analysis import describe, pinned
+
+    return describe(article.language, tuple(sorted({pinned(r.lang) for r in rules if r.lang})))
+
+
 def _print(
-    article: Article, matches: list[Match], dropped: list[tuple[Match, str]], as_json: bool
+    article: Article,
+    matches: list[Match],
+    dropped: list[tuple[Match, str]],
+    as_json: bool,
+    analysers: str | None = None,
 ) -> None:
     if as_json:
-        out = {
+        out: dict[str, object] = {
             "url": article.canonical_url or article.url,
             "title": article.title,
             "matches": [
@@ -87,11 +103,16 @@ def _print(
         }
         if dropped:
             out["not_near"] = [{"rule": m.rule, "reason": reason} for m, reason in dropped]
+        if analysers is not None:
+            out["language"] = article.language
+            out["analysers"] = analysers
         print(json.dumps(out, ensure_ascii=False), flush=True)
         return
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     print(f"{article.title or article.url}")
     print(f"  {article.canonical_url or article.url}")
+    if analysers is not None:
+        print(f"  language: {analysers}")
     if not matches:
         print("  no rule matches")
     for m in matches:

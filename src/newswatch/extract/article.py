@@ -20,7 +20,7 @@ from newswatch.extract import metadata as meta
 from newswatch.extract import metadata_fallbacks
 from newswatch.extract.body import extract_body
 from newswatch.extract.jsonld import find_article
-from newswatch.extract.language import detect_language
+from newswatch.extract.language import checked_language
 from newswatch.model import Article
 
 
@@ -53,7 +53,7 @@ def extract_article(html: str, url: str, *, source: str = "") -> Article:
         text=body,
         published=published,
         authors=authors,
-        language=declared_language or detect_language(body),
+        language=checked_language(declared_language, body),
         source=source,
     )
 

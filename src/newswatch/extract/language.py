@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import py3langid
@@ -13,6 +14,32 @@ _MIN_CHARS = 40
 # together would each load one (8 workers peaked at 680 MB, past the unit's MemoryMax).
 _FIRST_USE = threading.Lock()
 _loaded = False
+
+
+# The script each declared language is written in, for the languages whose script tells
+# them apart; a declaration in a Latin-script language is checked as Latin.
+_SCRIPTS = {
+    "Arabic": (re.compile("[\u0600-\u06ff]"), {"ar", "fa", "ur", "ps", "ku"}),
+    "Cyrillic": (re.compile("[\u0400-\u04ff]"), {"ru", "uk", "be", "bg", "sr", "mk", "kk"}),
+}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def checked_language(declared: str | None, text: str) -> str | None:
+    """The article's language: the page's declaration, unless its text is mostly in
+    another script (a site-wide ``<html lang="en">`` on an Arabic story), when the
+    detector decides; the detector alone when the page declares nothing."""
+    if not declared:
+        return detect_language(text)
+    sample = text[:_SAMPLE_CHARS]
+    letters = len(_LETTER.findall(sample))
+    if letters < _MIN_CHARS:
+        return declared
+    for pattern, languages in _SCRIPTS.values():
+        share = len(pattern.findall(sample)) / letters
+        if (share > 0.5) != (declared in languages):
+            return detect_language(text)
+    return declared
 
 
 def detect_language(text: str) -> str | None:

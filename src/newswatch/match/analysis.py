@@ -375,3 +375,26 @@ def article_languages(language: str | None) -> tuple[str, ...]:
         return LANGUAGES
     code = language.lower()[:2]
     return (code,) if code in LANGUAGES else ()
+
+
+_ANALYSERS = {
+    "ar": "Arabic proclitics",
+    "ru": "pymorphy3 ru",
+    "uk": "pymorphy3 uk",
+    **{lang: f"Snowball {name}" for lang, name in _SNOWBALL.items()},
+}
+
+
+def describe(language: str | None, pinned: tuple[str, ...] = ()) -> str:
+    """How an article in ``language`` is read, for ``newswatch match --explain``:
+    ``uk: pymorphy3 uk``, or the union when the language is unknown."""
+    langs = article_languages(language)
+    if language is None:
+        head = "unknown, so read in every language (the safe union)"
+    elif not langs:
+        head = f"{language}, not analysed: words match their exact forms only"
+    else:
+        head = language
+    parts = [f"{lang} by {_ANALYSERS[lang]}" for lang in langs]
+    parts += [f"{tag[:-1]} by {_ANALYSERS[tag[:-1]]} (a rule's lang:)" for tag in pinned]
+    return head + (" — " + ", ".join(parts) if parts else "")
