@@ -134,3 +134,18 @@ def test_one_recognizer_serves_threads(gazetteer: Gazetteer) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda t: shared.recognize(*t), texts))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Вночі у Харкові пролунали вибухи.", "Kharkiv"),  # і/о: no ending rule gives it
+        ("У Києві оголошено повітряну тривогу.", "Kyiv"),
+        ("Росіяни вдарили по Запоріжжю ракетами.", "Zaporizhzhya"),
+    ],
+)
+def test_ukrainian_case_forms_are_places_through_the_dictionary(
+    recognizer: PlaceRecognizer, text: str, place: str
+) -> None:
+    found = recognizer.recognize("", text)
+    assert [p.name for p in found] == [place]

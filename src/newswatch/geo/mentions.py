@@ -165,6 +165,13 @@ def _base(
     return found
 
 
+def cyrillic_lemmas(word: str) -> list[str]:
+    """The Ukrainian and Russian lemmas of a normalised Cyrillic word (match.analysis)."""
+    from newswatch.match.analysis import lemmas_of
+
+    return lemmas_of(word)
+
+
 def _base_forms(word: str) -> list[str]:
     """Dictionary forms an inflected Russian word or a prefixed Arabic word may have:
     "Газиантепе" → "газиантеп", "Москве" → "москва", "وحلب" → "حلب"."""
@@ -172,7 +179,9 @@ def _base_forms(word: str) -> list[str]:
         return _arabic_bases(word) if len(word) >= 3 else []
     first = word[0]
     if "\u0400" <= first <= "\u04ff":
-        forms: list[str] = []
+        # The dictionaries' lemmas first: they know the vowel changes endings cannot
+        # ("Харкові" → "харків", "Києві" → "київ"); the endings below catch the rest.
+        forms: list[str] = cyrillic_lemmas(word)
         if word[-2:] in _CYRILLIC_END2:
             forms += [word[:-2], word[:-2] + "а", word[:-2] + "ь"]
         if word[-1] in _CYRILLIC_END1:

@@ -125,6 +125,15 @@ def _lemmas(lang: str, word: str) -> list[str]:
     return list(dict.fromkeys(p.normal_form for p in parses)) or [word]
 
 
+def lemmas_of(word: str) -> list[str]:
+    """A Cyrillic word's Ukrainian and Russian lemmas, normalised (for place names: geo)."""
+    word = _surface(word)
+    if not _CYRILLIC.search(word) or not word.isalpha():
+        return []
+    found = [normalize(lemma) for lang in _MORPHY for lemma in _lemmas(lang, word)]
+    return [lemma for lemma in dict.fromkeys(found) if lemma != word]
+
+
 def word_keys(lang: str, surface: str) -> Keys:
     """The keys of an article word (lower case, as written) in ``lang``; empty when the
     language cannot analyse it (another script, a number) or when its one key would be
