@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 
@@ -87,7 +87,7 @@ def conjuncts(node: Node, cost: Cost | None = None) -> list[KeySet] | None:
             if node.keys and not node.prefix:  # any form: the word or one of its keys
                 return [frozenset((False, key) for key in node.keys[0])]
             return [frozenset(((node.prefix, node.tokens[0]),))]
-        return _best(_term_sets(node), cost)
+        return _best(list(_term_sets(node)), cost)
     if isinstance(node, Regex | Not):
         return None
     if isinstance(node, Near):
@@ -135,17 +135,19 @@ def _filters(key_set: KeySet) -> bool:
     return not any(token in _COMMON or (prefix and len(token) < 3) for prefix, token in key_set)
 
 
-def _term_sets(term: Term) -> list[KeySet]:
+# A memo, not state: a term's key sets depend only on it; rules share terms (incident words).
+@lru_cache(maxsize=1 << 16)
+def _term_sets(term: Term) -> tuple[KeySet, ...]:
     """One key set per word of a phrase: the word, or any of its forms' keys."""
     if not term.keys:
-        return [frozenset((key,)) for key in _term_options(term)]
+        return tuple(frozenset((key,)) for key in _term_options(term))
     last = len(term.tokens) - 1
-    return [
+    return tuple(
         frozenset(((True, token),))
         if term.prefix and i == last
         else frozenset((False, key) for key in keys)
         for i, (token, keys) in enumerate(zip(term.tokens, term.keys, strict=True))
-    ]
+    )
 
 
 def _term_options(term: Term) -> list[Key]:

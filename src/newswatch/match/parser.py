@@ -8,6 +8,7 @@ Precedence, loosest first: ``OR`` < ``AND`` (or plain adjacency) < ``NOT``/``-``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import re2
 
@@ -232,17 +233,19 @@ def word_term(
         label = f'="{text}"' if exact else f'"{text}"'
     else:
         label = written
-    keys = () if exact else _keys(tokens, surfaces, prefix, langs)
+    keys = () if exact else _keys(tokens, tuple(surfaces), prefix, langs)
     return Term(tokens, prefix, label, field, lexeme.col, keys)
 
 
+# A memo, not state: the keys depend only on the arguments, and rules share their words.
+@lru_cache(maxsize=1 << 16)
 def _keys(
-    tokens: tuple[str, ...], surfaces: list[str], prefix: bool, langs: tuple[str, ...]
+    tokens: tuple[str, ...], surfaces: tuple[str, ...], prefix: bool, langs: tuple[str, ...]
 ) -> tuple[frozenset[str], ...]:
     """Each token's own form and its keys in ``langs``; () when no word has any (numbers,
     a lone prefix, a language newswatch does not analyse): the term is then exact."""
     if len(surfaces) != len(tokens):  # a compatibility character made several tokens
-        surfaces = list(tokens)
+        surfaces = tokens
     last = len(tokens) - 1
     out = [
         frozenset((token,))
