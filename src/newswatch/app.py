@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 
 import requests
 
@@ -20,7 +21,9 @@ from newswatch.config import Config, RuleConfig, SourceConfig
 from newswatch.config.paths import state_path
 from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
+from newswatch.extract.pool import Extractor, ProcessExtractor
 from newswatch.fetch import Fetcher
+from newswatch.fetch.schedule import OriginPool
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import AlertMessage, Snippet
 from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
@@ -62,6 +65,7 @@ def build_runtime(
     session: requests.Session,
     store: Store | None = None,
     metrics: Metrics | None = None,
+    extract: Extractor | None = None,
 ) -> Runtime:
     """The process's long-lived parts, configured by the first rule set."""
     config = rules.config
@@ -69,14 +73,21 @@ def build_runtime(
     metrics = metrics or Metrics()
     stopping = threading.Event()
     register_console_plugin()
+    polls = OriginPool(
+        clock, workers=config.workers, due=lambda origin: fetcher.politeness.due(origin)
+    )
+    fetcher = Fetcher(session, store.fetch_state, clock, stopping=stopping, on_wait=polls.parked)
     return Runtime(
         clock=clock,
         store=store,
-        fetcher=Fetcher(session, store.fetch_state, clock, stopping=stopping),
+        fetcher=fetcher,
         stories=StoryIndex(store, clock, config.dedup),
         delivery=DeliveryWorker(store, config, clock, metrics=metrics),
         health=SourceHealthTracker(store, clock, metrics=metrics),
         metrics=metrics,
+        polls=polls,
+        # Extraction is CPU-bound: worker processes, one per core (extract.pool).
+        extract=extract or ProcessExtractor(),
         stopping=stopping,
     )
 
@@ -90,10 +101,16 @@ class App:
         session: requests.Session | None = None,
         store: Store | None = None,
         metrics: Metrics | None = None,
+        extract: Extractor | None = None,
     ) -> None:
         self.session = session or make_session()
         self.runtime = build_runtime(
-            rules, clock=clock or SystemClock(), session=self.session, store=store, metrics=metrics
+            rules,
+            clock=clock or SystemClock(),
+            session=self.session,
+            store=store,
+            metrics=metrics,
+            extract=extract,
         )
         self.rules = rules
         _log_warnings(rules)
@@ -132,6 +149,7 @@ class App:
         """Running polls stop between articles, and requests in flight are cut off: the
         daemon must exit within seconds, not after the slowest source's timeout."""
         self.runtime.stopping.set()
+        self.runtime.polls.shutdown(wait=False)
         self.runtime.fetcher.abort_requests()
 
     def reload(self, rules: RuleSet) -> None:
@@ -161,6 +179,14 @@ class App:
             self._track_health(source, report, rules.config)
         return report
 
+    def poll_soon(self, source: SourceConfig) -> Future[PollReport] | None:
+        """Queue one poll of ``source`` behind its origin's other work (the daemon's
+        scheduled polls); a poll of it already queued or running is not queued again."""
+        try:
+            return self.runtime.polls.submit(source.url, lambda: self.poll(source), key=source.name)
+        except RuntimeError:  # shutting down
+            return None
+
     def _track_health(self, source: SourceConfig, report: PollReport, config: Config) -> None:
         """One ops alert when a source turns unhealthy, one when it recovers."""
         links = None if source.kind == "feed" or report.not_modified else report.entries
@@ -187,19 +213,20 @@ class App:
             enqueue_alerts(conn, rule, message, self.clock.now(), cluster_id=None, match_id=None)
 
     def run_cycle(self, progress: bool = False, baseline: bool = False) -> CycleReport:
-        """Poll every enabled source once (concurrently, bounded), then deliver."""
-        config = self.config
-        sources = [s for s in config.sources if s.enabled]
+        """Poll every enabled source once (per-origin queues, one shared pool), then deliver."""
+        sources = [s for s in self.config.sources if s.enabled]
         report = CycleReport()
-        with ThreadPoolExecutor(max_workers=config.workers) as pool:
-            # A manual cycle tries every source, even those in back-off.
-            polls = pool.map(
-                lambda s: self.poll(s, respect_backoff=False, baseline=baseline), sources
+        # A manual cycle tries every source, even those in back-off.
+        polls = [
+            self.runtime.polls.submit(
+                s.url, partial(self.poll, s, respect_backoff=False, baseline=baseline), key=s.name
             )
-            for i, poll in enumerate(polls, start=1):
-                report.polls.append(poll)
-                if progress:
-                    _progress(i, len(sources), poll)
+            for s in sources
+        ]
+        for i, poll in enumerate(polls, start=1):
+            report.polls.append(poll.result())
+            if progress:
+                _progress(i, len(sources), report.polls[-1])
         delivered = self.delivery.deliver_due()
         report.sent, report.failed = delivered.sent, delivered.failed
         report.pending = self.store.outbox.counts().get("pending", 0)
@@ -207,6 +234,9 @@ class App:
         return report
 
     def close(self) -> None:
+        self.runtime.polls.shutdown(wait=True)
+        if isinstance(self.runtime.extract, ProcessExtractor):
+            self.runtime.extract.close()
         self.session.close()
         self.store.close()
 

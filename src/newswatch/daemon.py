@@ -72,7 +72,7 @@ class Daemon:
         self._start_health_server()
         self._install_signal_handlers()
         self.app.metrics.started(__version__, self._started.timestamp())
-        self.scheduler.sync_sources(self.app.config, self.app.poll)
+        self.scheduler.sync_sources(self.app.config, self.app.poll_soon)
         self.scheduler.every_unless_running("delivery", DELIVERY_EVERY_S, self._deliver)
         self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)
         self.scheduler.every("retention", RETENTION_EVERY_S, self._prune)
@@ -132,7 +132,7 @@ class Daemon:
             self._reload_failed(str(exc))
             return
         self.app.reload(rules)
-        self.scheduler.sync_sources(config, self.app.poll)
+        self.scheduler.sync_sources(config, self.app.poll_soon)
         if self.on_reload:
             self.on_reload(config)
         self._reload_failure = None

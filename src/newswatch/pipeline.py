@@ -22,7 +22,6 @@ from datetime import timedelta
 from newswatch.config import SourceConfig
 from newswatch.dedup import canonical_url, identity_keys
 from newswatch.errors import ExtractError, FetchError, SourceError
-from newswatch.extract import extract_article
 from newswatch.fetch import FetchSettings, is_private_url
 from newswatch.followup import alert_message, follow_up
 from newswatch.model import Article, Entry, Match
@@ -77,6 +76,7 @@ class Pipeline:
         self.clock = runtime.clock
         self.metrics = runtime.metrics
         self.stopping = runtime.stopping
+        self.extract = runtime.extract
 
     def run_source(
         self, source: SourceConfig, *, respect_backoff: bool = True, baseline: bool = False
@@ -231,7 +231,7 @@ class Pipeline:
                     allow_private=is_private_url(source.url),
                     expect_html=True,  # a PDF or image is refused before it is downloaded
                 )
-                article = extract_article(page.text(), page.url, source=source.name)
+                article = self.extract(page.text(), page.url, source.name)
                 if article.text.strip():
                     return _with_entry_metadata(article, entry)
                 log.info("%s: no article text in %s; using the feed entry", source.name, entry.url)

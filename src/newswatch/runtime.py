@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from newswatch.clock import Clock
 from newswatch.dedup import StoryIndex
+from newswatch.extract.pool import Extractor, extract_inline
 from newswatch.fetch import Fetcher
+from newswatch.fetch.schedule import OriginPool
 from newswatch.notify import DeliveryWorker
 from newswatch.ruleset import RuleSet
 from newswatch.service import Metrics, SourceHealthTracker
@@ -30,12 +32,18 @@ class Runtime:
     delivery: DeliveryWorker
     health: SourceHealthTracker
     metrics: Metrics
+    # Polls queue per origin (a feed's site) and share this pool: a site listed with many
+    # sections never holds every worker on its politeness delay (fetch.schedule).
+    polls: OriginPool
+    # Extraction, in worker processes for the daemon and once (extract.pool).
+    extract: Extractor = extract_inline
     # Set on shutdown: running polls stop between articles instead of finishing, and
     # requests queued behind an origin's politeness delay are not made.
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def apply(self, rules: RuleSet) -> None:
         """Hand the long-lived parts the settings of a new rule set (SIGHUP)."""
+        self.polls.resize(rules.config.workers)
         self.stories.configure(rules.config.dedup)
         self.delivery.configure(rules.config)
 

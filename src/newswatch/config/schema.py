@@ -350,8 +350,11 @@ class Config(Strict):
     """
     http: str | None = None
     """`host:port` for `/healthz` and `/metrics` while `run` runs (`127.0.0.1:9464`)."""
-    workers: int = Field(default=8, gt=0, le=256)
-    """Sources polled at once."""
+    workers: int = Field(default=32, gt=0, le=256)
+    """Polls making requests or extracting at once. A poll waiting out its site's politeness
+    delay does not count, and polls of one site queue behind each other, so this rarely
+    needs raising (docs/fetching.md).
+    """
     delivery: DeliveryConfig = DeliveryConfig()
     """Retries of refused alerts."""
     dedup: DedupConfig = DedupConfig()

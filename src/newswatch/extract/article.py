@@ -24,10 +24,16 @@ from newswatch.extract.language import checked_language
 from newswatch.model import Article
 
 
-def extract_article(html: str, url: str, *, source: str = "") -> Article:
+def extract_article(
+    html: str, url: str, *, source: str = "", identify_language: bool = True
+) -> Article:
     """Extract an article from one page's text (bytes are decoded once, by
     ``newswatch.fetch.decode``, which sees the HTTP headers); ``text`` is ``""`` when the
     page has no body text.
+
+    ``identify_language=False`` returns the declared language unchecked, None when the page
+    declares none (worker processes leave the check to the main process, which holds the
+    one copy of the identification model).
 
     Raises :class:`ExtractError` only when the input is not HTML at all.
     """
@@ -53,7 +59,9 @@ def extract_article(html: str, url: str, *, source: str = "") -> Article:
         text=body,
         published=published,
         authors=authors,
-        language=checked_language(declared_language, body),
+        language=(
+            checked_language(declared_language, body) if identify_language else declared_language
+        ),
         source=source,
     )
 

@@ -33,7 +33,7 @@ from newswatch.errors import FetchError
 from newswatch.fetch.encoding import decode
 from newswatch.fetch.guard import Watchdog
 from newswatch.fetch.guard import install as install_guards
-from newswatch.fetch.politeness import Politeness, parse_retry_after
+from newswatch.fetch.politeness import DEFAULT_DELAY, Politeness, WaitHook, parse_retry_after
 from newswatch.fetch.robots import MAX_ROBOTS_BYTES, RobotsCache
 from newswatch.fetch.settings import FetchSettings
 from newswatch.fetch.urlsafety import address_problem, blocked, check_url
@@ -103,14 +103,19 @@ class Fetcher:
         clock: Clock,
         *,
         per_origin_concurrency: int = 1,
-        per_origin_delay: float = 1.0,
+        per_origin_delay: float = DEFAULT_DELAY,
         stopping: threading.Event | None = None,
+        on_wait: WaitHook | None = None,
     ) -> None:
         self.session = session
         self.validators = validators
         self.clock = clock
         self.politeness = Politeness(
-            clock, concurrency=per_origin_concurrency, delay=per_origin_delay, stopping=stopping
+            clock,
+            concurrency=per_origin_concurrency,
+            delay=per_origin_delay,
+            stopping=stopping,
+            on_wait=on_wait,
         )
         self.robots = RobotsCache(clock)
         install_guards(session)

@@ -7,8 +7,8 @@ on the :class:`Fetcher` that owns this object, never in module globals.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,6 +20,10 @@ from newswatch.errors import FetchError
 Origin = tuple[str, str, int]
 MAX_ORIGINS = 10_000  # beyond this, idle origins are forgotten
 MAX_RETRY_AFTER = 24 * 3600.0
+DEFAULT_DELAY = 1.0  # seconds between request starts to one origin
+# Wraps every sleep on an origin's delay, so a pool can lend the sleeping thread's turn
+# to work on other origins (see fetch.schedule.OriginPool.parked).
+WaitHook = Callable[[], AbstractContextManager[None]]
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -70,8 +74,9 @@ class Politeness:
         clock: Clock,
         *,
         concurrency: int = 1,
-        delay: float = 1.0,
+        delay: float = DEFAULT_DELAY,
         stopping: threading.Event | None = None,
+        on_wait: WaitHook | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("per-origin concurrency must be at least 1")
@@ -81,6 +86,7 @@ class Politeness:
         self.stopping = stopping
         self.concurrency = concurrency
         self.delay = max(0.0, delay)
+        self.on_wait: WaitHook = on_wait or nullcontext
         self._origins: dict[Origin, _OriginState] = {}
         self._lock = threading.Lock()
 
@@ -125,7 +131,8 @@ class Politeness:
                         )
                     start = max(now, state.next_start)
                     state.next_start = start + max(self.delay, state.crawl_delay)
-                self._wait(start - now, url)
+                with self.on_wait() if start > now else nullcontext():
+                    self._wait(start - now, url)
                 yield
         finally:
             self._release(state)
@@ -142,6 +149,12 @@ class Politeness:
             seconds -= step
         if stopping.is_set():
             raise FetchError(url, "not fetched: shutting down")
+
+    def due(self, origin: Origin) -> float:
+        """Monotonic time at which ``origin``'s next request may start (0: any time)."""
+        with self._lock:
+            state = self._origins.get(origin)
+        return 0.0 if state is None else state.next_start
 
     def slow_down(self, url: str, seconds: float) -> None:
         """Honour a robots.txt Crawl-delay: at least ``seconds`` between request starts."""

@@ -1,0 +1,110 @@
+"""Extraction in worker processes: every core for the CPU-bound stage, the daemon safe from it.
+
+Extraction (parse, trafilatura, Readability, metadata) is pure CPU and holds the GIL; in
+the daemon's process it runs on one core whatever the machine has. :class:`ProcessExtractor`
+runs it in a pool of processes, one per core this process may use, while fetching, the
+matcher and the SQLite writer stay in the main process.
+
+A page that crashes its worker (a segfault in a parser, the kernel's OOM killer) or keeps
+it busy past ``deadline`` costs that one article an :class:`ExtractError` (the pipeline
+then falls back to the feed's title and summary) and a new worker process; the daemon
+and the other extractions go on (pebble's pool kills and replaces the one worker).
+
+Memory: a worker holds the extraction imports (lxml, trafilatura, ~50 MB resident on
+CPython 3.11). Language identification, whose model is ~75 MB, stays in the main process:
+one copy, not one per worker. Workers are replaced after ``max_tasks`` pages so that
+lxml's and the allocator's growth cannot accumulate for months.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
+from typing import Protocol
+
+import pebble
+
+from newswatch.errors import ExtractError
+from newswatch.extract.article import extract_article
+from newswatch.extract.language import checked_language
+from newswatch.model import Article
+
+log = logging.getLogger(__name__)
+
+DEADLINE_SECONDS = 60.0  # a 5 MB page takes a few seconds; a minute is a hung worker
+MAX_TASKS = 1000
+
+
+class Extractor(Protocol):
+    """What the pipeline needs from extraction: a page's text in, an article out."""
+
+    def __call__(self, page: str, url: str, source: str) -> Article: ...
+
+
+def extract_inline(page: str, url: str, source: str) -> Article:
+    """Extraction in the calling thread (``newswatch extract``, tests, one-core fallback)."""
+    return extract_article(page, url, source=source)
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _extract_in_worker(page: str, url: str, source: str) -> Article:
+    return extract_article(page, url, source=source, identify_language=False)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a clean server process that has imported the extraction stack
+    once (multiprocessing's forkserver), not from the daemon: forking a process with many
+    threads can copy a lock some other thread holds, locked forever. A new or replaced
+    worker starts in milliseconds instead of importing everything again."""
+    context = multiprocessing.get_context("forkserver")
+    # One server per process, started on first use; this names what it imports first.
+    context.set_forkserver_preload([__name__, "newswatch.extract._preload"])
+    return context
+
+
+class ProcessExtractor:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        deadline: float = DEADLINE_SECONDS,
+        max_tasks: int = MAX_TASKS,
+        function: Extractor | None = None,
+    ) -> None:
+        self.workers = workers or usable_cores()
+        self.deadline = deadline
+        # What runs in the worker: a module-level function (it is pickled by name).
+        self.function = function or _extract_in_worker
+        self._pool = pebble.ProcessPool(
+            max_workers=self.workers,
+            max_tasks=max_tasks,
+            context=_worker_context(),
+        )
+
+    def __call__(self, page: str, url: str, source: str) -> Article:
+        future = self._pool.schedule(self.function, args=(page, url, source), timeout=self.deadline)
+        try:
+            article: Article = future.result()
+        except FutureTimeout:
+            raise ExtractError(
+                f"extraction took longer than {self.deadline:g}s; its process was replaced"
+            ) from None
+        except pebble.ProcessExpired as exc:
+            log.warning("extraction process for %s died (exit code %s)", url, exc.exitcode)
+            raise ExtractError(f"extraction process died (exit code {exc.exitcode})") from None
+        # The worker leaves the page's declared language unchecked (see extract_article).
+        return replace(article, language=checked_language(article.language, article.text))
+
+    def close(self) -> None:
+        self._pool.close()  # type: ignore[no-untyped-call]
+        self._pool.join(timeout=10)
+        self._pool.stop()  # type: ignore[no-untyped-call]
