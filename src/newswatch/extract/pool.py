@@ -28,7 +28,6 @@ from typing import Protocol
 import pebble
 
 from newswatch.errors import ExtractError
-from newswatch.extract.article import extract_article
 from newswatch.extract.language import checked_language
 from newswatch.model import Article
 
@@ -45,7 +44,9 @@ class Extractor(Protocol):
 
 
 def extract_inline(page: str, url: str, source: str) -> Article:
-    """Extraction in the calling thread (``newswatch extract``, tests, one-core fallback)."""
+    """Extraction in the calling thread (``newswatch extract``, tests)."""
+    from newswatch.extract.article import extract_article
+
     return extract_article(page, url, source=source)
 
 
@@ -57,7 +58,13 @@ def usable_cores() -> int:
 
 
 def _extract_in_worker(page: str, url: str, source: str) -> Article:
+    from newswatch.extract.article import extract_article  # the fork server has it loaded
+
     return extract_article(page, url, source=source, identify_language=False)
+
+
+def _ready() -> bool:
+    return True
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -89,6 +96,9 @@ class ProcessExtractor:
             max_tasks=max_tasks,
             context=_worker_context(),
         )
+        # Start the workers now, in the background: the first article then finds them
+        # ready instead of waiting for the fork server to import the extraction stack.
+        self._pool.schedule(_ready)
 
     def __call__(self, page: str, url: str, source: str) -> Article:
         future = self._pool.schedule(self.function, args=(page, url, source), timeout=self.deadline)
@@ -105,6 +115,8 @@ class ProcessExtractor:
         return replace(article, language=checked_language(article.language, article.text))
 
     def close(self) -> None:
-        self._pool.close()  # type: ignore[no-untyped-call]
-        self._pool.join(timeout=10)
+        """Stop the workers. Called when every poll is over (``once``) or stopping: an
+        extraction still running belongs to a poll that is abandoned anyway, and waiting
+        for it would hold the daemon's exit."""
         self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join(timeout=5)
