@@ -179,6 +179,11 @@ class App:
             self._track_health(source, report, rules.config)
         return report
 
+    def start_workers(self) -> None:
+        """Start the extraction processes ahead of the first article (the daemon)."""
+        if isinstance(self.runtime.extract, ProcessExtractor):
+            self.runtime.extract.start()
+
     def poll_soon(self, source: SourceConfig) -> Future[PollReport] | None:
         """Queue one poll of ``source`` behind its origin's other work (the daemon's
         scheduled polls); a poll of it already queued or running is not queued again."""

@@ -72,6 +72,7 @@ class Daemon:
         self._start_health_server()
         self._install_signal_handlers()
         self.app.metrics.started(__version__, self._started.timestamp())
+        self.app.start_workers()
         self.scheduler.sync_sources(self.app.config, self.app.poll_soon)
         self.scheduler.every_unless_running("delivery", DELIVERY_EVERY_S, self._deliver)
         self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)

@@ -96,9 +96,6 @@ class ProcessExtractor:
             max_tasks=max_tasks,
             context=_worker_context(),
         )
-        # Start the workers now, in the background: the first article then finds them
-        # ready instead of waiting for the fork server to import the extraction stack.
-        self._pool.schedule(_ready)
 
     def __call__(self, page: str, url: str, source: str) -> Article:
         future = self._pool.schedule(self.function, args=(page, url, source), timeout=self.deadline)
@@ -113,6 +110,13 @@ class ProcessExtractor:
             raise ExtractError(f"extraction process died (exit code {exc.exitcode})") from None
         # The worker leaves the page's declared language unchecked (see extract_article).
         return replace(article, language=checked_language(article.language, article.text))
+
+    def start(self) -> None:
+        """Start the workers now, in the background (the daemon, at start-up): its first
+        article then finds them ready instead of waiting for the fork server to import
+        the extraction stack. ``once`` leaves them to the first article, so a cycle with
+        nothing new never pays for them."""
+        self._pool.schedule(_ready)
 
     def close(self) -> None:
         """Stop the workers. Called when every poll is over (``once``) or stopping: an
