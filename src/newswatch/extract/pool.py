@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import replace
 from typing import Protocol
@@ -115,8 +116,12 @@ class ProcessExtractor:
         """Start the workers now, in the background (the daemon, at start-up): its first
         article then finds them ready instead of waiting for the fork server to import
         the extraction stack. ``once`` leaves them to the first article, so a cycle with
-        nothing new never pays for them."""
-        self._pool.schedule(_ready)
+        nothing new never pays for them. Starting them takes seconds (the fork server's
+        imports), so it happens on a thread of its own: the daemon's scheduler and health
+        endpoint do not wait for it."""
+        threading.Thread(
+            target=self._pool.schedule, args=(_ready,), name="extract-start", daemon=True
+        ).start()
 
     def close(self) -> None:
         """Stop the workers. Called when every poll is over (``once``) or stopping: an
