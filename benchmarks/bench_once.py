@@ -215,7 +215,13 @@ def run_once(
     reaped = after.children_user - before.children_user
     reaped += after.children_system - before.children_system
     # The once process's own count is exact (reaped); its workers' are sampled.
-    cpu = reaped + sum(v for pid, v in cpu_seen.items() if pid != process.pid)
+    workers = sum(v for pid, v in cpu_seen.items() if pid != process.pid)
+    cpu = reaped + workers
+    print(
+        f"  {log.stem}: CPU {reaped:.1f} s in the once process, {workers:.1f} s in its "
+        "extraction processes",
+        file=sys.stderr,
+    )
     found = re.findall(r"(\d+) new article\(s\)", log.read_text().split("cycle done")[-1])
     new = int(found[0]) if found and not killed else -1
     return seconds, cpu, peak, process.returncode, killed, new
