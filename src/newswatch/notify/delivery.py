@@ -176,7 +176,7 @@ class DeliveryWorker:
                     "delivered %s (%d alert(s), rule %s) to channel %s",
                     batch.kind,
                     len(members),
-                    members[0].rule,
+                    ", ".join(dict.fromkeys(a.rule for a in members)),
                     channel,
                     extra=log_fields(channel=channel, rule=members[0].rule),
                 )
@@ -322,18 +322,33 @@ def make_batches(
             digests.setdefault(alert.rule, []).append(alert)
         else:
             singles.append(alert)
+    kind: BatchKind
     for group in digests.values():
         messages = tuple(message_from_payload(a.payload) for a in group)
-        kind: BatchKind = "digest" if len(group) > 1 else "alert"
+        kind = "digest" if len(group) > 1 else "alert"
         batches.append((Batch(channel, kind, messages), group))
     if len(singles) > flood_at:
         listed = tuple(message_from_payload(a.payload) for a in singles[:FLOOD_LIST_MAX])
         omitted = len(singles) - len(listed)
         batches.append((Batch(channel, "flood", listed, omitted), singles))
     else:
-        for alert in singles:
-            batches.append(
-                (Batch(channel, "alert", (message_from_payload(alert.payload),)), [alert])
-            )
+        for group in _story_groups(singles):
+            messages = tuple(message_from_payload(a.payload) for a in group)
+            kind = "story" if len(group) > 1 else "alert"
+            batches.append((Batch(channel, kind, messages), group))
     batches.sort(key=lambda pair: pair[1][0].id)
     return batches
+
+
+def _story_groups(alerts: list[OutboxAlert]) -> list[list[OutboxAlert]]:
+    """The alerts several rules raised for one article at one moment (same story, same
+    creation time: the pipeline writes an article's alerts in one transaction) go out as
+    one message, as Alertmanager groups; each keeps its own row, so every rule still
+    alerts once per story. Follow-ups and ops alerts stay on their own."""
+    groups: dict[object, list[OutboxAlert]] = {}
+    for alert in alerts:
+        key: object = alert.id
+        if alert.kind == "match" and alert.cluster_id is not None:
+            key = (alert.cluster_id, alert.created_at)
+        groups.setdefault(key, []).append(alert)
+    return list(groups.values())

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any, Literal
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from newswatch.model import AlertMessage
+from newswatch.model import AlertMessage, Snippet
 from newswatch.notify.escape import DIALECTS, Dialect, one_line, safe_url
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,14 @@ CHAT_LIMIT = 4096
 FEED_ONLY_NOTE = "(matched on the feed summary; the article page could not be read)"
 SNIPPET_MAX = 600
 
-BatchKind = Literal["alert", "digest", "flood"]
+# "story": one article that several rules matched at once, one message naming them all.
+BatchKind = Literal["alert", "story", "digest", "flood"]
 
 
 @dataclass(frozen=True)
 class Batch:
-    """What one message carries: a single alert, a rule's digest, or a flood summary."""
+    """What one message carries: a single alert, one story's alerts of several rules, a
+    rule's digest, or a flood summary."""
 
     channel: str
     kind: BatchKind
@@ -56,6 +58,9 @@ def subject(batch: Batch) -> str:
         return f"[newswatch] {total} alerts"
     if batch.kind == "digest" and total > 1:
         return f"[newswatch] {first.rule}: {total} alerts (digest)"
+    if batch.kind == "story":
+        rules = ", ".join(m.rule for m in batch.messages)
+        return f"[newswatch] {rules}: {one_line(first.title, 200)}"
     return f"[newswatch] {first.rule}: {one_line(first.title, 200)}"
 
 
@@ -69,6 +74,7 @@ def _view(message: AlertMessage, d: Dialect) -> dict[str, Any]:
         snippet = type(snippet)(snippet.text[:SNIPPET_MAX] + "…", snippet.highlights)
     return {
         "rule": d.line(message.rule, 100),
+        "rule_label": "rule",
         "title": d.line(message.title or message.url),
         "source": d.line(message.source, 100),
         "published": published.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if published else "",
@@ -114,9 +120,27 @@ def template_problem(override: str) -> str | None:
     return None
 
 
+def _story_view(messages: tuple[AlertMessage, ...], d: Dialect) -> dict[str, Any]:
+    """One article matched by several rules: the article once, every rule with its terms,
+    the snippet with every rule's highlights when the rules chose the same passage."""
+    first = messages[0]
+    highlights = first.snippet.highlights
+    for other in messages[1:]:
+        if other.snippet.text == first.snippet.text:
+            highlights += tuple(h for h in other.snippet.highlights if h not in highlights)
+    view = _view(replace(first, snippet=Snippet(first.snippet.text, highlights)), d)
+    named = [f"{m.rule} ({', '.join(m.terms)})" if m.terms else m.rule for m in messages]
+    view["rule"] = d.line(", ".join(named), 400)
+    view["rule_label"] = "rules"
+    return view
+
+
 def render(batch: Batch, dialect_name: str, override: str | None = None) -> Rendered:
     d = DIALECTS[dialect_name]
-    alerts = [_view(m, d) for m in batch.messages]
+    if batch.kind == "story":
+        alerts = [_story_view(batch.messages, d)]
+    else:
+        alerts = [_view(m, d) for m in batch.messages]
     first = batch.messages[0]
     context = {
         "kind": batch.kind,
