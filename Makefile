@@ -43,6 +43,8 @@ test: $(VENV)/.test-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/sizes.py
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format src tests benchmarks scripts
