@@ -15,7 +15,8 @@ from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
 from .receivers import HttpReceiver
-from .test_daemon import CONFIG, wait_for
+from .texts import DAEMON_CONFIG as CONFIG
+from .texts import wait_for
 
 KILLS = 20
 VOCABULARY = [

@@ -16,32 +16,11 @@ from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY, WHEAT_BODY
+from .texts import ALEPPO_BODY, WHEAT_BODY, wait_for
+from .texts import DAEMON_CONFIG as CONFIG
 
-CONFIG = """
-state: {state}
-defaults:
-  interval: 1s
-  timeout: 5s
-sources:
-  - name: levant
-    feed: {base}/feed.xml
-channels:
-  hook: "{hook}"
-rules:
-{rules}
-"""
 ALEPPO_RULE = "  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"
 WHEAT_RULE = "  - name: wheat\n    query: 'wheat AND drought'\n    notify: [hook]\n"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture

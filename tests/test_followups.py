@@ -16,7 +16,7 @@ from newswatch.notify import message_from_payload
 from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 
 @pytest.fixture

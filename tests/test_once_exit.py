@@ -10,7 +10,7 @@ from newswatch.demo.server import SampleSite
 
 from .conftest import NEVER_SENT, aleppo_config, article, json_url, run_cli
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 DIED = "were being sent when a newswatch process died"
 

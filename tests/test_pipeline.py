@@ -19,7 +19,7 @@ from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article
 from .servers_hostile import page, serve
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY, WHEAT_BODY
+from .texts import ALEPPO_BODY, WHEAT_BODY
 
 CONFIG = """
 state: {state}

@@ -13,7 +13,7 @@ from newswatch.ruleset import prepare
 
 from .conftest import article, json_url
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 CONFIG = """
 state: {state}

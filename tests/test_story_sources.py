@@ -14,7 +14,7 @@ from newswatch.ruleset import prepare
 
 from .conftest import aleppo_config, article, json_url
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 
 def test_digest_names_the_other_sources_of_the_story(
