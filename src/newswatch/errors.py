@@ -11,8 +11,10 @@ message and an exit status::
     ├── SourceError          a source answered but its content is unusable (bad feed, no links)
     ├── ExtractError         nothing could be extracted from a page
     ├── StoreError           the state database is unusable (locked, corrupt, too new)
-    ├── ServiceError         ``run`` cannot start (port in use, state file held): own exit status
-    └── DeliveryError        a channel refused or failed to deliver an alert
+    └── ServiceError         ``run`` cannot start (port in use, state file held): own exit status
+
+A channel's failure is not an exception: the delivery worker records it on the alert
+(``last_error``) and retries, so no caller ever has one to catch.
 """
 
 from __future__ import annotations
@@ -86,7 +88,3 @@ class ExtractError(NewswatchError):
 
 class StoreError(NewswatchError):
     """The state database is unusable."""
-
-
-class DeliveryError(NewswatchError):
-    """A channel failed to deliver an alert."""

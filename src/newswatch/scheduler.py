@@ -119,8 +119,3 @@ class Scheduler:
     @property
     def running(self) -> bool:
         return bool(self._scheduler.running)
-
-    def source_job_ids(self) -> list[str]:
-        return sorted(
-            j.id for j in self._scheduler.get_jobs() if j.id.startswith(SOURCE_JOB_PREFIX)
-        )

@@ -8,7 +8,6 @@ page (``<title>``, ``<time>``, ``<h1>``), then trafilatura's own guesses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -43,15 +42,6 @@ _WORDS = re.compile(r"\w+")
 # Share of a JSON-LD headline's words that must appear in <title> for it to be trusted.
 _HEADLINE_AGREEMENT = 0.5
 _MIN_HEADLINE_WORDS = 4
-
-
-@dataclass(frozen=True)
-class PageMeta:
-    title: str
-    published: datetime | None
-    authors: tuple[str, ...]
-    canonical_url: str
-    language: str | None
 
 
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
