@@ -64,7 +64,6 @@ class Metrics:
             "newswatch_heartbeat_timestamp_seconds", "Last scheduler heartbeat (Unix time).",
             registry=r,
         )  # fmt: skip
-
         self._info = Gauge(
             "newswatch_build_info", "Always 1; the running version as a label.", ["version"],
             registry=r,
