@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from newswatch.clock import FakeClock
-from newswatch.config.schema import SourceConfig
+from newswatch.config.schema import SOURCE_KINDS, SourceConfig
 from newswatch.errors import SourceError
 from newswatch.fetch import Fetcher, FetchSettings
 from newswatch.sources import KINDS, discover, kind_of
@@ -320,3 +320,7 @@ def test_public_source_never_leads_into_private_networks(fetcher: Fetcher) -> No
         settings = FetchSettings(timeout=2.0, robots=False, proxy=proxy.base)
         found = discover(_source("feed", "http://93.184.216.34/feed"), fetcher, settings)
     assert [e.title for e in found.entries] == ["ok"]
+
+
+def test_every_config_kind_has_a_parser_and_no_other() -> None:
+    assert set(KINDS) == set(SOURCE_KINDS)

@@ -31,6 +31,7 @@ from newswatch.pipeline import Pipeline, PollReport
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
 from newswatch.service import Metrics, SourceHealthTracker
+from newswatch.sources import kind_of
 from newswatch.store import Store
 
 log = logging.getLogger("newswatch.app")
@@ -194,7 +195,8 @@ class App:
 
     def _track_health(self, source: SourceConfig, report: PollReport, config: Config) -> None:
         """One ops alert when a source turns unhealthy, one when it recovers."""
-        links = None if source.kind == "feed" or report.not_modified else report.entries
+        listing = kind_of(source.kind).lists_links
+        links = report.entries if listing and not report.not_modified else None
         change = self.runtime.health.after_poll(
             source, ok=report.ok, error=report.error, status=report.status, links_found=links
         )

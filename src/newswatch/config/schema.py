@@ -24,6 +24,9 @@ from pydantic import (
 from newswatch.config.durations import parse_duration
 
 NAME_PATTERN = r"^[a-z0-9_-]+$"
+# The words a source's kind is given by, in the order messages list them; each has a parser
+# in ``newswatch.sources.KINDS`` (a test checks the two agree).
+SOURCE_KINDS = ("feed", "page", "sitemap")
 
 
 def _duration(value: Any) -> timedelta:
@@ -143,7 +146,7 @@ class SourceConfig(Strict):
             raise ValueError(problem)
         return self
 
-    @field_validator("feed", "page", "sitemap")
+    @field_validator(*SOURCE_KINDS)
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
@@ -152,7 +155,7 @@ class SourceConfig(Strict):
 
     @property
     def kind(self) -> str:
-        return "feed" if self.feed else "page" if self.page else "sitemap"
+        return next(kind for kind in SOURCE_KINDS if getattr(self, kind))
 
     @property
     def url(self) -> str:
@@ -162,9 +165,9 @@ class SourceConfig(Strict):
 def source_kind_problem(entry: Mapping[str, Any]) -> str | None:
     """What is wrong with a source's choice of kind; also run on the raw entry when its
     fields failed, so both problems show at once."""
-    given = [k for k in ("feed", "page", "sitemap") if entry.get(k)]
+    given = [k for k in SOURCE_KINDS if entry.get(k)]
     if len(given) != 1:
-        return "a source needs exactly one of feed, page or sitemap"
+        return f"a source needs exactly one of {', '.join(SOURCE_KINDS[:-1])} or {SOURCE_KINDS[-1]}"
     if entry.get("links") and not entry.get("page"):
         return "'links' only applies to a 'page' source"
     return None

@@ -115,8 +115,8 @@ class SourceHealthTracker:
         if not ok:
             # One failure is not enough to judge; keep the previous verdict.
             return state.unhealthy_reason if not state.healthy else None
-        # 3. no links
-        if links_found == 0 and source.kind in ("page", "sitemap"):
+        # 3. no links (the caller passes None for kinds that do not list links)
+        if links_found == 0:
             what = f"selector {source.links!r}" if source.links else "the link detection"
             return f"the {source.kind} yielded no article links ({what} broken?)"
         # 4. stale

@@ -25,11 +25,17 @@ MAX_CHILD_DOCUMENTS = 5  # sitemap index: only the most recently changed childre
 class SourceKind(Protocol):
     """One kind of source; implementations are stateless."""
 
+    # The document lists article links (a page, a sitemap): zero links found is a symptom
+    # (a broken selector, a redesigned site). A feed may be empty for real.
+    lists_links: bool
+
     def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
         """Entries of one fetched document; raises SourceError when it is unusable."""
         ...
 
 
+# The one registry of kinds: the config's words (``SOURCE_KINDS``, checked against this in
+# the tests) map to their parsers and traits; nothing else spells the kinds out.
 KINDS: dict[str, SourceKind] = {
     "feed": FeedKind(),
     "page": PageKind(),

@@ -90,6 +90,8 @@ def _fast_entry(source: SourceConfig, base: str, raw: RawItem) -> Entry | None:
 class FeedKind:
     """``feed:`` sources."""
 
+    lists_links = False
+
     def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
         if ENTITY_DECLARATION.search(result.body):
             raise SourceError(

@@ -84,6 +84,8 @@ def _title(link: Tag) -> str:
 class PageKind:
     """``page:`` sources."""
 
+    lists_links = True
+
     def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
         try:
             soup = BeautifulSoup(result.text(), "lxml")

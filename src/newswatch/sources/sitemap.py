@@ -62,6 +62,8 @@ def parse_date(value: str) -> datetime | None:
 class SitemapKind:
     """``sitemap:`` sources."""
 
+    lists_links = True
+
     def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
         body = result.body
         if body.startswith(GZIP_MAGIC):
