@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import article, free_port
+from .conftest import article
 
 CONFIG = """
 state: {state}
@@ -52,9 +52,10 @@ def _until(check, timeout: float = 30.0):  # type: ignore[no-untyped-def]
 
 
 def test_daemon_notifies_serves_health_and_metrics(tmp_path: Path, site: SampleSite) -> None:
-    port = free_port()
     config = tmp_path / "newswatch.yaml"
-    config.write_text(CONFIG.format(state=tmp_path / "state.db", port=port, base=site.base_url))
+    # Port 0: the daemon binds a free port and logs it (a port picked here first could be
+    # taken by another process before the daemon binds it).
+    config.write_text(CONFIG.format(state=tmp_path / "state.db", port=0, base=site.base_url))
     body = "Relief convoys reached the flooded districts of Derna on Monday. " * 12
     site.publish(article("derna-convoys", "Convoys reach flooded Derna", body))
     notify_path = str(tmp_path / "notify.sock")
@@ -79,6 +80,14 @@ def test_daemon_notifies_serves_health_and_metrics(tmp_path: Path, site: SampleS
         )
         try:
             assert _until(lambda: "READY=1" in drain()), (tmp_path / "stderr.log").read_text()
+            serving = _until(
+                lambda: re.search(
+                    r"serving /healthz and /metrics on http://127\.0\.0\.1:(\d+)",
+                    (tmp_path / "stderr.log").read_text(),
+                )
+            )
+            assert serving is not None, (tmp_path / "stderr.log").read_text()
+            port = int(serving.group(1))
             status, body = _until(lambda: (r := _get(f"http://127.0.0.1:{port}/healthz"))[0] and r)
             assert status == 200, body
             assert json.loads(body)["ok"] is True

@@ -146,5 +146,9 @@ def test_stop_frees_the_port() -> None:
     port = server.port
     server.stop()
     again = HealthServer(f"127.0.0.1:{port}", lambda: HealthReport(True), Metrics())
-    again.start()
-    again.stop()
+    again.start()  # raises OSError (address in use) if stop() left the socket bound
+    try:
+        assert again.port == port
+        assert _get(port, "/healthz")[0] == 200
+    finally:
+        again.stop()

@@ -229,7 +229,8 @@ class Daemon:
                 ),
                 exit_status=EXIT_CANNOT_LISTEN,
             ) from None
-        log.info("serving /healthz and /metrics on http://%s", self.app.config.http)  # once
+        # The bound address (once): with port 0 in the config, the one the kernel chose.
+        log.info("serving /healthz and /metrics on http://%s", _bound(self._health))
 
     def _install_signal_handlers(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -241,3 +242,8 @@ class Daemon:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGHUP, hup)
+
+
+def _bound(server: HealthServer) -> str:
+    host, port = server.host, server.port
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
