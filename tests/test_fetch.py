@@ -126,7 +126,12 @@ def test_a_shutdown_cuts_requests_in_flight_off(session: requests.Session) -> No
         local.routes["/robots.txt"] = page(b"", status=404)
         worker = threading.Thread(target=fetch, args=(local.url("/"),))
         worker.start()
-        time.sleep(0.8)  # robots.txt done, the page's body dripping
+        # Synchronise on the server having the page request (robots.txt is done and the
+        # request is in flight), not on a guess of how long that takes under load.
+        deadline = time.monotonic() + 10
+        while local.count("/") == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert local.count("/") == 1
         started = time.monotonic()
         fetcher.abort_requests()
         worker.join(timeout=5)
