@@ -16,6 +16,7 @@ import sys
 import time
 
 from bench_match import one_size, one_size_arguments  # beside this file: on the path
+from newswatch.gctune import tune_gc
 from newswatch.match import Matcher
 from newswatch.match.explain import explain
 from newswatch.model import Article
@@ -40,6 +41,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     one_size_arguments(parser, articles=2000, rounds=3)
     args = parser.parse_args()
+    tune_gc()  # as every newswatch process does at start-up (newswatch/gctune.py)
     articles, matcher = one_size(args)
     one_round(matcher, articles)  # fill the memos, as a running daemon has
     rounds = [one_round(matcher, articles) for _ in range(args.rounds)]

@@ -32,6 +32,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 
 from newswatch.config.schema import RuleConfig
+from newswatch.gctune import tune_gc
 from newswatch.match import Matcher, NaiveMatcher
 from newswatch.match.documents import FastDocument, article_fields
 from newswatch.model import Article
@@ -193,6 +194,7 @@ def main() -> int:
         "--passes", type=int, default=3, help="timed passes of the indexed columns; the best"
     )
     args = parser.parse_args()
+    tune_gc()  # as every newswatch process does at start-up (newswatch/gctune.py)
     corpus = Corpus(args.seed)
     articles = [corpus.article(n) for n in range(args.articles)]
     words = sum(len(a.text.split()) for a in articles) / len(articles)

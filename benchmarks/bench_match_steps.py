@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 
 from bench_match import one_size, one_size_arguments  # beside this file: on the path
+from newswatch.gctune import tune_gc
 from newswatch.match import Matcher
 from newswatch.match.explain import explain
 from newswatch.model import Article
@@ -41,6 +42,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     one_size_arguments(parser, articles=1000, rounds=5)
     args = parser.parse_args()
+    tune_gc()  # as every newswatch process does at start-up (newswatch/gctune.py)
     articles, matcher = one_size(args)
     for article in articles:  # steady state: the per-word memos filled
         matcher.match(article)

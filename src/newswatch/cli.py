@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from newswatch import __version__
 from newswatch.errors import ConfigError, NewswatchError, QueryError, ServiceError
+from newswatch.gctune import tune_gc
 
 # Subcommand → module in newswatch.commands exposing ``add_arguments`` and ``main``.
 COMMANDS = {
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_gc()  # process-wide policy, once: see newswatch/gctune.py
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -20,7 +20,6 @@ from newswatch.config.schema import Config, RuleConfig, source_kind_problem
 from newswatch.config.suggest import did_you_mean, keys_at
 from newswatch.config.yamltext import KeyLines, load_yaml
 from newswatch.errors import ConfigError, QueryError
-from newswatch.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer
@@ -72,10 +71,9 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 def parse_config(text: str, environ: Mapping[str, str] = os.environ, *, path: str = "") -> Config:
     """Parse, validate and cross-check a config's text. Raises ConfigError listing every
-    problem. A config of thousands of rules is thousands of small objects (and compiled
-    queries): built without the cyclic collector walking them again and again."""
-    with gc_paused():
-        return _parse_config(text, environ, path)
+    problem. (A config of thousands of rules is a million small objects: the collector's
+    settings for building them are the process's, ``newswatch.gctune``.)"""
+    return _parse_config(text, environ, path)
 
 
 def _parse_config(text: str, environ: Mapping[str, str], path: str) -> Config:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from newswatch.config.schema import RuleConfig
-from newswatch.gcpause import gc_paused
 from newswatch.match.analysis import KeyMemo, prefix_keys
 from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
@@ -41,18 +40,15 @@ class Matcher:
         (``config.loader.compiled_queries``: checking the config compiles every query)."""
         self.rules = list(rules)
         known = compiled or {}
-        with gc_paused():
-            self.queries: list[CompiledQuery] = [
-                _compiled(known, rule, terms, places) for rule in self.rules
-            ]
-            # Languages some rule pins: every article is read in them too (``analysis``).
-            self.pinned = tuple(
-                sorted({pinned_languages(q.lang)[1] for q in self.queries if q.lang})
-            )
-            self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
-            self.index = Presearcher(q.root for q in self.queries)
-            self.predicates = [predicate(q.root) for q in self.queries]
-            self.memo = _memo(self.queries)
+        self.queries: list[CompiledQuery] = [
+            _compiled(known, rule, terms, places) for rule in self.rules
+        ]
+        # Languages some rule pins: every article is read in them too (``analysis``).
+        self.pinned = tuple(sorted({pinned_languages(q.lang)[1] for q in self.queries if q.lang}))
+        self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
+        self.index = Presearcher(q.root for q in self.queries)
+        self.predicates = [predicate(q.root) for q in self.queries]
+        self.memo = _memo(self.queries)
 
     def unconditional(self) -> list[int]:
         """The rules that match an article holding none of their words (``NOT football``
