@@ -54,7 +54,7 @@ def test_a_configured_share_of_failing_sources_is_enough(tmp_path: Path) -> None
     from datetime import UTC, datetime
 
     from newswatch.config import parse_config
-    from newswatch.service import check_liveness
+    from newswatch.ops import check_liveness
     from newswatch.store import SourceState
 
     text = REFUSED.format(state=tmp_path / "s.db", port=1) + "health:\n  failing_share: 0.5\n"
@@ -99,8 +99,9 @@ def test_once_says_once_when_every_source_fails_for_one_reason(tmp_path: Path) -
 
 
 def test_the_fetchers_own_errors_are_classified() -> None:
-    from newswatch.fetch.client import TOO_SLOW
     from newswatch.service.outage import classify
+
+    from newswatch.fetch.client import TOO_SLOW
 
     assert classify(f"http://x.org/f: {TOO_SLOW} (fetching robots.txt)") == "timeout"
     assert classify("http://x.org/f: timed out after 20s") == "timeout"

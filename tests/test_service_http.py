@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from newswatch.service import HealthReport, HealthServer, Metrics
+from newswatch.ops import HealthReport, HealthServer, Metrics
 
 
 def _get(port: int, path: str) -> tuple[int, str, bytes]:

@@ -8,8 +8,8 @@ import pytest
 
 from newswatch.config import Config
 from newswatch.config.schema import Interval
-from newswatch.service import check_liveness
-from newswatch.service.liveness import period
+from newswatch.ops import check_liveness
+from newswatch.ops.liveness import period
 from newswatch.store import SourceState
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

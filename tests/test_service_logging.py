@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newswatch.service import Redactor, setup_logging
+from newswatch.ops import Redactor, setup_logging
 
 SECRETS = frozenset({"hunter2-smtp", "xoxb-SLACKTOKEN"})
 

@@ -12,7 +12,7 @@ import pytest
 # then lists one "Arena N:" block per arena on stderr.
 PROBE = """
 import ctypes, sys, threading
-from newswatch.service.memory import limit_malloc_arenas
+from newswatch.ops.memory import limit_malloc_arenas
 applied = limit_malloc_arenas() if sys.argv[1] == "limit" else False
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.service import SystemdNotifier
+from newswatch.ops import SystemdNotifier
 
 
 @pytest.fixture

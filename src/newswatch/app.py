@@ -24,13 +24,14 @@ from newswatch.dedup import StoryIndex
 from newswatch.extract.pool import Extractor, ProcessExtractor
 from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
+from newswatch.health import SourceHealthTracker
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import AlertMessage, Snippet
 from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
+from newswatch.ops import Metrics
 from newswatch.pipeline import Pipeline, PollReport
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
-from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.sources import kind_of
 from newswatch.store import Store
 

@@ -19,16 +19,16 @@ from newswatch import __version__
 from newswatch.app import App
 from newswatch.config import Config, load_config
 from newswatch.errors import ConfigError, NewswatchError, ServiceError
-from newswatch.ruleset import prepare
-from newswatch.scheduler import Scheduler
-from newswatch.service import (
+from newswatch.ops import (
     HealthReport,
     HealthServer,
     SystemdNotifier,
     check_liveness,
-    prune,
 )
-from newswatch.service.outage import next_try, outage_summary
+from newswatch.ops.outage import next_try, outage_summary
+from newswatch.ruleset import prepare
+from newswatch.scheduler import Scheduler
+from newswatch.store.retention import prune
 from newswatch.store.status_queries import StatusQueries
 
 log = logging.getLogger("newswatch.daemon")

@@ -26,9 +26,9 @@ from newswatch.fetch import FetchSettings, is_private_url
 from newswatch.followup import alert_message, follow_up
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
+from newswatch.ops.logfields import log_fields
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
-from newswatch.service.logfields import log_fields
 from newswatch.sources import discover
 
 log = logging.getLogger("newswatch.pipeline")

@@ -17,9 +17,10 @@ from newswatch.dedup import StoryIndex
 from newswatch.extract.pool import Extractor, extract_inline
 from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
+from newswatch.health import SourceHealthTracker
 from newswatch.notify import DeliveryWorker
+from newswatch.ops import Metrics
 from newswatch.ruleset import RuleSet
-from newswatch.service import Metrics, SourceHealthTracker
 from newswatch.store import Store
 
 

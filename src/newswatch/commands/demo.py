@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newswatch.commands.common import add_log_format_argument
 from newswatch.config import parse_config
-from newswatch.service import setup_logging
+from newswatch.ops import setup_logging
 
 DEMO_CONFIG = """
 state: {state}

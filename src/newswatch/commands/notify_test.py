@@ -11,7 +11,7 @@ import sys
 from newswatch.commands.common import add_config_argument, load
 from newswatch.config import config_secrets
 from newswatch.errors import NewswatchError
-from newswatch.service import setup_logging
+from newswatch.ops import setup_logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

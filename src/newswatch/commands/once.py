@@ -14,9 +14,9 @@ import sys
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import config_secrets, load_config
+from newswatch.ops import setup_logging
+from newswatch.ops.outage import explain, shared_cause
 from newswatch.pipeline import PollReport
-from newswatch.service import setup_logging
-from newswatch.service.outage import explain, shared_cause
 
 log = logging.getLogger("newswatch.once")
 

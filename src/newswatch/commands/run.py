@@ -12,9 +12,9 @@ from pathlib import Path
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import Config, config_secrets, load_config, state_path
-from newswatch.service import setup_logging
-from newswatch.service.memory import limit_malloc_arenas
-from newswatch.service.runlock import RunLock
+from newswatch.ops import setup_logging
+from newswatch.ops.memory import limit_malloc_arenas
+from newswatch.ops.runlock import RunLock
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

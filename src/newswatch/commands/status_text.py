@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from newswatch.clock import from_iso
-from newswatch.service.outage import cause_first
+from newswatch.ops.outage import cause_first
 
 ERROR_WIDTH = 60
 TITLE_WIDTH = 50

@@ -41,8 +41,8 @@ from newswatch.notify.policy import (
     rate_interval,
 )
 from newswatch.notify.render import Batch, BatchKind
-from newswatch.service.logfields import log_fields
-from newswatch.service.metrics import Metrics
+from newswatch.ops.logfields import log_fields
+from newswatch.ops.metrics import Metrics
 from newswatch.store import OutboxAlert, Store
 from newswatch.store.silences import SilenceRepo
 

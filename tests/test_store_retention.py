@@ -8,8 +8,8 @@ from pathlib import Path
 
 from newswatch.config.schema import RetentionConfig
 from newswatch.model import Article
-from newswatch.service import prune
 from newswatch.store import Store, Validators
+from newswatch.store.retention import prune
 from newswatch.store.silences import SilenceRepo
 from newswatch.store.status_queries import StatusQueries
 

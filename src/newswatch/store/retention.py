@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Protocol
 
-from newswatch.config.schema import RetentionConfig
 from newswatch.store import Store
 from newswatch.store.maintenance import MaintenanceRepo
 from newswatch.store.silences import SilenceRepo
@@ -13,7 +13,17 @@ from newswatch.store.silences import SilenceRepo
 log = logging.getLogger(__name__)
 
 
-def prune(store: Store, retention: RetentionConfig, now: datetime) -> dict[str, int]:
+class Retention(Protocol):
+    """How long things are kept (the config's ``retention:`` section is one)."""
+
+    @property
+    def articles(self) -> timedelta: ...
+
+    @property
+    def alerts(self) -> timedelta: ...
+
+
+def prune(store: Store, retention: Retention, now: datetime) -> dict[str, int]:
     """Delete articles and fetch records older than ``retention.articles``, finished
     alerts older than ``retention.alerts`` and silences that have run out; returns how
     many rows of each went."""

@@ -19,8 +19,8 @@ from datetime import datetime
 
 from newswatch.clock import Clock
 from newswatch.config import SourceConfig, format_duration
-from newswatch.service.logfields import log_fields
-from newswatch.service.metrics import Metrics
+from newswatch.ops.logfields import log_fields
+from newswatch.ops.metrics import Metrics
 from newswatch.store import SourceState, Store
 
 log = logging.getLogger(__name__)

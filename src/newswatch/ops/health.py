@@ -17,7 +17,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newswatch.service.metrics import Metrics
+from newswatch.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

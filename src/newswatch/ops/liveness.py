@@ -16,8 +16,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from newswatch.config import Config
 from newswatch.config.schema import Interval
-from newswatch.service.health import HealthReport
-from newswatch.service.outage import cause_first, failing, outage_summary
+from newswatch.ops.health import HealthReport
+from newswatch.ops.outage import cause_first, failing, outage_summary
 from newswatch.store import SourceState
 
 DEFAULT_GRACE = 3  # intervals

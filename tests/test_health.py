@@ -10,7 +10,8 @@ import pytest
 
 from newswatch.clock import FakeClock
 from newswatch.config import Config
-from newswatch.service import Metrics, SourceHealthTracker
+from newswatch.health import SourceHealthTracker
+from newswatch.ops import Metrics
 from newswatch.store import Store
 
 CONFIG = Config.model_validate(
