@@ -99,9 +99,8 @@ def test_once_says_once_when_every_source_fails_for_one_reason(tmp_path: Path) -
 
 
 def test_the_fetchers_own_errors_are_classified() -> None:
-    from newswatch.service.outage import classify
-
     from newswatch.fetch.client import TOO_SLOW
+    from newswatch.ops.outage import classify
 
     assert classify(f"http://x.org/f: {TOO_SLOW} (fetching robots.txt)") == "timeout"
     assert classify("http://x.org/f: timed out after 20s") == "timeout"
