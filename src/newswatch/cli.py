@@ -22,6 +22,7 @@ COMMANDS = {
     "notify-test": "notify_test",
     "status": "status",
     "silence": "silence",
+    "backtest": "backtest",
     "demo": "demo",
     "init": "init",
 }

@@ -1,0 +1,87 @@
+"""The stored articles as a searchable archive: what backtests and the dashboard read."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from newswatch.clock import from_iso, to_iso
+from newswatch.model import Article
+from newswatch.store.db import Database
+
+_COLUMNS = """id, cluster_id, seen_at, url, canonical_url, source, guid, title, text,
+    published, language, authors, feed_only"""
+
+
+@dataclass(frozen=True)
+class ArchivedArticle:
+    """A stored article with its row id, story and the time newswatch first saw it."""
+
+    id: int
+    cluster_id: int | None
+    seen_at: datetime
+    article: Article
+
+
+class ArchiveRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def count_since(self, since: datetime) -> int:
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM articles WHERE seen_at >= ?", (to_iso(since),)
+            ).fetchone()
+        return int(row[0])
+
+    def since(self, since: datetime, batch: int = 2000) -> Iterator[list[ArchivedArticle]]:
+        """Articles seen at or after ``since``, newest first, in batches.
+
+        Batches are read by keyset (``seen_at``, ``id``) rather than through one open
+        cursor, so the lock is not held while the caller works on a batch and the daemon's
+        writes go on during a long backtest.
+        """
+        after: tuple[str, int] | None = None
+        while True:
+            with self.db.read() as conn:
+                if after is None:
+                    rows = conn.execute(
+                        f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ?
+                            ORDER BY seen_at DESC, id DESC LIMIT ?""",
+                        (to_iso(since), batch),
+                    ).fetchall()
+                else:
+                    rows = conn.execute(
+                        f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ?
+                            AND (seen_at < ? OR (seen_at = ? AND id < ?))
+                            ORDER BY seen_at DESC, id DESC LIMIT ?""",
+                        (to_iso(since), after[0], after[0], after[1], batch),
+                    ).fetchall()
+            if not rows:
+                return
+            yield [_archived(row) for row in rows]
+            after = (rows[-1]["seen_at"], rows[-1]["id"])
+
+
+def _archived(r: sqlite3.Row) -> ArchivedArticle:
+    article = Article(
+        url=r["url"],
+        canonical_url=r["canonical_url"],
+        title=r["title"],
+        text=r["text"],
+        published=from_iso(r["published"]),
+        authors=tuple(json.loads(r["authors"] or "[]")),
+        language=r["language"],
+        source=r["source"],
+        guid=r["guid"],
+        feed_only=bool(r["feed_only"]),
+    )
+    return ArchivedArticle(
+        id=int(r["id"]),
+        cluster_id=r["cluster_id"],
+        seen_at=from_iso(r["seen_at"]) or datetime.min,
+        article=article,
+    )
