@@ -23,6 +23,8 @@ COMMANDS = {
     "status": "status",
     "silence": "silence",
     "backtest": "backtest",
+    "web": "web",
+    "user": "user",
     "demo": "demo",
     "init": "init",
 }

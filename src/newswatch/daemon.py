@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from newswatch import __version__
 from newswatch.app import App
@@ -30,6 +31,9 @@ from newswatch.ruleset import prepare
 from newswatch.scheduler import Scheduler
 from newswatch.store.retention import prune
 from newswatch.store.status_queries import StatusQueries
+
+if TYPE_CHECKING:
+    from newswatch.web.server import WebServer
 
 log = logging.getLogger("newswatch.daemon")
 
@@ -61,6 +65,7 @@ class Daemon:
         self._wake = threading.Event()
         self._heartbeat: datetime | None = None
         self._health: HealthServer | None = None
+        self._web: WebServer | None = None
         self._started = app.clock.now()
         self._reload_failure: str | None = None  # why the last reload was refused
         self._outage: str | None = None  # the shared failure last announced
@@ -78,6 +83,7 @@ class Daemon:
         self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)
         self.scheduler.every("retention", RETENTION_EVERY_S, self._prune)
         self.scheduler.start()
+        self._start_web()
         sources = len([s for s in self.app.config.sources if s.enabled])
         log.info("newswatch running: %d source(s), %d rule(s)", sources, len(self.app.config.rules))
         self.notifier.ready()
@@ -116,6 +122,8 @@ class Daemon:
         self.scheduler.shutdown(wait=True)
         if self._health is not None:
             self._health.stop()
+        if self._web is not None:
+            self._web.stop()
         self.app.close()
         log.info("stopped")
 
@@ -231,6 +239,15 @@ class Daemon:
             ) from None
         # The bound address (once): with port 0 in the config, the one the kernel chose.
         log.info("serving /healthz and /metrics on http://%s", _bound(self._health))
+
+    def _start_web(self) -> None:
+        """``web:`` in the config: the dashboard in a thread, on the daemon's own store."""
+        if self.app.config.web is None:
+            return
+        from newswatch.web.server import WebServer
+
+        self._web = WebServer(self.app.config, self.app.store, self.app.clock)
+        self._web.start()
 
     def _install_signal_handlers(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:

@@ -329,6 +329,17 @@ class HealthConfig(Strict):
     """
 
 
+class WebConfig(Strict):
+    """The dashboard (``newswatch web``; ``run`` serves it too when ``web:`` is set)."""
+
+    listen: Annotated[str, Field(pattern=r"^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$")] = (
+        "127.0.0.1:8080"
+    )
+    """`host:port`; loopback by default, since the dashboard shows what security teams watch.
+    To reach it from elsewhere, put a TLS reverse proxy in front (docs/dashboard.md).
+    """
+
+
 class Config(Strict):
     """The top level of the file."""
 
@@ -353,6 +364,8 @@ class Config(Strict):
     """
     http: str | None = None
     """`host:port` for `/healthz` and `/metrics` while `run` runs (`127.0.0.1:9464`)."""
+    web: WebConfig | None = None
+    """The dashboard and its JSON API (`newswatch web`; `run` serves it too when this is set)."""
     workers: int = Field(default=32, gt=0, le=256)
     """Polls making requests or extracting at once. A poll waiting out its site's politeness
     delay does not count, and polls of one site queue behind each other, so this rarely

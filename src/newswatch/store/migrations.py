@@ -128,4 +128,37 @@ MIGRATIONS: list[str] = [
     DROP TABLE silences;
     ALTER TABLE silences_new RENAME TO silences;
     """,
+    # 5: the dashboard: accounts, their sessions and API tokens (only hashes of the secrets
+    # are stored), and the indexes its alert list and delivery status read by.
+    """
+    CREATE TABLE web_users (
+        name           TEXT PRIMARY KEY,
+        role           TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+        password_hash  TEXT NOT NULL,
+        created_at     TEXT NOT NULL
+    );
+    CREATE TABLE web_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        user        TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        token_hash    TEXT PRIMARY KEY,
+        user          TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,
+        created_at    TEXT NOT NULL,
+        last_used_at  TEXT
+    );
+    -- Triage: an editor's verdict on an alert (a rule match), who gave it and when.
+    CREATE TABLE alert_triage (
+        match_id  INTEGER PRIMARY KEY REFERENCES matches(id) ON DELETE CASCADE,
+        verdict   TEXT NOT NULL CHECK (verdict IN ('ack', 'false_positive')),
+        note      TEXT NOT NULL DEFAULT '',
+        user      TEXT NOT NULL,
+        at        TEXT NOT NULL
+    );
+    CREATE INDEX matches_rule_id ON matches(rule, id);
+    CREATE INDEX alerts_match ON alerts(match_id);
+    """,
 ]
