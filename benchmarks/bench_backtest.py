@@ -24,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newswatch.backtest import Prefilter, backtest
-from newswatch.config import RuleConfig
-from newswatch.match import Matcher
+from newswatch.config import Config, RuleConfig
 from newswatch.model import Article
+from newswatch.ruleset import prepare
 from newswatch.store import Store
 from newswatch.store.archive import ArchiveRepo
 
@@ -70,14 +70,15 @@ def populate(path: Path, count: int, days: int, now: datetime) -> None:
 def run(path: Path, days: int) -> None:
     store = Store(path, read_only=True)
     archive = ArchiveRepo(store.db)
-    matcher = Matcher([RULE])
+    ruleset = prepare(Config(rules=[RULE]))
     since = datetime.now(UTC) - timedelta(days=days, hours=1)
     ticks: list[int] = []
     started, cpu = time.perf_counter(), time.process_time()
-    hits = list(backtest(archive, matcher, since, progress=lambda done, _t: ticks.append(done)))
+    hits = list(backtest(archive, ruleset, since, progress=lambda done, _t: ticks.append(done)))
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     total = archive.count_since(since)
-    kept = sum(Prefilter(matcher)(s.article) for b in archive.since(since) for s in b)
+    keep = Prefilter(ruleset.matcher).fields
+    kept = sum(len(found) for _n, found in archive.scan(since, keep))
     store.close()
     print(f"articles in the period     {total:>10,}")
     print(f"through the prefilter      {kept:>10,} ({100 * kept / max(total, 1):.1f} %)")

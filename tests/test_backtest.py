@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from newswatch.backtest import Prefilter, backtest
-from newswatch.config import RuleConfig
+from newswatch.config import Config, RuleConfig
 from newswatch.demo.server import SampleSite
 from newswatch.match import Matcher, NaiveMatcher
+from newswatch.ruleset import prepare
 from newswatch.store import Store
 from newswatch.store.archive import ArchiveRepo
 from tests.conftest import run_cli
@@ -93,11 +94,11 @@ def test_the_period_bounds_what_is_searched(polled: Path) -> None:
     store = Store(_state(polled), read_only=True)
     try:
         archive = ArchiveRepo(store.db)
-        matcher = Matcher([RuleConfig(name="q", query="Aleppo")])
+        rules = prepare(Config(rules=[RuleConfig(name="q", query="Aleppo")]))
         future = datetime.now(UTC) + timedelta(minutes=1)
-        assert list(backtest(archive, matcher, future)) == []
+        assert list(backtest(archive, rules, future)) == []
         seen: list[tuple[int, int]] = []
-        hits = list(backtest(archive, matcher, future - timedelta(days=1), progress=_keep(seen)))
+        hits = list(backtest(archive, rules, future - timedelta(days=1), progress=_keep(seen)))
         assert hits and seen[-1][0] == seen[-1][1] == archive.count_since(future - timedelta(1))
     finally:
         store.close()

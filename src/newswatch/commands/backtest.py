@@ -15,11 +15,10 @@ from datetime import UTC, datetime
 
 from newswatch.backtest import Hit, backtest
 from newswatch.commands.common import add_config_argument
-from newswatch.commands.match import _config, _gazetteer, _geo_filter
+from newswatch.commands.match import _config
 from newswatch.config import Config, RuleConfig, state_path
 from newswatch.config.durations import parse_duration
-from newswatch.config.loader import compiled_queries
-from newswatch.match import Matcher, compile_query
+from newswatch.ruleset import prepare
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,17 +39,12 @@ def main(args: argparse.Namespace) -> int:
     config = _config(args)
     since = since_time(args.since, datetime.now(UTC))
     rule = rule_for(config, query=args.query, rule=args.rule)
-    gazetteer = _gazetteer(config, [rule])
-    places = gazetteer.names_for if gazetteer is not None else None
-    compile_query(rule.query, config.terms, places)  # QueryError → exit 2 with the column
-    matcher = Matcher([rule], config.terms, places, compiled_queries(config))
+    ruleset = prepare(config, [rule])  # a bad --query: QueryError, exit 2 with the column
     store = Store(state_path(config), read_only=True)
     progress = _Progress() if sys.stderr.isatty() else None
     found = 0
     try:
-        hits = backtest(
-            ArchiveRepo(store.db), matcher, since, geo=_geo_filter(gazetteer), progress=progress
-        )
+        hits = backtest(ArchiveRepo(store.db), ruleset, since, progress=progress)
         for hit in hits:
             found += 1
             _print(hit, args.json)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from newswatch.clock import from_iso, to_iso
 from newswatch.model import Article
@@ -64,6 +64,47 @@ class ArchiveRepo:
                 return
             yield [_archived(row) for row in rows]
             after = (rows[-1]["seen_at"], rows[-1]["id"])
+
+    def scan(
+        self,
+        since: datetime,
+        keep: Callable[[str, str, str, str], bool] | None = None,
+        window: timedelta = timedelta(hours=2),
+    ) -> Iterator[tuple[int, list[ArchivedArticle]]]:
+        """The articles seen since ``since`` for which ``keep(title, text, source, url)``
+        holds, newest first, one time window at a time: (articles in the window, kept).
+
+        ``keep`` runs inside SQLite's scan (a registered function), so the articles it
+        drops never become Python rows: for a rule's backtest that is nearly all of them.
+        It is registered and used under the connection's lock, window by window, so two
+        scans at once (two dashboard users) never see each other's function, and the
+        daemon's writes wait for one window at most.
+        """
+        with self.db.read() as conn:
+            newest = conn.execute(
+                "SELECT MAX(seen_at) FROM articles WHERE seen_at >= ?", (to_iso(since),)
+            ).fetchone()[0]
+        if newest is None:
+            return
+        high = (from_iso(newest) or since) + timedelta(microseconds=1)
+        while high > since:
+            low = max(since, high - window)
+            bounds = (to_iso(low), to_iso(high))
+            with self.db.read() as conn:
+                scanned = conn.execute(
+                    "SELECT COUNT(*) FROM articles WHERE seen_at >= ? AND seen_at < ?", bounds
+                ).fetchone()[0]
+                test = "1"
+                if keep is not None:
+                    conn.create_function("newswatch_keep", 4, keep, deterministic=True)
+                    test = "newswatch_keep(title, text, source, url)"
+                rows = conn.execute(
+                    f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ? AND seen_at < ?
+                        AND {test} ORDER BY seen_at DESC, id DESC""",
+                    bounds,
+                ).fetchall()
+            yield int(scanned), [_archived(row) for row in rows]
+            high = low
 
 
 def _archived(r: sqlite3.Row) -> ArchivedArticle:

@@ -134,7 +134,6 @@ def _test(dash: Dashboard, query: str, name: str, since_text: str) -> dict[str, 
     if name:
         current = tester.config_rule(dash.config, name)
         context["current"] = current
-        context["near_ignored"] = current.near is not None
         if current.query != query:
             before = tester.run(dash.store.db, dash.config, current, since)
             now_urls, old_urls = result.urls(), before.urls()

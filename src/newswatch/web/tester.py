@@ -14,7 +14,7 @@ from newswatch.backtest import Hit, backtest
 from newswatch.config import Config, RuleConfig
 from newswatch.config.durations import parse_duration
 from newswatch.errors import QueryError
-from newswatch.match import Matcher, compile_query
+from newswatch.ruleset import prepare
 from newswatch.store.archive import ArchiveRepo
 from newswatch.store.db import Database
 
@@ -56,14 +56,10 @@ def config_rule(config: Config, name: str) -> RuleConfig:
 
 
 def run(db: Database, config: Config, rule: RuleConfig, since: datetime) -> Result:
-    """What ``rule`` matches among the articles seen since ``since``, newest first.
-
-    ``near:`` is not applied here (it needs the gazetteer loaded in the web process);
-    the page says so for rules that have it.
-    """
+    """What ``rule`` matches among the articles seen since ``since``, newest first, as
+    ``newswatch backtest`` finds it (``sources:`` and ``near:`` of a config rule included)."""
     try:
-        compile_query(rule.query, config.terms)
+        ruleset = prepare(config, [rule])
     except QueryError as exc:
         raise TesterInputError(f"query: {exc}") from None
-    matcher = Matcher([rule], config.terms)
-    return Result(rule.query, list(backtest(ArchiveRepo(db), matcher, since)))
+    return Result(rule.query, list(backtest(ArchiveRepo(db), ruleset, since)))
