@@ -127,6 +127,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("dedup", schema.DedupConfig),
     ("retention", schema.RetentionConfig),
     ("health", schema.HealthConfig),
+    ("web", schema.WebConfig),
 ]
 
 
