@@ -61,6 +61,7 @@ def populate(path: Path, count: int, days: int, now: datetime) -> None:
                     title=" ".join(rng.choices(words, weights, k=8)).capitalize(),
                     text=" ".join(body) + ".",
                     source=f"source-{n % 50}",
+                    language="en",  # as extraction detects it; the prefilter reads it
                 )
                 seen = now - timedelta(days=days) + step * n
                 store.articles.add(conn, article, [url], seen)

@@ -13,6 +13,7 @@ from newswatch.backtest import Prefilter, backtest
 from newswatch.config import Config, RuleConfig
 from newswatch.demo.server import SampleSite
 from newswatch.match import Matcher, NaiveMatcher
+from newswatch.model import Article
 from newswatch.ruleset import prepare
 from newswatch.store import Store
 from newswatch.store.archive import ArchiveRepo
@@ -138,6 +139,31 @@ def _state(config: Path) -> Path:
 
 def _keep(seen: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
     return lambda done, total: seen.append((done, total))
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "language"),
+    [
+        ("Харків", "Обстріл у Харкові вночі", "uk"),
+        ("Харків", "Ракета влучила в центр Харкова", None),
+        ("قصف", "القصف على المدينة", "ar"),
+        ("frappe", "des frappes aériennes", "fr"),
+        ("strike", "Airstrikes and strikes hit", "en"),
+        ("happiness", "a happy day", "en"),
+        ("kitap", "kitabı okudu", "tr"),
+        ("=strike", "the strike", "en"),
+    ],
+)
+def test_the_prefilter_keeps_inflected_forms_the_matcher_matches(
+    query: str, text: str, language: str | None
+) -> None:
+    rules = Matcher([RuleConfig(name="q", query=query)])
+    article = Article("https://x.test/a", "https://x.test/a", "", text, language=language)
+    if rules.match(article):
+        assert Prefilter(rules)(article)
+    # Another language's text without the word is still dropped.
+    other = Article("https://x.test/b", "https://x.test/b", "", "weather report", language="en")
+    assert not rules.match(other) and not Prefilter(rules)(other)
 
 
 def test_the_prefilter_drops_articles_without_the_keys(polled: Path) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.match import Matcher
+from newswatch.match.analysis import article_languages
 from newswatch.match.index import conjuncts
 from newswatch.match.normalize import normalize
 from newswatch.model import Article, Match
@@ -41,28 +42,55 @@ class Hit:
 
 
 class Prefilter:
-    """Keeps the articles whose normalised text holds one of the rules' first keys."""
+    """Keeps the articles whose normalised text may hold one of the rules' first keys.
+
+    A plain key (a normalised word) is looked for as it is. An analysed key
+    (``"en:strik"``: a stem or lemma in one language, see ``match.analysis``) counts only
+    for an article read in that language (its own, every one when unknown, and any a rule
+    pins): a Snowball stem or an Arabic stem is looked for less its last letter (Snowball
+    rewrites a final ``y`` to ``i``); a Russian or Ukrainian lemma or a Turkish stem need
+    not be a substring of the inflected word (``харків`` in ``Харкові``, ``kitap`` in
+    ``kitabı``), so such an article is kept and the matcher decides.
+    """
+
+    WHOLE = frozenset({"ru", "uk", "tr"})
 
     def __init__(self, matcher: Matcher) -> None:
-        keys: set[str] = set()
+        plain: set[str] = set()
+        analysed: dict[str, set[str]] = {}
         self.everything = False
         for query in matcher.queries:
             found = conjuncts(query.root)
             if found is None:
                 self.everything = True
-                return
-            keys.update(token for _prefix, token in found[0])
-        self.keys = sorted(keys)
+                break
+            for _prefix, key in found[0]:
+                lang, colon, stem = key.partition(":")
+                if colon:
+                    analysed.setdefault(lang, set()).add(stem[:-1] if len(stem) > 3 else stem)
+                else:
+                    plain.add(key)
+        self.keys = sorted(plain)
+        self.analysed = {lang: sorted(stems) for lang, stems in analysed.items()}
+        self.pinned = tuple(lang for lang in self.analysed if lang.endswith("!"))
 
     def __call__(self, article: Article) -> bool:
-        return self.fields(article.title, article.text, article.source, article.url)
+        return self.fields(
+            article.title, article.text, article.source, article.url, article.language
+        )
 
-    def fields(self, title: str, text: str, source: str, url: str) -> bool:
+    def fields(self, title: str, text: str, source: str, url: str, language: str | None) -> bool:
         if self.everything:
             return True
         hay = " ".join((title, text, source, url))
         hay = hay.lower() if hay.isascii() else normalize(hay)
-        return any(key in hay for key in self.keys)
+        if any(key in hay for key in self.keys):
+            return True
+        for lang in (*article_languages(language), *self.pinned):
+            stems = self.analysed.get(lang)
+            if stems and (lang.rstrip("!") in self.WHOLE or any(s in hay for s in stems)):
+                return True
+        return False
 
 
 def backtest(

@@ -68,10 +68,10 @@ class ArchiveRepo:
     def scan(
         self,
         since: datetime,
-        keep: Callable[[str, str, str, str], bool] | None = None,
+        keep: Callable[[str, str, str, str, str | None], bool] | None = None,
         window: timedelta = timedelta(hours=2),
     ) -> Iterator[tuple[int, list[ArchivedArticle]]]:
-        """The articles seen since ``since`` for which ``keep(title, text, source, url)``
+        """The articles seen since ``since`` for which ``keep(title, text, source, url, language)``
         holds, newest first, one time window at a time: (articles in the window, kept).
 
         ``keep`` runs inside SQLite's scan (a registered function), so the articles it
@@ -96,8 +96,8 @@ class ArchiveRepo:
                 ).fetchone()[0]
                 test = "1"
                 if keep is not None:
-                    conn.create_function("newswatch_keep", 4, keep, deterministic=True)
-                    test = "newswatch_keep(title, text, source, url)"
+                    conn.create_function("newswatch_keep", 5, keep, deterministic=True)
+                    test = "newswatch_keep(title, text, source, url, language)"
                 rows = conn.execute(
                     f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ? AND seen_at < ?
                         AND {test} ORDER BY seen_at DESC, id DESC""",
