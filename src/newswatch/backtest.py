@@ -47,10 +47,11 @@ class Prefilter:
     A plain key (a normalised word) is looked for as it is. An analysed key
     (``"en:strik"``: a stem or lemma in one language, see ``match.analysis``) counts only
     for an article read in that language (its own, every one when unknown, and any a rule
-    pins): a Snowball stem or an Arabic stem is looked for less its last letter (Snowball
-    rewrites a final ``y`` to ``i``); a Russian or Ukrainian lemma or a Turkish stem need
-    not be a substring of the inflected word (``харків`` in ``Харкові``, ``kitap`` in
-    ``kitabı``), so such an article is kept and the matcher decides.
+    pins): a Snowball or Arabic stem is a substring of its inflected forms, less a final
+    ``i`` (Snowball writes a final ``y`` as ``i``: ``happy``, ``happi``); a Russian or
+    Ukrainian lemma or a Turkish stem need not be a substring of the inflected word
+    (``харків`` in ``Харкові``, ``kitap`` in ``kitabı``), so such an article is kept and
+    the matcher decides.
     """
 
     WHOLE = frozenset({"ru", "uk", "tr"})
@@ -67,7 +68,9 @@ class Prefilter:
             for _prefix, key in found[0]:
                 lang, colon, stem = key.partition(":")
                 if colon:
-                    analysed.setdefault(lang, set()).add(stem[:-1] if len(stem) > 3 else stem)
+                    # Snowball writes a final y as i (happy: happi): drop the i.
+                    cut = stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem
+                    analysed.setdefault(lang, set()).add(cut)
                 else:
                     plain.add(key)
         self.keys = sorted(plain)
