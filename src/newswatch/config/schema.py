@@ -335,9 +335,8 @@ class WebConfig(Strict):
     listen: Annotated[str, Field(pattern=r"^(\[[0-9a-fA-F:]+\]|[^\s:]+):\d{1,5}$")] = (
         "127.0.0.1:8080"
     )
-    """`host:port`; loopback by default, since the dashboard shows what security teams watch.
-    To reach it from elsewhere, put a TLS reverse proxy in front (docs/dashboard.md).
-    """
+    """`host:port`; loopback by default (it shows what security teams watch): reach it from
+    elsewhere through a TLS reverse proxy (docs/dashboard.md)."""
 
 
 class Config(Strict):
