@@ -29,8 +29,11 @@ class SourceKind(Protocol):
     # (a broken selector, a redesigned site). A feed may be empty for real.
     lists_links: bool
 
-    def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
-        """Entries of one fetched document; raises SourceError when it is unusable."""
+    def parse(self, source: SourceConfig, result: FetchResult, max_bytes: int) -> Parsed:
+        """Entries of one fetched document; raises SourceError when it is unusable.
+
+        ``max_bytes`` bounds what parsing may unpack (a gzipped sitemap), as the fetcher
+        bounds what it downloads."""
         ...
 
 
@@ -72,7 +75,7 @@ def discover(source: SourceConfig, fetcher: Fetcher, settings: FetchSettings) ->
     result = fetcher.fetch(source.url, settings, conditional=True, allow_private=allow_private)
     if result.not_modified:
         return Discovery([], True, result.url)
-    parsed = kind.parse(source, result)
+    parsed = kind.parse(source, result, settings.max_bytes)
     entries = list(parsed.entries)
     size = len(result.body)
     for child in parsed.children[:MAX_CHILD_DOCUMENTS]:
@@ -81,7 +84,7 @@ def discover(source: SourceConfig, fetcher: Fetcher, settings: FetchSettings) ->
         child_result = fetcher.fetch(child, settings, conditional=True, allow_private=allow_private)
         size += len(child_result.body)
         if not child_result.not_modified:
-            entries.extend(kind.parse(source, child_result).entries)
+            entries.extend(kind.parse(source, child_result, settings.max_bytes).entries)
     return Discovery(_keep(entries, source, allow_private), False, result.url, size)
 
 

@@ -92,7 +92,7 @@ class FeedKind:
 
     lists_links = False
 
-    def parse(self, source: SourceConfig, result: FetchResult) -> Parsed:
+    def parse(self, source: SourceConfig, result: FetchResult, max_bytes: int = 0) -> Parsed:
         if ENTITY_DECLARATION.search(result.body):
             raise SourceError(
                 f"{result.url}: feed declares XML entities; refused (entity expansion attack?)"
