@@ -104,7 +104,7 @@ class Pipeline:
                 self.store.fetch_state.forget(discovery.url)
                 log.info("%s: stopping mid-poll; the rest waits for the next start", source.name)
                 break
-            created = self._process_entry(source, settings, entry, quiet)
+            created = self._guarded_entry(source, settings, entry, quiet)
             if created is not None:
                 new += 1
                 alerts += created
@@ -169,6 +169,24 @@ class Pipeline:
     def _backing_off(self, source: SourceConfig) -> bool:
         until = self.store.sources.get(source.name).backoff_until
         return until is not None and self.clock.now() < until
+
+    def _guarded_entry(
+        self, source: SourceConfig, settings: FetchSettings, entry: Entry, quiet: bool
+    ) -> int | None:
+        """One entry, whatever it holds: a poisoned entry costs that entry only.
+
+        An unexpected error (a parser bug, RecursionError on a hostile page) skips the
+        entry and the poll goes on; a broken store is not the entry's fault and fails
+        the poll.
+        """
+        try:
+            return self._process_entry(source, settings, entry, quiet)
+        except sqlite3.Error:
+            raise
+        except Exception:
+            self.metrics.entry_failed(source.name)
+            log.exception("%s: entry %s skipped after an unexpected error", source.name, entry.url)
+            return None
 
     def _process_entry(
         self, source: SourceConfig, settings: FetchSettings, entry: Entry, quiet: bool = False
@@ -237,6 +255,12 @@ class Pipeline:
                 log.info("%s: no article text in %s; using the feed entry", source.name, entry.url)
             except (FetchError, ExtractError) as exc:
                 log.warning("%s: article %s: %s; using the feed entry", source.name, entry.url, exc)
+            except Exception:  # a hostile page must not cost the entry its feed text
+                log.exception(
+                    "%s: article %s: extraction failed; using the feed entry",
+                    source.name,
+                    entry.url,
+                )
         return _article_from_entry(source, entry)
 
     def _record(self, article: Article, keys: list[str], matches: Sequence[Match]) -> int:

@@ -13,6 +13,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+# Real JSON-LD nests a few levels (@graph, author lists); deeper is not looked into.
+MAX_DEPTH = 8
 _ARTICLE_TYPES = frozenset(
     {
         "article",
@@ -54,18 +56,26 @@ def find_article(tree: HtmlElement) -> LdArticle | None:
 def _load(text: str) -> Any:
     try:
         return json.loads(text.strip().removeprefix("<!--").removesuffix("-->"))
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: arrays nested a thousand deep; no real page does that.
         return None
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object of a JSON-LD document, descending into lists and ``@graph``."""
-    if isinstance(data, list):
-        for item in data:
-            yield from _objects(item)
-    elif isinstance(data, dict):
-        yield data
-        yield from _objects(data.get("@graph"))
+    """Every object of a JSON-LD document, descending into lists and ``@graph``.
+
+    Iterative and at most MAX_DEPTH levels down: a hostile page nests them thousands deep.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            stack.append((item.get("@graph"), depth + 1))
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
@@ -104,11 +114,12 @@ def _id(value: Any) -> Any:
     return value.get("@id") if isinstance(value, dict) else value
 
 
-def _names(value: Any) -> Iterator[str]:
+def _names(value: Any, depth: int = 0) -> Iterator[str]:
     """Person names from an ``author`` value: a string, an object, or a list of either."""
     if isinstance(value, list):
-        for item in value:
-            yield from _names(item)
+        if depth < MAX_DEPTH:
+            for item in value:
+                yield from _names(item, depth + 1)
     elif isinstance(value, dict):
         name = _text(value.get("name"))
         if name:

@@ -34,7 +34,7 @@ class Metrics:
             "newswatch_poll_seconds", "Duration of source polls.", buckets=POLL_BUCKETS, registry=r
         )
         self._articles = Counter(
-            "newswatch_articles", "Entries found by polls, new or already seen.",
+            "newswatch_articles", "Entries found by polls: new, already seen, or failed.",
             ["source", "state"], registry=r,
         )  # fmt: skip
         self._matches = Counter("newswatch_matches", "Rule matches.", ["rule"], registry=r)
@@ -104,6 +104,10 @@ class Metrics:
         self._articles.labels(source, "new").inc(max(new, 0))
         self._articles.labels(source, "seen").inc(max(seen, 0))
 
+    def entry_failed(self, source: str) -> None:
+        """An entry skipped after an unexpected error (a poisoned page, a parser bug)."""
+        self._articles.labels(source, "failed").inc()
+
     def matched(self, rule: str) -> None:
         self._matches.labels(rule).inc()
 
@@ -132,7 +136,7 @@ class Metrics:
         """Drop a removed source's series (after a reload) so dashboards stop showing it."""
         for outcome in FETCH_OUTCOMES:
             _remove(self._fetches, source, outcome)
-        for state in ("new", "seen"):
+        for state in ("new", "seen", "failed"):
             _remove(self._articles, source, state)
         _remove(self._bytes, source)
         _remove(self._healthy, source)
