@@ -15,6 +15,7 @@ from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.config import parse_config
 from newswatch.model import Article
+from newswatch.ruleset import RuleSet, prepare
 from tests.servers_hostile import LocalServer, page, serve
 
 from .test_e2e import ALEPPO_BODY
@@ -63,8 +64,8 @@ def app(tmp_path: Path, server: LocalServer) -> Iterator[App]:
         "channels:\n  hook: 'json://127.0.0.1:9/never'\n"
         "rules:\n  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"
     )
-    running = App(parse_config(text, {}), clock=FakeClock(NOW))
-    running.fetcher.politeness.delay = 0  # type: ignore[attr-defined]
+    running = App(prepare(parse_config(text, {})), clock=FakeClock(NOW))
+    running.runtime.fetcher.politeness.delay = 0
     yield running
     running.close()
 
@@ -103,14 +104,14 @@ def test_an_arbitrary_error_in_one_extraction_falls_back_to_the_feed_entry(
 def test_an_arbitrary_error_after_extraction_skips_that_entry_only(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = app.pipeline._match
+    real = RuleSet.match
 
-    def poisoned(article: Article) -> object:
+    def poisoned(self: RuleSet, article: Article) -> object:
         if "poisoned" in article.title:
             raise IndexError("matcher bug")
-        return real(article)
+        return real(self, article)
 
-    monkeypatch.setattr(app.pipeline, "_match", poisoned)
+    monkeypatch.setattr(RuleSet, "match", poisoned)
     report = app.poll(app.config.sources[0])
     assert (report.ok, report.entries, report.new_articles) == (True, 3, 2)
     assert [t for t in _stored_titles(app) if "poisoned" in t] == []

@@ -175,10 +175,11 @@ class App:
             )
         except Exception as exc:  # a bug in one source's handling must not stop the others
             log.exception("%s: unexpected error", source.name)
-            self.store.sources.record_failure(source.name, self.clock.now(), repr(exc))
-            report = PollReport(source.name, ok=False, error=repr(exc))
+            error = rules.redact(repr(exc))
+            self.store.sources.record_failure(source.name, self.clock.now(), error)
+            report = PollReport(source.name, ok=False, error=error)
         if not report.skipped:
-            self._track_health(source, report, rules.config)
+            self._track_health(source, report, rules)
         return report
 
     def start_workers(self) -> None:
@@ -194,8 +195,9 @@ class App:
         except RuntimeError:  # shutting down
             return None
 
-    def _track_health(self, source: SourceConfig, report: PollReport, config: Config) -> None:
+    def _track_health(self, source: SourceConfig, report: PollReport, rules: RuleSet) -> None:
         """One ops alert when a source turns unhealthy, one when it recovers."""
+        config = rules.config
         listing = kind_of(source.kind).lists_links
         links = report.entries if listing and not report.not_modified else None
         change = self.runtime.health.after_poll(
@@ -203,6 +205,8 @@ class App:
         )
         if change is None or not config.ops_channel:
             return
+        # The ops channel is outside the process like a log: the same redactor.
+        change = rules.redact(change)
         rule = RuleConfig(
             name="source-health",
             query="source-health",
@@ -212,7 +216,7 @@ class App:
         message = AlertMessage(
             rule=rule.name,
             title=change,
-            url=source.url,
+            url=rules.redact(source.url),
             source=source.name,
             published=self.clock.now(),
             snippet=Snippet(change),

@@ -77,6 +77,8 @@ class Pipeline:
         self.metrics = runtime.metrics
         self.stopping = runtime.stopping
         self.extract = runtime.extract
+        # Errors are stored and reported (status, ops alerts): never with a secret in them.
+        self.redact = rules.redact
 
     def run_source(
         self, source: SourceConfig, *, respect_backoff: bool = True, baseline: bool = False
@@ -145,18 +147,19 @@ class Pipeline:
         now = self.clock.now()
         failures = self.store.sources.get(source.name).consecutive_failures + 1
         until = now + backoff_delay(failures, getattr(exc, "retry_after", None))
-        self.store.sources.record_failure(source.name, now, str(exc), backoff_until=until)
+        error = self.redact(str(exc))
+        self.store.sources.record_failure(source.name, now, error, backoff_until=until)
         retry = f"; in back-off until {until:%H:%M:%S} UTC" if until > now else ""
         log.error(
             "%s: %s (failure %d in a row%s)",
             source.name,
-            exc,
+            error,
             failures,
             retry,
-            extra=log_fields(source=source.name, url=source.url, error=exc),
+            extra=log_fields(source=source.name, url=self.redact(source.url), error=error),
         )
         status = getattr(exc, "status", None)
-        return PollReport(source.name, ok=False, error=str(exc), status=status)
+        return PollReport(source.name, ok=False, error=error, status=status)
 
     def _first_poll_is_baseline(self, source: SourceConfig) -> bool:
         """``first_poll: baseline`` (the source's, else the defaults', else the top

@@ -19,6 +19,7 @@ from newswatch.config.loader import checked_gazetteer, compiled_queries
 from newswatch.match import Matcher
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import Article, Match
+from newswatch.ops.redact import Redactor
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer
@@ -36,6 +37,8 @@ class RuleSet:
     geo: GeoFilter | None = None
     gazetteer: Gazetteer | None = None
     secrets: frozenset[str] = frozenset()
+    # Masks ``secrets`` (and credential-looking URL parts) in whatever leaves the process.
+    redact: Redactor = field(default_factory=Redactor)
     by_name: Mapping[str, RuleConfig] = field(default_factory=dict)
     # Positions (in ``matcher.rules``) of rules that match an article holding none of
     # their words: valid, but almost certainly not meant (``UNCONDITIONAL``).
@@ -78,6 +81,7 @@ def prepare(config: Config, rules: Sequence[RuleConfig] | None = None) -> RuleSe
         geo=_geo_filter(gazetteer, chosen),
         gazetteer=gazetteer,
         secrets=config_secrets(config),
+        redact=Redactor(config_secrets(config)),
         by_name={rule.name: rule for rule in chosen},
         unconditional=tuple(matcher.unconditional()),
     )

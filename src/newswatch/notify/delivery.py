@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from newswatch.clock import Clock
-from newswatch.config import Config
+from newswatch.config import Config, config_secrets
 from newswatch.config.schema import ChannelConfig
 from newswatch.notify.apprise_adapter import AppriseNotifier, Notifier, SendOutcome
 from newswatch.notify.claimant import is_alive, this_process
@@ -43,6 +43,7 @@ from newswatch.notify.policy import (
 from newswatch.notify.render import Batch, BatchKind
 from newswatch.ops.logfields import log_fields
 from newswatch.ops.metrics import Metrics
+from newswatch.ops.redact import Redactor
 from newswatch.store import OutboxAlert, Store
 from newswatch.store.silences import SilenceRepo
 
@@ -75,6 +76,8 @@ class _Settings:
     config: Config
     notifier: Notifier
     priority: dict[str, str]
+    # Channel errors are stored and logged, alert links leave the process: masked.
+    redact: Redactor
 
 
 class DeliveryWorker:
@@ -95,7 +98,7 @@ class DeliveryWorker:
         self.silences = SilenceRepo(store.db)
         self.clock = clock
         self._own_notifier = notifier is None  # an injected one (tests) survives reloads
-        self._settings = _Settings(config, notifier or AppriseNotifier(config), _priorities(config))
+        self._settings = _settings(config, notifier or AppriseNotifier(config))
         self.rng = rng or random.Random()
         self.metrics = metrics
         # Last send per channel (monotonic): rate limits concern this process's pace.
@@ -112,7 +115,7 @@ class DeliveryWorker:
         """Use ``config`` from the next round on (SIGHUP); a round in progress finishes
         with the settings it began with."""
         notifier = AppriseNotifier(config) if self._own_notifier else self._settings.notifier
-        self._settings = _Settings(config, notifier, _priorities(config))
+        self._settings = _settings(config, notifier)
 
     @property
     def config(self) -> Config:
@@ -164,7 +167,7 @@ class DeliveryWorker:
             if not self.outbox.claim([a.id for a in members], now, now + LEASE, self.claimant):
                 return  # another worker is delivering this channel right now
             done = frozenset.intersection(*(a.delivered for a in members))
-            outcome = self._send(settings.notifier, batch, done)
+            outcome = self._send(settings, batch, done)
             self._last_send[channel] = self.clock.monotonic()
             if outcome.ok:
                 sent_at = self.clock.now()
@@ -184,12 +187,19 @@ class DeliveryWorker:
             self._on_failure(settings.config, channel, members, later, outcome, tally)
             return
 
-    def _send(self, notifier: Notifier, batch: Batch, done: frozenset[str]) -> SendOutcome:
+    def _send(self, settings: _Settings, batch: Batch, done: frozenset[str]) -> SendOutcome:
+        redact = settings.redact
+        # A feed fetched with ``?apikey=`` may link its articles the same way: the links
+        # and titles lose the config's secrets and credential parameters, keep their paths.
+        safe = tuple(
+            replace(m, url=redact.links(m.url), title=redact.links(m.title)) for m in batch.messages
+        )
         try:
-            return notifier.send(batch, done)
+            outcome = settings.notifier.send(replace(batch, messages=safe), done)
         except Exception as exc:  # a bug in rendering must count as a failed try, not loop
             log.exception("channel %s: sending failed unexpectedly", batch.channel)
-            return SendOutcome(False, f"internal error: {type(exc).__name__}: {exc}")
+            outcome = SendOutcome(False, f"internal error: {type(exc).__name__}: {exc}")
+        return replace(outcome, error=redact(outcome.error))
 
     def _apply_silences(
         self, alerts: list[OutboxAlert], muted: frozenset[str], tally: Counter[str]
@@ -298,6 +308,10 @@ class DeliveryWorker:
                 error,
                 extra=log_fields(channel=alert.channel, rule=alert.rule, error=error),
             )
+
+
+def _settings(config: Config, notifier: Notifier) -> _Settings:
+    return _Settings(config, notifier, _priorities(config), Redactor(config_secrets(config)))
 
 
 def _priorities(config: Config) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Masking secrets in any text that leaves the process (logs, ``status``, error messages).
+"""Masking secrets in any text that leaves the process: logs, ``status``, errors stored in
+the state file, ops-channel alerts, and (``links``) the links of alerts.
 
 Three layers, because a secret can reach a message by routes nobody predicted:
 
@@ -63,10 +64,25 @@ class Redactor:
             text = _URL.sub(lambda m: _redact_url(m.group(0)), text)
         return text
 
+    def links(self, text: str) -> str:
+        """Layers 1 and 2 and credential-named query parameters only, for text whose links
+        must keep working (an alert's article URL): token-looking path segments stay."""
+        if not text:
+            return text
+        if self._known is not None:
+            text = self._known.sub(MASK, text)
+        if "://" in text:
+            text = _URL.sub(lambda m: _redact_params(m.group(0)), text)
+        return text
+
+
+def _redact_params(url: str) -> str:
+    url = _USERINFO.sub(_mask_password, url, count=1)
+    return _SECRET_PARAM.sub(lambda m: m.group("key") + MASK, url)
+
 
 def _redact_url(url: str) -> str:
-    url = _USERINFO.sub(_mask_password, url, count=1)
-    url = _SECRET_PARAM.sub(lambda m: m.group("key") + MASK, url)
+    url = _redact_params(url)
     scheme, _, rest = url.partition("://")
     path, sep, tail = _split_off_query(rest)
     parts = path.split("/")
