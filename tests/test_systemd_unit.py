@@ -67,6 +67,7 @@ def test_security_exposure_at_most_2(unit: Path) -> None:
         "PrivateTmp=yes",
         "NoNewPrivileges=yes",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+        "IPAddressDeny=169.254.169.254 169.254.170.2 fd00:ec2::254 100.100.100.200",
         "SystemCallFilter=@system-service",
         "CapabilityBoundingSet=",
         "RestartPreventExitStatus=2 78",

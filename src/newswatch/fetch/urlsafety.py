@@ -4,7 +4,12 @@ A feed, a listing page or a redirect can name any URL. Without this check a host
 source could point newswatch at a cloud metadata endpoint (169.254.169.254) or at
 services on the machine's own network. Sources the user configured on a private address
 (the demo, an intranet feed) pass ``allow_private=True``; link-local addresses stay
-blocked even then, since no news lives at a metadata endpoint.
+blocked even then, since no news lives at a metadata endpoint, and so are the cloud
+metadata addresses that are not link-local (``ALWAYS_DENIED``).
+
+An IPv6 address that carries an IPv4 one (NAT64 ``64:ff9b::/96``, IPv4-compatible
+``::a.b.c.d``, 6to4 ``2002::/16``, Teredo) is judged by the IPv4 address inside it too:
+``64:ff9b::7f00:1`` reaches 127.0.0.1 through a NAT64 gateway.
 """
 
 from __future__ import annotations
@@ -17,6 +22,11 @@ from newswatch.errors import BlockedURLError
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+# Cloud metadata services outside link-local space (AWS's IPv6 endpoint, Alibaba Cloud's):
+# refused even for a private source. The systemd unit denies them too (IPAddressDeny=).
+ALWAYS_DENIED = frozenset(ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200"))
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 def _literal(host: str) -> Address | None:
@@ -28,11 +38,28 @@ def _literal(host: str) -> Address | None:
     return mapped if mapped is not None else address
 
 
+def _embedded_ipv4(address: Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition address leads to."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found = [address.sixtofour] if address.sixtofour else []
+    if address.teredo:
+        found.extend(address.teredo)
+    low32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if any(address in net for net in _NAT64) or (
+        address in _IPV4_COMPATIBLE and int(address) > 1  # not :: or ::1 (judged as is)
+    ):
+        found.append(low32)
+    return found
+
+
 def _is_link_local(address: Address) -> bool:
-    return address.is_link_local
+    return address.is_link_local or any(a.is_link_local for a in _embedded_ipv4(address))
 
 
 def _is_private(address: Address) -> bool:
+    if any(_is_private(inner) for inner in _embedded_ipv4(address)):
+        return True
     return not address.is_global or address.is_link_local
 
 
@@ -53,6 +80,8 @@ def address_problem(address: str, *, allow_private: bool) -> str | None:
     parsed = _literal(address.split("%")[0])
     if parsed is None:
         return None
+    if parsed in ALWAYS_DENIED:
+        return f"refusing cloud metadata address {parsed}"
     if _is_link_local(parsed):
         return f"refusing link-local address {parsed}"
     if _is_private(parsed) and not allow_private:
@@ -89,7 +118,7 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
 def blocked(url: str, reason: str) -> BlockedURLError:
     """The error for a refused URL, with a hint unless the target is never allowed."""
     error = BlockedURLError(url, reason)
-    if "link-local" in reason:
+    if "link-local" in reason or "metadata" in reason:
         return error
     error.hint = "only a source configured on a private address may lead to private addresses"
     return error
