@@ -20,6 +20,10 @@ from newswatch.match.normalize import token_words, tokenize
 
 PlaceResolver = Callable[[str], Sequence[str]]
 
+# Parentheses, NOTs and NEARs stacked deeper than this are refused: the parser and the
+# matcher recurse on them (3,000 parentheses crashed with RecursionError); no real rule
+# needs more than a handful.
+MAX_NESTING = 100
 _STARTS_PRIMARY = {"(", "FIELD", "WORD", "PHRASE", "REGEX", "LIST", "PLACE"}
 _STARTS_UNARY = _STARTS_PRIMARY | {"NOT", "-"}
 
@@ -35,6 +39,7 @@ def parse(
     lexemes = lex(query)
     if not lexemes:
         raise QueryError(1, "empty query")
+    _check_nesting(lexemes)
     parser = _Parser(lexemes, terms, places, pinned_languages(lang))
     node = parser.parse_or(None)
     if parser.pos < len(lexemes):
@@ -271,3 +276,16 @@ def regex_term(lexeme: Lexeme, field: str | None) -> Regex:
             f"bad regex /{lexeme.text}/: {reason} (RE2 syntax: no backreferences or lookaround)",
         ) from exc
     return Regex(pattern, f"/{lexeme.text}/", field, lexeme.col)
+
+
+def _check_nesting(lexemes: list[Lexeme]) -> None:
+    """QueryError when the tree would nest more than MAX_NESTING levels: open parentheses,
+    plus NOTs in a row, plus NEARs in a chain."""
+    depth = nots = nears = 0
+    for lexeme in lexemes:
+        kind = lexeme.kind
+        depth += (kind == "(") - (kind == ")")
+        nots = nots + 1 if kind in ("NOT", "-") else 0
+        nears = nears + 1 if kind == "NEAR" else 0 if kind in ("AND", "OR", "(", ")") else nears
+        if depth + nots + nears > MAX_NESTING:
+            raise QueryError(lexeme.col, f"query nested more than {MAX_NESTING} levels deep")
