@@ -12,6 +12,7 @@ another version is refused with a hint instead.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,15 @@ from pathlib import Path
 
 from newswatch.errors import StoreError
 from newswatch.store.migrations import MIGRATIONS
+
+
+def _create_private(path: Path) -> None:
+    """A new state file is 0600 in a new 0700 directory, whatever the umask: it holds
+    article history and delivery errors (SQLite gives its -wal and -shm files the same
+    mode). Existing files and directories keep theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 class Database:
@@ -33,7 +43,7 @@ class Database:
         self.path = str(path)
         self.read_only = read_only
         if self.path != ":memory:" and not read_only:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(self.path))
         try:
             self.conn = self._connect()
         except sqlite3.Error as exc:
