@@ -53,10 +53,18 @@ def defuse(text: str) -> str:
     return _DOMAIN_DOT.sub(_ZWSP + ".", text)
 
 
+# Longer links are not links: real article URLs are a few hundred characters, and one of
+# 20,000 would not fit a chat message (Telegram refuses the message, and its batch).
+MAX_URL = 2000
+
+
 def safe_url(url: str) -> str | None:
-    """The URL if it is plain http(s), with characters that could end an attribute or a
-    markdown link percent-encoded; None for anything else (``javascript:``, ``data:``…)."""
+    """The URL if it is plain http(s) and at most MAX_URL long, with characters that could
+    end an attribute or a markdown link percent-encoded; None for anything else
+    (``javascript:``, ``data:``…)."""
     url = clean(url).strip()
+    if len(url) > MAX_URL:
+        return None  # shown as text, cut short: a 20 KB link would fill a chat message
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:

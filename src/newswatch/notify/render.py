@@ -186,6 +186,9 @@ def split_body(body: str, limit: int) -> tuple[str, ...]:
     pieces: list[str] = []
     current = ""
     for line in body.split("\n"):
+        if len(line) > limit and current:
+            pieces.append(current)  # what came before goes first: order is kept
+            current = ""
         while len(line) > limit:  # cannot happen with bounded fields; stay within limit
             pieces.append(line[:limit])
             line = line[limit:]
