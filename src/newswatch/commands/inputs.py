@@ -11,7 +11,7 @@ from pathlib import Path
 from newswatch.clock import SystemClock, from_iso
 from newswatch.errors import ExtractError, FetchError, NewswatchError
 from newswatch.extract import extract_article
-from newswatch.fetch import Fetcher, FetchSettings, decode
+from newswatch.fetch import Fetcher, FetchSettings, decode, is_private_url
 from newswatch.model import Article
 
 
@@ -60,7 +60,9 @@ def load_inputs(
 
 def _from_url(fetcher: Fetcher, url: str) -> Loaded:
     try:
-        page = fetcher.fetch(url, FetchSettings(), allow_private=True)
+        # Private addresses only for a URL that is itself private (an intranet page, the
+        # demo): a public page must not redirect the command into the local network.
+        page = fetcher.fetch(url, FetchSettings(), allow_private=is_private_url(url))
     except FetchError as exc:
         return Loaded(url, None, exc.reason)
     return _from_html(url, page.text(), page.url)

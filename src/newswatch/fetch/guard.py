@@ -11,16 +11,25 @@ leaving the block disarms it. Plain, HTTPS, HTTP-proxy and SOCKS connections are
 covered, since every urllib3 connection class is wrapped the same way.
 
 Peer. A host name that passed the URL check may still resolve to a private address when
-the connection is made (DNS rebinding). So the address actually connected to is checked
-too (``check_peer``), before a request byte is sent.
+the connection is made (DNS rebinding). So every address the name resolves to is checked
+(``check_peer``) before connecting, the address actually connected to once more before
+TLS or a request byte, and a kept-alive connection again before each request it carries
+(the pool is shared by sources that may and may not reach private addresses).
+
+Environment. ``install`` makes the session ignore ``HTTP_PROXY``/``HTTPS_PROXY``, ``.netrc``
+and CA-bundle variables: a proxy from the environment would be judged as the peer (every
+public fetch refused) while the names behind it were never judged, and ``.netrc`` would
+send credentials to whichever host a feed names. A proxy is the ``proxy:`` setting.
 """
 
 from __future__ import annotations
 
 import heapq
+import logging
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -30,6 +39,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool
 
+log = logging.getLogger(__name__)
 _local = threading.local()
 IDLE_EXIT = 60.0  # seconds without requests before the watchdog thread ends
 
@@ -144,27 +154,62 @@ class _WatchedConnection:
     """Mixed into a urllib3 connection class ahead of it."""
 
     sock: socket.socket | None
+    _dns_host: str
+    port: int
 
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
+    def _new_conn(self) -> socket.socket:
         current: Watch | None = getattr(_local, "watch", None)
-        if current is None or current.check_peer is None or self.sock is None:
-            return
-        try:
-            address = str(self.sock.getpeername()[0])
-        except OSError:
-            return
-        problem = current.check_peer(address)
-        if problem is not None:
-            current.blocked = problem
-            self.sock.close()
-            raise BlockedPeer(problem)
+        if current is None or current.check_peer is None:
+            return super()._new_conn()  # type: ignore[misc,no-any-return]
+        # Before connecting: no SYN, let alone a TLS hello, to a refused address.
+        for address in _resolved(self._dns_host, self.port):
+            _refuse_if(current, current.check_peer(address))
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        # And the address really connected to: the name may answer differently the second
+        # time (DNS rebinding). Still before TLS or any request byte.
+        _check_socket(current, sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        # A kept-alive connection was judged for the request that opened it, maybe one
+        # allowed private addresses (a private source sharing the pool): judge it again.
+        current: Watch | None = getattr(_local, "watch", None)
+        if current is not None and current.check_peer is not None and self.sock is not None:
+            _check_socket(current, self.sock)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self) -> Any:
         current: Watch | None = getattr(_local, "watch", None)
         if current is not None and self.sock is not None:
             current.arm(self.sock)
         return super().getresponse()  # type: ignore[misc]
+
+
+def _resolved(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to; none when it does not (urllib3 reports that)."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [str(info[4][0]) for info in infos]
+
+
+def _check_socket(current: Watch, sock: socket.socket) -> None:
+    try:
+        address = str(sock.getpeername()[0])
+    except OSError:
+        return
+    try:
+        _refuse_if(current, current.check_peer(address) if current.check_peer else None)
+    except BlockedPeer:
+        sock.close()
+        raise
+
+
+def _refuse_if(current: Watch, problem: str | None) -> None:
+    if problem is not None:
+        current.blocked = problem
+        raise BlockedPeer(problem)
 
 
 @cache
@@ -194,7 +239,16 @@ class GuardedAdapter(HTTPAdapter):
 
 def install(session: requests.Session) -> None:
     """Mount :class:`GuardedAdapter` for http and https, keeping the pool sizes and retry
-    policy of the adapters already mounted."""
+    policy of the adapters already mounted; ignore the environment (see above)."""
+    if session.trust_env:
+        session.trust_env = False
+        ignored = sorted(k for k in urllib.request.getproxies_environment() if k != "no")
+        if ignored:
+            log.warning(
+                "ignoring the %s proxy from the environment: newswatch uses the 'proxy:' "
+                "setting only",
+                "/".join(ignored),
+            )
     for prefix in ("http://", "https://"):
         current = session.get_adapter(prefix)
         if isinstance(current, GuardedAdapter):
