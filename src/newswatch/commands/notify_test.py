@@ -11,7 +11,7 @@ import sys
 from newswatch.commands.common import add_config_argument, load
 from newswatch.config import config_secrets
 from newswatch.errors import NewswatchError
-from newswatch.ops import setup_logging
+from newswatch.ops import Redactor, setup_logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,15 +34,18 @@ def main(args: argparse.Namespace) -> int:
         raise NewswatchError(
             f"unknown channel {args.channel!r}", hint=f"channels in the config: {valid}"
         )
-    setup_logging("text", secrets=config_secrets(config))
+    secrets = config_secrets(config)
+    setup_logging("text", secrets=secrets)
+    # Printed, not logged: the same redactor as the log, or the cause carries the token.
+    redact = Redactor(secrets)
     outcome = send_test(config, args.channel)
     if outcome.ok:
         print(f"test alert delivered to channel {args.channel}", file=sys.stderr)
         return 0
-    print(f"test alert to channel {args.channel} failed: {outcome.error}", file=sys.stderr)
+    print(f"test alert to channel {args.channel} failed: {redact(outcome.error)}", file=sys.stderr)
     if args.verbose:
         for line in outcome.transcript:
-            print(f"  apprise: {line}", file=sys.stderr)
+            print(f"  apprise: {redact(line)}", file=sys.stderr)
     else:
         print("  (add -v for apprise's whole account of the try)", file=sys.stderr)
     return 1

@@ -94,17 +94,22 @@ def _parse_config(text: str, environ: Mapping[str, str], path: str) -> Config:
         problems.extend(_format_validation(exc))
         problems.extend(_raw_source_problems(expanded, exc))
         problems.extend(_raw_rule_problems(expanded))  # so one `check` shows everything
-        raise ConfigError(_located(problems, keys), path=path or None) from None
+        raise ConfigError(_located(problems, keys, secrets), path=path or None) from None
     problems.extend(cross_check(config))
     if problems or keys.duplicates:
-        raise ConfigError(_located(problems, keys), path=path or None)
+        raise ConfigError(_located(problems, keys, secrets), path=path or None)
     object.__setattr__(config, "__newswatch_secrets__", frozenset(secrets))
     return config
 
 
-def _located(problems: list[str], keys: KeyLines) -> list[str]:
-    """Every problem with its line, duplicate keys first (they explain others)."""
-    return keys.duplicates + keys.annotate(problems)
+def _located(problems: list[str], keys: KeyLines, secrets: set[str]) -> list[str]:
+    """Every problem with its line, duplicate keys first (they explain others), and no
+    ``${VAR}`` value in it: ``check`` prints them, ``run`` logs them to the journal."""
+    # Imported here: newswatch.service imports the config package.
+    from newswatch.service.redact import Redactor
+
+    redact = Redactor(secrets)
+    return [redact(problem) for problem in keys.duplicates + keys.annotate(problems)]
 
 
 def config_secrets(config: Config) -> frozenset[str]:
