@@ -99,8 +99,8 @@ def test_relative_canonical_made_absolute(url: str, canonical: str) -> None:
     ("html", "canonical"),
     [
         (
-            '<html><head><meta property="og:url" content="https://a.example/s/1"></head>',
-            "https://a.example/s/1",
+            '<html><head><meta property="og:url" content="https://www.x.example/s/1"></head>',
+            "https://www.x.example/s/1",
         ),
         (
             '<html><head><link rel="canonical" href="javascript:void(0)"></head>',

@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
+from tld import get_fld
 
 from newswatch.extract.jsonld import LdArticle
 
@@ -150,6 +151,12 @@ def clean_authors(names: list[str]) -> tuple[str, ...]:
 
 
 def find_canonical(tree: HtmlElement, tags: dict[str, str], url: str) -> str:
+    """The page's ``rel=canonical`` (or ``og:url``) when it is on the page's own site.
+
+    A canonical URL is trusted for dedup and for the alert's link, so one on another
+    site is ignored: a hostile page could otherwise claim a victim's URL and suppress
+    the real article later. Syndicated copies still join their story by content.
+    """
     hrefs = [
         link.get("href", "")
         for link in tree.iterfind(".//link[@rel]")
@@ -157,9 +164,20 @@ def find_canonical(tree: HtmlElement, tags: dict[str, str], url: str) -> str:
     ]
     for href in [*hrefs, tags.get("og:url", "")]:
         absolute = urljoin(url, href.strip()) if href.strip() else ""
-        if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
+        if urlsplit(absolute).scheme in ("http", "https") and _same_site(absolute, url):
             return absolute
     return url
+
+
+def _same_site(candidate: str, url: str) -> bool:
+    """Same registrable domain (``edition.cnn.com`` and ``www.cnn.com``), by the public
+    suffix list; hosts it does not know (addresses, ``localhost``) without ``www.``."""
+    host = (urlsplit(candidate).hostname or "").lower()
+    return bool(host) and _site(host) == _site((urlsplit(url).hostname or "").lower())
+
+
+def _site(host: str) -> str:
+    return get_fld(host, fix_protocol=True, fail_silently=True) or host.removeprefix("www.")
 
 
 def declared_language(tree: HtmlElement, tags: dict[str, str], ld: LdArticle | None) -> str | None:
