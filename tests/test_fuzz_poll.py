@@ -23,6 +23,7 @@ import pytest
 from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.config import parse_config
+from newswatch.ruleset import prepare
 from tests.servers_hostile import LocalServer, page, serve
 
 from .test_e2e import ALEPPO_BODY
@@ -163,8 +164,8 @@ def app(tmp_path: Path, server: LocalServer) -> Iterator[App]:
         "channels:\n  hook: 'json://127.0.0.1:9/never'\n"
         "rules:\n  - {name: aleppo, query: 'Aleppo AND airstrike*', notify: [hook]}\n"
     )
-    running = App(parse_config(text, {}), clock=FakeClock(NOW))
-    running.fetcher.politeness.delay = 0  # one origin serves every source
+    running = App(prepare(parse_config(text, {})), clock=FakeClock(NOW))
+    running.runtime.fetcher.politeness.delay = 0  # one origin serves every source
     yield running
     running.close()
 
