@@ -118,3 +118,19 @@ def test_channel_errors_and_alert_links_carry_no_secret(
     assert _leaks(sent) == [], sent
     assert "hooks/***" in errors
     assert _leaks(errors) == [], errors
+
+
+def test_alert_links_lose_secrets_but_keep_working() -> None:
+    from newswatch.service.redact import Redactor, credential_values
+
+    known = {"s3cretValue", *credential_values("https://api.example/feed?apikey=k3yLiteral")}
+    links = Redactor(known).links
+    assert links("https://news.example/a?token=k3yLiteral") == "https://news.example/a?token=***"
+    assert links("https://u:pw0rd@news.example/x") == "https://u:***@news.example/x"
+    assert links("https://news.example/x/s3cretValue") == "https://news.example/x/***"
+    # Article links whose parts only look like credentials stay usable.
+    for url in (
+        "https://news.example/search?keyword=aleppo",
+        "https://v.example/watch/dQw4w9WgXcQ",
+    ):
+        assert links(url) == url

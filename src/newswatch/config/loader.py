@@ -113,11 +113,16 @@ def _located(problems: list[str], keys: KeyLines, secrets: set[str]) -> list[str
 
 
 def config_secrets(config: Config) -> frozenset[str]:
-    """Values that came from ``${VAR}`` and passwords in channel URLs: never to be logged."""
+    """Values that came from ``${VAR}``, passwords in channel URLs and credential-named
+    parameters of source URLs (``feed?apikey=…``): never to be logged or sent."""
+    from newswatch.service.redact import credential_values  # service imports config
+
     found: set[str] = set(getattr(config, "__newswatch_secrets__", frozenset()))
     for channel in config.channels.values():
         for url in channel.urls:
             found.update(_url_secrets(url))
+    for source in config.sources:
+        found.update(credential_values(source.url))
     return frozenset(s for s in found if len(s) >= 3)
 
 

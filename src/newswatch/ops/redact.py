@@ -65,24 +65,26 @@ class Redactor:
         return text
 
     def links(self, text: str) -> str:
-        """Layers 1 and 2 and credential-named query parameters only, for text whose links
-        must keep working (an alert's article URL): token-looking path segments stay."""
+        """Layers 1 and 2 only, for text whose links must keep working (an alert's article
+        URL): a known secret goes (``credential_values`` of the sources' URLs are known
+        secrets), while ``?keyword=`` or a token-looking path segment stays."""
         if not text:
             return text
         if self._known is not None:
             text = self._known.sub(MASK, text)
         if "://" in text:
-            text = _URL.sub(lambda m: _redact_params(m.group(0)), text)
+            text = _URL.sub(lambda m: _USERINFO.sub(_mask_password, m.group(0), count=1), text)
         return text
 
 
-def _redact_params(url: str) -> str:
-    url = _USERINFO.sub(_mask_password, url, count=1)
-    return _SECRET_PARAM.sub(lambda m: m.group("key") + MASK, url)
+def credential_values(url: str) -> set[str]:
+    """The values of credential-named query parameters (``?apikey=…``) of ``url``."""
+    return {m.group("value") for m in _SECRET_PARAM.finditer(url)}
 
 
 def _redact_url(url: str) -> str:
-    url = _redact_params(url)
+    url = _USERINFO.sub(_mask_password, url, count=1)
+    url = _SECRET_PARAM.sub(lambda m: m.group("key") + MASK, url)
     scheme, _, rest = url.partition("://")
     path, sep, tail = _split_off_query(rest)
     parts = path.split("/")
