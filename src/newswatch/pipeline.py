@@ -156,7 +156,8 @@ class Pipeline:
             error,
             failures,
             retry,
-            extra=log_fields(source=source.name, url=self.redact(source.url), error=error),
+            # Strings: the log handler's redactor masks them like the message.
+            extra=log_fields(source=source.name, url=source.url, error=exc),
         )
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=error, status=status)

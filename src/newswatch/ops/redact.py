@@ -93,7 +93,7 @@ def _redact_url(url: str) -> str:
 
 
 def _mask_password(match: re.Match[str]) -> str:
-    if not match.group("password") or match.group("password") == MASK:
+    if not match.group("password").strip("*"):  # none, or masked already (apprise: ****)
         return match.group(0)
     return f"{match.group('scheme')}{match.group('user')}:{MASK}@"
 
