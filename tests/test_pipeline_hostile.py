@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from newswatch import pipeline
 from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.config import parse_config
@@ -86,14 +85,14 @@ def test_deeply_nested_jsonld_costs_only_its_article(app: App, server: LocalServ
 def test_an_arbitrary_error_in_one_extraction_falls_back_to_the_feed_entry(
     app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    real = pipeline.extract_article
+    real = app.runtime.extract
 
-    def poisoned(body: bytes, url: str, **options: object) -> Article:
+    def poisoned(page: str, url: str, source: str) -> Article:
         if url.endswith("/poisoned"):
             raise KeyError("a bug nobody foresaw")
-        return real(body, url, **options)  # type: ignore[arg-type]
+        return real(page, url, source)
 
-    monkeypatch.setattr(pipeline, "extract_article", poisoned)
+    monkeypatch.setattr(app.runtime, "extract", poisoned)
     with caplog.at_level(logging.ERROR, "newswatch.pipeline"):
         report = app.poll(app.config.sources[0])
     assert (report.ok, report.new_articles) == (True, 3)
