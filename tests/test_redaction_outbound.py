@@ -121,7 +121,7 @@ def test_channel_errors_and_alert_links_carry_no_secret(
 
 
 def test_alert_links_lose_secrets_but_keep_working() -> None:
-    from newswatch.ops.redact import Redactor, credential_values
+    from newswatch.redact import Redactor, credential_values
 
     known = {"s3cretValue", *credential_values("https://api.example/feed?apikey=k3yLiteral")}
     links = Redactor(known).links

@@ -19,7 +19,7 @@ from newswatch.config.loader import checked_gazetteer, compiled_queries
 from newswatch.match import Matcher
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import Article, Match
-from newswatch.ops.redact import Redactor
+from newswatch.redact import Redactor
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer

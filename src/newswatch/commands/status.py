@@ -18,7 +18,7 @@ from newswatch.clock import to_iso
 from newswatch.commands.common import add_config_argument, load
 from newswatch.commands.status_text import render
 from newswatch.config import Config, config_secrets, state_path
-from newswatch.ops.redact import Redactor
+from newswatch.redact import Redactor
 from newswatch.store import SourceState, Store
 from newswatch.store.silences import SilenceRepo
 from newswatch.store.status_queries import AlertSummary, StatusQueries

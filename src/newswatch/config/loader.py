@@ -20,6 +20,7 @@ from newswatch.config.schema import Config, RuleConfig, source_kind_problem
 from newswatch.config.suggest import did_you_mean, keys_at
 from newswatch.config.yamltext import KeyLines, load_yaml
 from newswatch.errors import ConfigError, QueryError
+from newswatch.redact import Redactor, credential_values
 
 if TYPE_CHECKING:
     from newswatch.geo import Gazetteer
@@ -105,9 +106,6 @@ def _parse_config(text: str, environ: Mapping[str, str], path: str) -> Config:
 def _located(problems: list[str], keys: KeyLines, secrets: set[str]) -> list[str]:
     """Every problem with its line, duplicate keys first (they explain others), and no
     ``${VAR}`` value in it: ``check`` prints them, ``run`` logs them to the journal."""
-    # Imported here: newswatch.ops imports the config package.
-    from newswatch.ops.redact import Redactor
-
     redact = Redactor(secrets)
     return [redact(problem) for problem in keys.duplicates + keys.annotate(problems)]
 
@@ -115,8 +113,6 @@ def _located(problems: list[str], keys: KeyLines, secrets: set[str]) -> list[str
 def config_secrets(config: Config) -> frozenset[str]:
     """Values that came from ``${VAR}``, passwords in channel URLs and credential-named
     parameters of source URLs (``feed?apikey=…``): never to be logged or sent."""
-    from newswatch.ops.redact import credential_values  # ops imports config
-
     found: set[str] = set(getattr(config, "__newswatch_secrets__", frozenset()))
     for channel in config.channels.values():
         for url in channel.urls:

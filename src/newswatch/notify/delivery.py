@@ -43,7 +43,7 @@ from newswatch.notify.policy import (
 from newswatch.notify.render import Batch, BatchKind
 from newswatch.ops.logfields import log_fields
 from newswatch.ops.metrics import Metrics
-from newswatch.ops.redact import Redactor
+from newswatch.redact import Redactor
 from newswatch.store import OutboxAlert, Store
 from newswatch.store.silences import SilenceRepo
 

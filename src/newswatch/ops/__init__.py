@@ -10,8 +10,8 @@ from newswatch.ops.health import HealthReport, HealthServer
 from newswatch.ops.liveness import check_liveness
 from newswatch.ops.logsetup import setup_logging
 from newswatch.ops.metrics import Metrics
-from newswatch.ops.redact import Redactor
 from newswatch.ops.sdnotify import SystemdNotifier
+from newswatch.redact import Redactor
 
 __all__ = [
     "HealthReport",

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from newswatch.ops.logfields import FIELDS
-from newswatch.ops.redact import Redactor
+from newswatch.redact import Redactor
 
 # Libraries that narrate every request or job run at INFO; their warnings still show.
 # Libraries that log routine events (apprise: "Notifying 1 service(s)"; trafilatura: a
