@@ -116,6 +116,15 @@ def test_verbose_shows_debug(capture, verbose: bool, shown: bool) -> None:
     assert ("detail" in capture.getvalue()) is shown
 
 
+def test_libraries_routine_info_stays_out_of_the_log(capture) -> None:
+    setup_logging("text", stream=capture)
+    for library in ("apscheduler", "pymorphy3.opencorpora_dict.wrapper", "urllib3"):
+        logging.getLogger(library).info("routine %s", library)
+    logging.getLogger("pymorphy3").warning("a real problem")
+    assert "routine" not in capture.getvalue()
+    assert "a real problem" in capture.getvalue()
+
+
 def test_setup_twice_keeps_one_handler(capture) -> None:
     setup_logging("text", stream=capture)
     setup_logging("text", secrets=frozenset({"rotated-secret"}), stream=capture)

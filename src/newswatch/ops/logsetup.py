@@ -26,6 +26,7 @@ CHATTY_LOGGERS = {
     "trafilatura": logging.ERROR,
     "htmldate": logging.ERROR,
     "courlan": logging.ERROR,
+    "pymorphy3": logging.WARNING,  # "Loading dictionaries from …" on every start
 }
 # Loggers whose DEBUG records must exist: apprise keeps a failed try's cause ("SMTP AUTH
 # extension not supported by server") in a DEBUG line, which its per-call capture only
