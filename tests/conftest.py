@@ -21,6 +21,9 @@ from .receivers import HttpReceiver, http_receiver
 
 REPO = Path(__file__).resolve().parent.parent
 
+# A real, throwaway PostgreSQL: the pg_cluster and pg_dsn fixtures.
+pytest_plugins = ("tests.pg",)
+
 
 NEVER_SENT = "json://127.0.0.1:9/never-sent"  # a channel the tests never deliver to
 
