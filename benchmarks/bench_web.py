@@ -84,6 +84,9 @@ def main() -> int:
             started = time.perf_counter()
             populate(path, args.alerts)
             print(f"populated {args.alerts:,} alerts in {time.perf_counter() - started:.0f} s")
+        from newswatch.ruleset import prepare
+        from newswatch.store.team_rules import TeamRuleRepo
+        from newswatch.teamrules import LiveRules
         from newswatch.web.server import WebServer
 
         config = parse_config(
@@ -95,7 +98,8 @@ def main() -> int:
         if users.get("bench") is None:
             users.add("bench", "viewer", "unused", datetime.now(UTC))
             users.add_token("bench", token, datetime.now(UTC))
-        server = WebServer(config, store, SystemClock())
+        live = LiveRules(TeamRuleRepo(store.db), prepare(config))
+        server = WebServer(live, store, SystemClock())
         server.start()
         while not server.server.started:
             time.sleep(0.05)

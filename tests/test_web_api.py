@@ -96,6 +96,44 @@ def test_api_backtest_agrees_with_the_command(web: Running, token: str) -> None:
     assert bad.status_code == 400 and "col" in bad.json()["error"]
 
 
+def test_editors_keep_team_rules_and_viewers_cannot(web: Running, token: str) -> None:
+    editor = run_cli("user", "token", "editor", "-c", str(web.config)).stdout.strip()
+    as_editor = {"Authorization": f"Bearer {editor}"}
+    url = web.base + "/api/rules/homs-watch"
+    body = {"query": "Homs AND (shelling", "notify": ["hook"]}
+    bad = requests.put(url, json=body, headers=as_editor, timeout=30)
+    assert bad.status_code == 422
+    assert bad.json()["problems"] == ['query: col 10: unbalanced "("']
+    body["query"] = "Homs AND shelling"
+    refused = requests.put(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert refused.status_code == 403  # a viewer
+    assert requests.put(url, json=body, headers=as_editor, timeout=30).status_code == 201
+    clash = requests.put(web.base + "/api/rules/idlib-civilians", json=body, headers=as_editor)
+    assert clash.status_code == 409  # a rule of the file is read-only here
+    origins = {r["name"]: r["origin"] for r in _get(web, "/api/rules", token).json()["rules"]}
+    assert origins == {
+        "aleppo-airstrikes": "config",
+        "idlib-civilians": "config",
+        "homs-watch": "team",
+    }
+    # The same through the form, as an editor's browser sends it.
+    session, csrf = login_session(web.base, "editor")
+    form = {"csrf_token": csrf, "editing": "", "name": "raqqa", "query": 'Raqqa NEAR/3 "air'}
+    page = session.post(web.base + "/rules/save", data=form, timeout=30)
+    assert page.status_code == 422 and "query: col 14: unterminated phrase" in page.text
+    form.update(query="Raqqa", notify="hook", digest="30m")
+    saved = session.post(web.base + "/rules/save", data=form, timeout=30)
+    assert saved.status_code == 200 and saved.url.endswith("/rules#rule-raqqa")
+    assert "team rule, by editor" in saved.text
+    exported = run_cli("rules", "export", "-c", str(web.config))
+    assert exported.returncode == 0 and "name: raqqa" in exported.stdout
+    assert "digest: 30m" in exported.stdout and "name: homs-watch" in exported.stdout
+    for name in ("homs-watch", "raqqa"):
+        gone = requests.delete(web.base + f"/api/rules/{name}", headers=as_editor, timeout=30)
+        assert gone.status_code == 200
+    assert len(_get(web, "/api/rules", token).json()["rules"]) == 2
+
+
 def test_anonymous_and_bad_tokens_get_nothing(web: Running) -> None:
     for path in ("/", "/rules", "/tester", "/stories/1", "/alerts.csv", "/alerts/live"):
         answer = _get(web, path)

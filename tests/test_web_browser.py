@@ -178,6 +178,36 @@ def test_an_editor_triages_but_a_post_without_csrf_is_refused(
     page.context.close()
 
 
+def test_an_editor_makes_a_team_rule_checked_as_check_checks_it(
+    browser: object, web: Running, shots: Path
+) -> None:
+    page = _login(browser, web, "editor")
+    page.goto("/rules")
+    page.click("a.button[href='/rules/new']")
+    page.fill("input[name=name]", "aleppo-football")
+    page.fill("textarea[name=query]", "Aleppo AND (football OR club")
+    page.check("input[name=notify][value=hook]")
+    page.click("form.rule-form button[type=submit]")
+    playwright_api.expect(page.locator("ul.problems")).to_have_text('query: col 12: unbalanced "("')
+    page.screenshot(path=str(shots / "dashboard-rule-form.png"), full_page=True)
+    page.fill("textarea[name=query]", "Aleppo AND (football OR club)")
+    page.click("form.rule-form button[type=submit]")
+    row = page.locator("tr#rule-aleppo-football")
+    playwright_api.expect(row.locator(".origin")).to_contain_text("team rule, by editor")
+    # In force at once: the tester compares with it, the API lists it as a team rule.
+    page.goto("/tester?rule=aleppo-football&since=7d")
+    playwright_api.expect(page.locator("textarea, input[name=query]").first).to_have_value(
+        "Aleppo AND (football OR club)"
+    )
+    playwright_api.expect(page.locator("#match-count")).to_have_text("1")
+    page.goto("/rules")
+    page.screenshot(path=str(shots / "dashboard-rules.png"), full_page=True)
+    row.locator("a.edit").click()
+    page.click("form.delete button[type=submit]")
+    playwright_api.expect(page.locator("tr#rule-aleppo-football")).to_have_count(0)
+    page.context.close()
+
+
 def test_a_viewer_cannot_change_anything(browser: object, web: Running) -> None:
     page = _login(browser, web, "viewer")
     assert page.locator("button.ack").count() == 0

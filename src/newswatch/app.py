@@ -3,7 +3,8 @@
 ``App`` holds two things of different lifetimes: the ``Runtime`` (store, HTTP session and
 fetcher, story index, delivery worker, source health, metrics), built once here, and the
 current ``RuleSet`` (``newswatch.ruleset.prepare``), replaced in one assignment on SIGHUP.
-Each poll reads ``self.rules`` once, at its start.
+Each poll reads ``self.rules`` once, at its start. Team rules (made in the dashboard)
+join the file's in the same swap (``newswatch.teamrules``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
 from newswatch.sources import kind_of
 from newswatch.store import Store
+from newswatch.store.team_rules import TeamRuleRepo
+from newswatch.teamrules import LiveRules
 
 log = logging.getLogger("newswatch.app")
 
@@ -114,8 +117,14 @@ class App:
             metrics=metrics,
             extract=extract,
         )
-        self.rules = rules
-        _log_warnings(rules)
+        # The file's rules and the state's team rules, swapped whole on either's change.
+        self.live = LiveRules(TeamRuleRepo(self.store.db), rules)
+        _log_warnings(self.rules)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set in force; a poll reads it once, at its start."""
+        return self.live.current
 
     # The runtime's parts, by the names the daemon and the commands use.
     @property
@@ -158,12 +167,19 @@ class App:
         """SIGHUP: use ``rules`` from the next poll on; polls running now finish on the
         rule set they began with. Sources it drops leave /metrics and the health streaks."""
         gone = {s.name for s in self.config.sources} - {s.name for s in rules.config.sources}
-        self.runtime.apply(rules)
-        self.rules = rules  # the one assignment a poll's start reads
+        self.live.use_file(rules)  # the one assignment a poll's start reads
+        self.runtime.apply(self.rules)
         for name in gone:
             self.metrics.forget_source(name)
             self.runtime.health.forget(name)
-        _log_warnings(rules)
+        _log_warnings(self.rules)
+
+    def refresh_team_rules(self) -> bool:
+        """Put team rules saved in the dashboard (maybe by another process) in force."""
+        if not self.live.refresh():
+            return False
+        self.runtime.apply(self.rules)
+        return True
 
     def poll(
         self, source: SourceConfig, respect_backoff: bool = True, baseline: bool = False

@@ -25,6 +25,7 @@ COMMANDS = {
     "backtest": "backtest",
     "web": "web",
     "user": "user",
+    "rules": "rules",
     "demo": "demo",
     "init": "init",
 }

@@ -174,6 +174,7 @@ class Daemon:
 
     def _beat(self) -> None:
         self._report_outage()
+        self.app.refresh_team_rules()  # a team rule saved in the dashboard, without a restart
         self._heartbeat = self.app.clock.now()
         self.app.metrics.heartbeat(self._heartbeat.timestamp())
         stories = self.app.stories
@@ -246,7 +247,7 @@ class Daemon:
             return
         from newswatch.web.server import WebServer
 
-        self._web = WebServer(self.app.config, self.app.store, self.app.clock)
+        self._web = WebServer(self.app.live, self.app.store, self.app.clock)
         self._web.start()
 
     def _install_signal_handlers(self) -> None:

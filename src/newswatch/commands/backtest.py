@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from newswatch.backtest import Hit, backtest
 from newswatch.commands.common import add_config_argument
@@ -24,7 +25,7 @@ from newswatch.ruleset import prepare
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--rule", metavar="NAME", help="a rule of the config")
+    which.add_argument("--rule", metavar="NAME", help="a rule of the config, or a team rule")
     which.add_argument("--query", metavar="Q", help="a query to try")
     parser.add_argument(
         "--since", default="7d", metavar="PERIOD", help="how far back, e.g. 24h, 7d (default 7d)"
@@ -69,8 +70,33 @@ def rule_for(config: Config, *, query: str | None, rule: str | None) -> RuleConf
     for candidate in config.rules:
         if candidate.name == rule:
             return candidate
+    team = _team_rule(config, str(rule))
+    if team is not None:
+        return team
     known = ", ".join(r.name for r in config.rules) or "none"
     raise _usage(f"no rule named {rule!r} (rules: {known})")
+
+
+def _team_rule(config: Config, name: str) -> RuleConfig | None:
+    """A team rule (made in the dashboard) of that name, as the daemon runs it."""
+    from newswatch.config.added_rules import check_added_rule
+    from newswatch.store import Store
+    from newswatch.store.team_rules import TeamRuleRepo
+
+    path = state_path(config)
+    if not Path(path).is_file():
+        return None
+    store = Store(path, read_only=True)
+    try:
+        found = TeamRuleRepo(store.db).get(name)
+    finally:
+        store.close()
+    if found is None:
+        return None
+    rule, problems = check_added_rule(found.body, config, {})
+    if rule is None:
+        raise _usage(f"team rule {name} is not in force: {'; '.join(problems)}")
+    return rule
 
 
 def _usage(message: str) -> SystemExit:

@@ -1,16 +1,33 @@
 """Serve the dashboard and its JSON API from the configured state, until SIGTERM/SIGINT.
 
 Listens on ``web: {listen: ...}`` (default 127.0.0.1:8080). Every page and API call needs
-a login or an API token: make accounts with ``newswatch user add``.
+a login or an API token: make accounts with ``newswatch user add``. SIGHUP reads the
+config file again (its rules, channels and sources; not the listen address).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
-from newswatch.commands.common import add_config_argument, add_log_format_argument, load
+from newswatch.commands.common import (
+    add_config_argument,
+    add_log_format_argument,
+    config_path,
+    load,
+)
 from newswatch.config import state_path
+
+if TYPE_CHECKING:
+    from newswatch.teamrules import LiveRules
+
+log = logging.getLogger("newswatch.web")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,8 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.clock import SystemClock
     from newswatch.ops import setup_logging
+    from newswatch.ruleset import prepare
     from newswatch.store import Store
+    from newswatch.store.team_rules import TeamRuleRepo
     from newswatch.store.users import UserRepo
+    from newswatch.teamrules import LiveRules
     from newswatch.web.server import WebServer
 
     setup_logging(args.log_format, verbose=args.verbose)
@@ -35,9 +55,34 @@ def main(args: argparse.Namespace) -> int:
                 "Make one with: newswatch user add NAME --role admin",
                 file=sys.stderr,
             )
-        server = WebServer(config, store, SystemClock())
+        live = LiveRules(TeamRuleRepo(store.db), prepare(config))
+        server = WebServer(live, store, SystemClock())
+        _reload_on_hup(config_path(args), live)
         print(f"newswatch: dashboard on {server.url}", file=sys.stderr)
         server.run()
     finally:
         store.close()
     return 0
+
+
+def _reload_on_hup(path: Path, live: LiveRules) -> None:
+    """SIGHUP reads the config file again, as ``run`` does (the listen address stays);
+    an invalid file is logged and the running rules kept."""
+    from newswatch.config import load_config
+    from newswatch.errors import ConfigError, NewswatchError
+    from newswatch.ruleset import prepare
+
+    def reload() -> None:
+        try:
+            live.use_file(prepare(load_config(path)))
+        except ConfigError as exc:
+            log.error("reload failed, keeping the running config: %s", "; ".join(exc.problems))
+        except (NewswatchError, OSError, ValueError) as exc:
+            log.error("reload failed, keeping the running config: %s", exc)
+        else:
+            log.info("reloaded %s", path)
+
+    def hup(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=reload, name="reload", daemon=True).start()
+
+    signal.signal(signal.SIGHUP, hup)

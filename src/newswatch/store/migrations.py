@@ -161,4 +161,24 @@ MIGRATIONS: list[str] = [
     CREATE INDEX matches_rule_id ON matches(rule, id);
     CREATE INDEX alerts_match ON alerts(match_id);
     """,
+    # 6: team rules, made in the dashboard: the rule as its YAML mapping (JSON), so a field
+    # added to rules later needs no migration. Every change is also appended to a history
+    # (who, when, what): the highest id there is the revision another process watches.
+    """
+    CREATE TABLE team_rules (
+        name        TEXT PRIMARY KEY,
+        body        TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE team_rule_changes (
+        id     INTEGER PRIMARY KEY AUTOINCREMENT,
+        name   TEXT NOT NULL,
+        body   TEXT,
+        user   TEXT NOT NULL,
+        at     TEXT NOT NULL
+    );
+    """,
 ]

@@ -110,7 +110,7 @@ async def rules(request: Request) -> Response:
                 "digest": rule.digest.total_seconds() if rule.digest else None,
                 "priority": rule.priority,
                 "near": rule.near.model_dump() if rule.near else None,
-                "origin": "config",
+                "origin": "team" if rule.name in dash.live.team_names else "config",
                 "matches_per_day": per_day,
                 "last_alert": to_iso(last),
                 "precision": good / total if total else None,

@@ -25,6 +25,7 @@ from newswatch.config import Config
 from newswatch.store import Store
 from newswatch.store.dashboard import DashboardRepo
 from newswatch.store.users import UserRepo
+from newswatch.teamrules import LiveRules
 from newswatch.web.auth import Handler, LoginLimiter, csrf_ok, identify, refuse
 from newswatch.web.render import add_filters
 
@@ -45,13 +46,18 @@ _HEADERS = [
 class Dashboard:
     """What the handlers work with; one per app, reached as ``request.app.state.board``."""
 
-    config: Config
+    live: LiveRules  # the process's one holder of the rule set in force
     store: Store
     clock: Clock
     users: UserRepo
     repo: DashboardRepo
     limiter: LoginLimiter
     templates: Jinja2Templates
+
+    @property
+    def config(self) -> Config:
+        """The config in force now (after any SIGHUP), team rules included."""
+        return self.live.current.config
 
 
 def board(request: Request) -> Dashboard:
@@ -99,14 +105,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def build_app(config: Config, store: Store, clock: Clock) -> Starlette:
-    from newswatch.web import api, live, login, pages, triage
+def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
+    from newswatch.web import api, live, login, pages, team, triage
 
     package = resources.files("newswatch.web")
     templates = Jinja2Templates(directory=str(Path(str(package)) / "templates"))
     add_filters(templates.env)
     dash = Dashboard(
-        config=config,
+        live=rules,
         store=store,
         clock=clock,
         users=UserRepo(store.db),
@@ -125,10 +131,16 @@ def build_app(config: Config, store: Store, clock: Clock) -> Starlette:
         Route("/alerts/{id:int}/triage", guard(triage.judge, edit=True), methods=["POST"]),
         Route("/stories/{id:int}", g(pages.story_page)),
         Route("/rules", g(pages.rules_page)),
+        Route("/rules/new", guard(team.edit_page, edit=True)),
+        Route("/rules/save", guard(team.save, edit=True), methods=["POST"]),
+        Route("/rules/{name}/edit", guard(team.edit_page, edit=True)),
+        Route("/rules/{name}/delete", guard(team.remove, edit=True), methods=["POST"]),
         Route("/tester", g(pages.tester_page)),
         Route("/api/alerts", g(api.alerts)),
         Route("/api/stories/{id:int}", g(api.story)),
         Route("/api/rules", g(api.rules)),
+        Route("/api/rules/{name}", guard(team.api_put, edit=True), methods=["PUT"]),
+        Route("/api/rules/{name}", guard(team.api_delete, edit=True), methods=["DELETE"]),
         Route("/api/backtest", g(api.backtest), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(Path(str(package)) / "static")), name="static"),
     ]

@@ -46,7 +46,7 @@ def since_param(value: str, now: datetime) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
 
 
-def _page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
+def page(request: Request, name: str, context: dict[str, object], status: int = 200) -> Response:
     dash = board(request)
     identity = request.state.identity
     base = {"user": identity.user, "csrf": identity.csrf or "", "path": request.url.path}
@@ -58,7 +58,7 @@ async def alerts_page(request: Request) -> Response:
     params = dict(request.query_params)
     f = alert_filter(params, dash.clock.now())
     alerts = await run_in_threadpool(dash.repo.alerts, f)
-    return _page(
+    return page(
         request,
         "alerts.html",
         {
@@ -77,8 +77,8 @@ async def story_page(request: Request) -> Response:
     dash = board(request)
     story = await run_in_threadpool(dash.repo.story, int(request.path_params["id"]))
     if story is None:
-        return _page(request, "missing.html", {"what": "story"}, 404)
-    return _page(request, "story.html", {"story": story})
+        return page(request, "missing.html", {"what": "story"}, 404)
+    return page(request, "story.html", {"story": story})
 
 
 async def rules_page(request: Request) -> Response:
@@ -88,21 +88,25 @@ async def rules_page(request: Request) -> Response:
     stats = await run_in_threadpool(dash.repo.rule_stats, since.replace(hour=0, minute=0))
     judged = await run_in_threadpool(TriageRepo(dash.store.db).precision)
     days = [f"{since + timedelta(days=n):%Y-%m-%d}" for n in range(RULE_CHART_DAYS)]
+    live = dash.live
+    team = {r.name: r for r in live.team}
     rows = []
-    for rule in dash.config.rules:
+    for rule in live.current.config.rules:
         per_day, last = stats.get(rule.name, ({}, None))
         counts = [per_day.get(day, 0) for day in days]
         good, total = judged.get(rule.name, (0, 0))
         rows.append(
             {
                 "rule": rule,
+                "team": team.get(rule.name) if rule.name in live.team_names else None,
                 "counts": counts,
                 "peak": max(counts) or 1,
                 "last": last,
                 "precision": f"{100 * good // total} % of {total}" if total else "—",
             }
         )
-    return _page(request, "rules.html", {"rows": rows, "days": days})
+    refused = [(team[name], problems) for name, problems in live.refused.items()]
+    return page(request, "rules.html", {"rows": rows, "days": days, "refused": refused})
 
 
 async def tester_page(request: Request) -> Response:
@@ -123,7 +127,7 @@ async def tester_page(request: Request) -> Response:
             context.update(await run_in_threadpool(_test, dash, query, name, str(context["since"])))
         except tester.TesterInputError as exc:
             context["error"] = str(exc)
-    return _page(request, "tester.html", context)
+    return page(request, "tester.html", context)
 
 
 def _test(dash: Dashboard, query: str, name: str, since_text: str) -> dict[str, object]:

@@ -8,20 +8,21 @@ import threading
 import uvicorn
 
 from newswatch.clock import Clock
-from newswatch.config import Config
 from newswatch.ops.health import parse_address
 from newswatch.store import Store
+from newswatch.teamrules import LiveRules
 from newswatch.web.app import build_app
 
 log = logging.getLogger(__name__)
 
 
 class WebServer:
-    def __init__(self, config: Config, store: Store, clock: Clock) -> None:
+    def __init__(self, live: LiveRules, store: Store, clock: Clock) -> None:
+        config = live.current.config  # the address is the start-up config's
         listen = config.web.listen if config.web else "127.0.0.1:8080"
         self.host, self.port = parse_address(listen)
         settings = uvicorn.Config(
-            build_app(config, store, clock),
+            build_app(live, store, clock),
             host=self.host or "127.0.0.1",
             port=self.port,
             log_level="warning",

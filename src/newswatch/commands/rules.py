@@ -1,0 +1,53 @@
+"""Team rules: the rules editors made in the dashboard, kept in the state.
+
+``rules export`` prints them as the YAML ``rules:`` list, in the order they were made:
+paste the entries under a config's ``rules:`` (and remove them in the dashboard) to make
+them file rules; ``newswatch check`` accepts them as they are. Exit status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from newswatch.commands.common import add_config_argument, load
+from newswatch.config import state_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="print the team rules as the YAML rules: list")
+    add_config_argument(export)
+
+
+def main(args: argparse.Namespace) -> int:
+    from newswatch.store import Store
+    from newswatch.store.team_rules import TeamRuleRepo
+
+    config = load(args)
+    path = state_path(config)
+    if not Path(path).is_file():  # no daemon or dashboard ran yet: no team rule either
+        print(export_text([], path), end="")
+        return 0
+    store = Store(path, read_only=True)
+    try:
+        bodies = [rule.body for rule in TeamRuleRepo(store.db).all()]
+    finally:
+        store.close()
+    print(export_text(bodies, path), end="")
+    print(f"newswatch: {len(bodies)} team rule(s) exported", file=sys.stderr)
+    return 0
+
+
+def export_text(bodies: list[dict[str, object]], state: str | Path) -> str:
+    header = (
+        f"# newswatch team rules from {state}, exported {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+    )
+    dumped = yaml.safe_dump(
+        {"rules": bodies}, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
+    return header + dumped
