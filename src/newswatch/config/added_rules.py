@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -20,9 +20,6 @@ from newswatch.config.loader import (
     compiled_queries,
 )
 from newswatch.config.schema import Config, RuleConfig
-
-if TYPE_CHECKING:
-    from newswatch.match.query import CompiledQuery
 
 _PREFIX = re.compile(r"^rules\[0\]\.?:?\s*")
 
@@ -43,7 +40,7 @@ def check_added_rule(
     gazetteer = checked_gazetteer(config)
     if gazetteer is None and (rule.near is not None or "@place(" in rule.query):
         gazetteer = _gazetteer_if_needed(with_rules(config, [rule]), problems)
-    compiled: dict[str, CompiledQuery] = dict(compiled_queries(config))
+    compiled = dict(compiled_queries(config))  # this rule's query joins a copy
     problems += _rule_problems(rule, config, gazetteer, compiled)
     return (None, problems) if problems else (rule, [])
 
