@@ -28,7 +28,6 @@ from newswatch.config import Config, RuleConfig
 from newswatch.model import Article
 from newswatch.ruleset import prepare
 from newswatch.store import Store
-from newswatch.store.archive import ArchiveRepo
 
 RULE = RuleConfig(
     name="aleppo-airstrikes",
@@ -47,7 +46,7 @@ def populate(path: Path, count: int, days: int, now: datetime) -> None:
     step = timedelta(days=days) / count
     batch = 5000
     for start in range(0, count, batch):
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             for n in range(start, min(start + batch, count)):
                 body = rng.choices(words, weights, k=300)
                 if rng.random() < 0.05:
@@ -64,13 +63,13 @@ def populate(path: Path, count: int, days: int, now: datetime) -> None:
                     language="en",  # as extraction detects it; the prefilter reads it
                 )
                 seen = now - timedelta(days=days) + step * n
-                store.articles.add(conn, article, [url], seen)
+                tx.articles.add(article, [url], seen)
     store.close()
 
 
 def run(path: Path, days: int) -> None:
     store = Store(path, read_only=True)
-    archive = ArchiveRepo(store.db)
+    archive = store.archive
     ruleset = prepare(Config(rules=[RULE]))
     since = datetime.now(UTC) - timedelta(days=days, hours=1)
     ticks: list[int] = []

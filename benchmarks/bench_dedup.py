@@ -37,7 +37,6 @@ from newswatch.dedup import StoryIndex, identity_keys
 from newswatch.dedup.fingerprint import RECORD, fingerprint
 from newswatch.model import Article
 from newswatch.store import Store
-from newswatch.store.stories import StoryRepo
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 WINDOW = timedelta(hours=72)
@@ -94,16 +93,16 @@ def populate(path: Path, count: int, seed: int) -> tuple[float, datetime]:
     store = Store(path)
     step = WINDOW * 0.95 / count
     cluster_of: dict[str, int] = {}
-    with store.db.transaction() as conn:
+    with store.unit() as tx:
         for n, ((title, text), blob) in enumerate(zip(items, blobs, strict=True)):
             at = START + step * n
             url = f"https://site{n % 50}.example/{n}"
             art = Article(url, url, title, text, source=f"site{n % 50}")
-            article_id = store.articles.add(conn, art, identity_keys(url, None, text), at)
+            article_id = tx.articles.add(art, identity_keys(url, None, text), at)
             story = text.split(". ", 2)[1]  # the first paragraph survives re-writes
             if story not in cluster_of:
-                cluster_of[story] = store.articles.new_cluster(conn, at, title)
-            StoryRepo.set_story(conn, article_id, cluster_of[story], blob)
+                cluster_of[story] = tx.articles.new_cluster(at, title)
+            tx.stories.set_story(article_id, cluster_of[story], blob)
     store.close()
     return time.perf_counter() - started, START + step * count
 
@@ -150,9 +149,9 @@ def measure_index(path: Path, now: datetime, adds: int, seed: int) -> dict[str, 
         keys = identity_keys(url, None, text)
         if store.articles.find_by_keys(keys) is not None:
             continue  # known already: nothing to add
-        with store.db.transaction() as conn:
-            article_id = store.articles.add(conn, art, keys, clock.now())
-            decision = index.assign(conn, article_id, art)
+        with store.unit() as tx:
+            article_id = tx.articles.add(art, keys, clock.now())
+            decision = index.assign(tx, article_id, art)
         timings.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         joined += not decision.new_story

@@ -219,8 +219,8 @@ def run(args: argparse.Namespace) -> None:
     from newswatch.errors import NewswatchError
     from newswatch.fetch import Fetcher, FetchSettings
     from newswatch.sources import discover
-    from newswatch.store.db import Database
     from newswatch.store.fetchstate import FetchStateRepo
+    from newswatch.store.sqlite import SQLiteDatabase as Database
 
     server = subprocess.Popen(
         [

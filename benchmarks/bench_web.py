@@ -28,8 +28,6 @@ from newswatch.clock import SystemClock
 from newswatch.config import parse_config
 from newswatch.model import Article
 from newswatch.store import Store
-from newswatch.store.outbox import OutboxRepo
-from newswatch.store.users import UserRepo
 
 RULES = [f"rule-{n:02d}" for n in range(20)]
 WORDS = ["aleppo", "idlib", "shelling", "airstrike", "convoy", "market", "civilians"]
@@ -41,21 +39,19 @@ def populate(path: Path, count: int) -> None:
     start = datetime.now(UTC) - timedelta(days=30)
     step = timedelta(days=30) / count
     for first in range(0, count, 5000):
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             for n in range(first, min(first + 5000, count)):
                 at = start + step * n
                 url = f"https://news{n % 50}.example.org/story/{n}"
                 text = " ".join(rng.choices(WORDS, k=60))
                 title = f"{rng.choice(WORDS).capitalize()} report number {n}"
                 article = Article(url, url, title, text, published=at, source=f"source-{n % 50}")
-                article_id = store.articles.add(conn, article, [url], at, cluster_id=None)
+                article_id = tx.articles.add(article, [url], at, cluster_id=None)
                 rule = RULES[n % len(RULES)]
                 snippet = {"text": text[:200], "highlights": [[0, 6]]}
-                match_id = store.articles.record_match(
-                    conn, rule, article_id, None, ["aleppo"], snippet, at
-                )
+                match_id = tx.matches.record(rule, article_id, None, ["aleppo"], snippet, at)
                 payload = {"rule": rule, "title": title, "url": url}
-                OutboxRepo.enqueue(conn, rule, "desk", payload, at, match_id=match_id)
+                tx.outbox.enqueue(rule, "desk", payload, at, match_id=match_id)
     store.close()
 
 
@@ -94,7 +90,7 @@ def main() -> int:
         )
         store = Store(path)
         token = "bench-token-" + "x" * 32
-        users = UserRepo(store.db)
+        users = store.users
         if users.get("bench") is None:
             users.add("bench", "viewer", "unused", datetime.now(UTC))
             users.add_token("bench", token, datetime.now(UTC))

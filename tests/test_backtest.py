@@ -16,7 +16,6 @@ from newswatch.match import Matcher, NaiveMatcher
 from newswatch.model import Article
 from newswatch.ruleset import prepare
 from newswatch.store import Store
-from newswatch.store.archive import ArchiveRepo
 from tests.conftest import run_cli
 
 STORY = "Russian and Syrian warplanes strike villages near Aleppo and Idlib"
@@ -94,7 +93,7 @@ def test_bad_query_rule_or_period_exit_2_with_the_reason(polled: Path) -> None:
 def test_the_period_bounds_what_is_searched(polled: Path) -> None:
     store = Store(_state(polled), read_only=True)
     try:
-        archive = ArchiveRepo(store.db)
+        archive = store.archive
         rules = prepare(Config(rules=[RuleConfig(name="q", query="Aleppo")]))
         future = datetime.now(UTC) + timedelta(minutes=1)
         assert list(backtest(archive, rules, future)) == []
@@ -124,7 +123,7 @@ def test_the_prefilter_never_drops_an_article_the_matcher_matches(polled: Path, 
         keep = Prefilter(Matcher([rule]))
         naive = NaiveMatcher([rule])
         week = datetime.now(UTC) - timedelta(days=7)
-        articles = [s.article for batch in ArchiveRepo(store.db).since(week) for s in batch]
+        articles = [s.article for batch in store.archive.since(week) for s in batch]
         assert articles
         for article in articles:
             if naive.match(article):
@@ -171,9 +170,7 @@ def test_the_prefilter_drops_articles_without_the_keys(polled: Path) -> None:
     try:
         keep = Prefilter(Matcher([RuleConfig(name="q", query="Aleppo AND warplane*")]))
         week = datetime.now(UTC) - timedelta(days=7)
-        kept = [
-            s.article.title for b in ArchiveRepo(store.db).since(week) for s in b if keep(s.article)
-        ]
+        kept = [s.article.title for b in store.archive.since(week) for s in b if keep(s.article)]
         assert "Wheat prices climb as drought grips the region" not in kept
         assert STORY in kept
     finally:

@@ -62,9 +62,9 @@ def load_labelled(path: Path = DATA) -> tuple[dict[str, Labelled], list[tuple[st
 
 def add(store: Store, index: StoryIndex, clock: FakeClock, article: Article) -> StoryDecision:
     keys = identity_keys(article.url, article.guid, article.text)
-    with store.db.transaction() as conn:
-        article_id = store.articles.add(conn, article, keys, clock.now())
-        return index.assign(conn, article_id, article)
+    with store.unit() as tx:
+        article_id = tx.articles.add(article, keys, clock.now())
+        return index.assign(tx, article_id, article)
 
 
 def predict_same(tmp: Path, first: Article, second: Article) -> tuple[bool, float | None]:

@@ -55,9 +55,9 @@ def store(tmp_path: Path) -> Store:
 
 
 def add(store: Store, index: StoryIndex, clock: FakeClock, art: Article) -> StoryDecision:
-    with store.db.transaction() as conn:
-        article_id = store.articles.add(conn, art, identity_keys(art.url), clock.now())
-        return index.assign(conn, article_id, art)
+    with store.unit() as tx:
+        article_id = tx.articles.add(art, identity_keys(art.url), clock.now())
+        return index.assign(tx, article_id, art)
 
 
 def test_a_republished_story_joins_and_lists_its_reporters(store: Store, clock: FakeClock) -> None:
@@ -70,7 +70,7 @@ def test_a_republished_story_joins_and_lists_its_reporters(store: Store, clock: 
     assert not second.new_story and not third.new_story
     assert second.cluster_id == third.cluster_id == first.cluster_id != other.cluster_id
     assert second.similar_article_id is not None and (second.similarity or 0) >= 0.5
-    assert index.also_reported_by(first.cluster_id) == ["AP", "AFP", "MEE"]
+    assert store.stories.sources([first.cluster_id])[first.cluster_id] == ["AP", "AFP", "MEE"]
 
 
 def test_the_signature_and_cluster_are_persisted(store: Store, clock: FakeClock) -> None:
@@ -122,9 +122,9 @@ def test_the_rebuild_skips_articles_outside_the_window(tmp_path: Path, clock: Fa
 
 def test_a_rolled_back_article_is_never_joined(store: Store, clock: FakeClock) -> None:
     index = StoryIndex(store, clock, DedupConfig())
-    with pytest.raises(RuntimeError), store.db.transaction() as conn:
+    with pytest.raises(RuntimeError), store.unit() as tx:
         art = article("ap", LEAD + " " + BODY)
-        index.assign(conn, store.articles.add(conn, art, [], clock.now()), art)
+        index.assign(tx, tx.articles.add(art, [], clock.now()), art)
         raise RuntimeError("the pipeline failed after dedup")
     # SQLite re-uses the rolled-back row id for the next article.
     storm = add(store, index, clock, article("storm", OTHER))

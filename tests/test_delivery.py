@@ -15,7 +15,6 @@ from newswatch.clock import FakeClock
 from newswatch.config.schema import RuleConfig
 from newswatch.notify import DeliveryWorker, enqueue_alerts
 from newswatch.store import Store
-from newswatch.store.silences import SilenceRepo
 from tests.receivers import HttpReceiver, Request, http_receiver, make_config, make_message
 
 START = datetime(2026, 3, 2, 10, 5, tzinfo=UTC)
@@ -40,9 +39,9 @@ def enqueue(
         rule if isinstance(rule, RuleConfig) else next(r for r in config.rules if r.name == rule)
     )
     rule = rule_cfg.name
-    with store.db.transaction() as conn:
+    with store.unit() as tx:
         return enqueue_alerts(
-            conn, rule_cfg, make_message(title, rule=rule), at, cluster_id=None, match_id=None
+            tx.outbox, rule_cfg, make_message(title, rule=rule), at, cluster_id=None, match_id=None
         )
 
 
@@ -175,7 +174,7 @@ def test_silence_mutes_until_it_expires(store: Store, clock: FakeClock) -> None:
     with http_receiver() as rx:
         url = f"json://127.0.0.1:{rx.url.rsplit(':', 1)[1]}/in"
         config = make_config({"hook": url})
-        SilenceRepo(store.db).add("aleppo", clock.now() + timedelta(hours=4), clock.now())
+        store.silences.add("aleppo", clock.now() + timedelta(hours=4), clock.now())
         w = worker(store, config, clock)
         enqueue(store, config, "muted story", clock.now())
         muted = w.deliver_due()
@@ -271,9 +270,9 @@ def test_a_notifier_that_raises_counts_as_a_failed_try(store: Store, clock: Fake
 
 def test_alerts_are_written_in_the_callers_transaction(store: Store, clock: FakeClock) -> None:
     config = make_config({"a": "json://127.0.0.1:9/x", "b": "json://127.0.0.1:9/y"})
-    with pytest.raises(RuntimeError), store.db.transaction() as conn:
+    with pytest.raises(RuntimeError), store.unit() as tx:
         enqueue_alerts(
-            conn, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
+            tx.outbox, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
         )
         raise RuntimeError("the match was not recorded after all")
     assert store.outbox.counts() == {}

@@ -45,10 +45,12 @@ def test_kill_9_during_burst_then_restart_delivers_everything(tmp_path: Path) ->
         config = make_config({"hook": {"urls": [url], "flood_threshold": 1000}})
         store = Store(db)
         now = datetime.now(UTC)
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             for n in range(TOTAL):
                 message = make_message(f"story {n:02d}")
-                enqueue_alerts(conn, config.rules[0], message, now, cluster_id=None, match_id=None)
+                enqueue_alerts(
+                    tx.outbox, config.rules[0], message, now, cluster_id=None, match_id=None
+                )
         store.close()
 
         proc = subprocess.Popen(

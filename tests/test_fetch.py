@@ -16,8 +16,8 @@ from newswatch.clock import FakeClock, SystemClock
 from newswatch.config.schema import Config, Defaults, SourceConfig
 from newswatch.errors import BlockedURLError, FetchError
 from newswatch.fetch import Fetcher, FetchSettings, check_url, is_private_url
-from newswatch.store.db import Database
 from newswatch.store.fetchstate import FetchStateRepo
+from newswatch.store.sqlite import SQLiteDatabase as Database
 from tests.servers_hostile import (
     LocalServer,
     Socks5Proxy,

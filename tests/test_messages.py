@@ -51,8 +51,8 @@ def test_status_shows_the_smtp_cause_of_a_pending_alert(tmp_path: Path, smtp: SM
         rule="aleppo", title="Strikes near Aleppo", url="https://example.org/a", source="s",
         published=now, snippet=Snippet("Strikes near Aleppo", ()), terms=("aleppo",),
     )  # fmt: skip
-    with store.db.transaction() as conn:
-        enqueue_alerts(conn, config.rules[0], message, now, cluster_id=None, match_id=None)
+    with store.unit() as tx:
+        enqueue_alerts(tx.outbox, config.rules[0], message, now, cluster_id=None, match_id=None)
     DeliveryWorker(store, config, __import__("newswatch.clock").clock.SystemClock()).deliver_due()
     store.close()
     out = run_cli("status", "-c", str(config_path)).stdout

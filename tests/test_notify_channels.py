@@ -47,9 +47,9 @@ def store(tmp_path: Any) -> Iterator[Store]:
 def deliver(store: Store, config: Any, *messages: Any, notifier: Any = None) -> Any:
     clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     for message in messages:
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             enqueue_alerts(
-                conn, config.rules[0], message, clock.now(), cluster_id=None, match_id=None
+                tx.outbox, config.rules[0], message, clock.now(), cluster_id=None, match_id=None
             )
     return DeliveryWorker(store, config, clock, notifier=notifier).deliver_due()
 
@@ -150,9 +150,14 @@ def test_telegram_429_retry_after_is_honoured(store: Store) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     with http_receiver(respond) as rx, point_apprise_at(rx.url):
         config = make_config({"tg": TELEGRAM})
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             enqueue_alerts(
-                conn, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
+                tx.outbox,
+                config.rules[0],
+                make_message(),
+                clock.now(),
+                cluster_id=None,
+                match_id=None,
             )
         worker = DeliveryWorker(store, config, clock)
         first = worker.deliver_due()
@@ -225,9 +230,14 @@ def test_slack_429_without_a_stated_delay_waits_a_minute(store: Store) -> None:
     clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     with http_receiver(respond) as rx, point_apprise_at(rx.url):
         config = make_config({"slack": SLACK})
-        with store.db.transaction() as conn:
+        with store.unit() as tx:
             enqueue_alerts(
-                conn, config.rules[0], make_message(), clock.now(), cluster_id=None, match_id=None
+                tx.outbox,
+                config.rules[0],
+                make_message(),
+                clock.now(),
+                cluster_id=None,
+                match_id=None,
             )
         worker = DeliveryWorker(store, config, clock)
         reports = [worker.deliver_due()]

@@ -98,9 +98,8 @@ def test_channel_errors_and_alert_links_carry_no_secret(
         try:
             for _ in range(3):
                 app.poll(app.config.sources[0], respect_backoff=False)
-            with app.store.db.transaction() as conn:
-                app.store.outbox.enqueue(
-                    conn, "aleppo", "hook",
+            with app.store.unit() as tx:
+                tx.outbox.enqueue("aleppo", "hook",
                     {"title": "Aleppo", "url": f"https://news.example/a?token={API_KEY}",
                      "source": "wire", "snippet": {"text": "Aleppo", "highlights": []}},
                     app.clock.now(),

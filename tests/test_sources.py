@@ -16,8 +16,8 @@ from newswatch.config.schema import SOURCE_KINDS, SourceConfig
 from newswatch.errors import SourceError
 from newswatch.fetch import Fetcher, FetchSettings
 from newswatch.sources import KINDS, discover, kind_of
-from newswatch.store.db import Database
 from newswatch.store.fetchstate import FetchStateRepo
+from newswatch.store.sqlite import SQLiteDatabase as Database
 from tests.servers_hostile import LocalServer, conditional, page, serve
 
 SETTINGS = FetchSettings(timeout=2.0, robots=False)

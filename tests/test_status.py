@@ -10,7 +10,6 @@ import pytest
 
 from newswatch.cli import main
 from newswatch.store import Store
-from newswatch.store.status_queries import StatusQueries
 
 SECRET = "hunter2-smtp-pass"
 
@@ -53,9 +52,9 @@ def _populate(tmp_path: Path) -> None:
         )
     store.sources.set_health("broken", False, "blocked: HTTP 403 on 2 polls in a row")
     store.sources.record_success("removed-source", long_ago, 1, 0)
-    with store.db.transaction() as conn:
+    with store.unit() as tx:
         for i, title in enumerate(["Airstrikes near Aleppo", "Shelling reported", "Ops note"]):
-            store.outbox.enqueue(conn, "aleppo", "mail", {"title": title}, NOW - timedelta(hours=i))
+            tx.outbox.enqueue("aleppo", "mail", {"title": title}, NOW - timedelta(hours=i))
     store.outbox.mark_sent(1, NOW)
     store.outbox.mark_failed(2, f"SMTP auth failed for alerts:{SECRET}")
     store.outbox.mark_retry(3, "connection refused", NOW + timedelta(minutes=5))
@@ -93,7 +92,7 @@ def test_json(configured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [a["id"] for a in report["recent_alerts"]] == [3, 2, 1]
     assert report["database"]["alerts"] == 3
     store = Store(tmp_path / "state.db")
-    assert StatusQueries(store.db).pending_by_channel() == {"mail": 1}
+    assert store.status.pending_by_channel() == {"mail": 1}
     store.close()
 
 

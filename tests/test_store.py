@@ -58,8 +58,8 @@ def test_garbage_file_is_a_store_error(tmp_path: Path) -> None:
 
 def test_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
-    with pytest.raises(RuntimeError), store.db.transaction() as conn:
-        store.articles.add(conn, make_article(1), ["url:https://news.example.org/a/1"], NOW)
+    with pytest.raises(RuntimeError), store.unit() as tx:
+        tx.articles.add(make_article(1), ["url:https://news.example.org/a/1"], NOW)
         raise RuntimeError("crash between insert and commit")
     assert store.articles.count() == 0
     assert store.articles.find_by_keys(["url:https://news.example.org/a/1"]) is None
@@ -68,14 +68,14 @@ def test_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_a_rule_matches_a_story_once(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
-    with store.db.transaction() as conn:
-        first = store.articles.add(conn, make_article(1), ["url:1"], NOW)
-        second = store.articles.add(conn, make_article(2), ["url:2"], NOW)
-        cluster = store.articles.new_cluster(conn, NOW, "story")
+    with store.unit() as tx:
+        first = tx.articles.add(make_article(1), ["url:1"], NOW)
+        second = tx.articles.add(make_article(2), ["url:2"], NOW)
+        cluster = tx.articles.new_cluster(NOW, "story")
         ids = [
-            store.articles.record_match(conn, "r", first, cluster, ["a"], {}, NOW),
-            store.articles.record_match(conn, "r", second, cluster, ["a"], {}, NOW),
-            store.articles.record_match(conn, "other", second, cluster, ["a"], {}, NOW),
+            tx.matches.record("r", first, cluster, ["a"], {}, NOW),
+            tx.matches.record("r", second, cluster, ["a"], {}, NOW),
+            tx.matches.record("other", second, cluster, ["a"], {}, NOW),
         ]
     assert ids[0] is not None and ids[1] is None and ids[2] is not None
     store.close()
@@ -83,8 +83,8 @@ def test_a_rule_matches_a_story_once(tmp_path: Path) -> None:
 
 def test_outbox_due_retry_sent(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
-    with store.db.transaction() as conn:
-        alert_id = store.outbox.enqueue(conn, "r", "mail", {"title": "t"}, NOW)
+    with store.unit() as tx:
+        alert_id = tx.outbox.enqueue("r", "mail", {"title": "t"}, NOW)
     assert [a.id for a in store.outbox.due(NOW)] == [alert_id]
     store.outbox.mark_retry(alert_id, "timeout", NOW + timedelta(minutes=1))
     assert store.outbox.due(NOW) == []
@@ -135,8 +135,8 @@ def test_leases_of_dead_processes_are_released_at_start(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
     ids = {}
     for name, (holder, _) in holders.items():
-        with store.db.transaction() as conn:
-            ids[name] = store.outbox.enqueue(conn, "r", "mail", {"title": name}, NOW)
+        with store.unit() as tx:
+            ids[name] = tx.outbox.enqueue("r", "mail", {"title": name}, NOW)
         assert store.outbox.claim([ids[name]], NOW, NOW + timedelta(minutes=2), holder)
 
     assert store.outbox.release_dead_claims(NOW, is_alive) == 2

@@ -10,24 +10,22 @@ from newswatch.config.schema import RetentionConfig
 from newswatch.model import Article
 from newswatch.store import Store, Validators
 from newswatch.store.retention import prune
-from newswatch.store.silences import SilenceRepo
-from newswatch.store.status_queries import StatusQueries
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def _fill(store: Store, days_ago: int, n: int) -> None:
     at = NOW - timedelta(days=days_ago)
-    with store.db.transaction() as conn:
+    with store.unit() as tx:
         for i in range(n):
             url = f"https://news.example.org/{days_ago}/{i}"
             article = Article(url=url, canonical_url=url, title="t", text="x", source="s")
-            cluster = store.articles.new_cluster(conn, at, "t")
-            article_id = store.articles.add(conn, article, [url], at, cluster_id=cluster)
-            match_id = store.articles.record_match(conn, "r", article_id, cluster, [], {}, at)
-            alert_id = store.outbox.enqueue(conn, "r", "c", {"title": "t"}, at, match_id=match_id)
+            cluster = tx.articles.new_cluster(at, "t")
+            article_id = tx.articles.add(article, [url], at, cluster_id=cluster)
+            match_id = tx.matches.record("r", article_id, cluster, [], {}, at)
+            alert_id = tx.outbox.enqueue("r", "c", {"title": "t"}, at, match_id=match_id)
             if i % 2:  # half delivered, half still pending
-                conn.execute("UPDATE alerts SET status = 'sent' WHERE id = ?", (alert_id,))
+                tx.outbox.mark_sent(alert_id, at)
     store.fetch_state.save(f"https://h/{days_ago}", Validators(etag="e"), 200, at, 10)
 
 
@@ -40,7 +38,7 @@ def test_prune_by_age(tmp_path: Path) -> None:
     assert removed == {
         "articles": 8, "fetch_records": 2, "alerts": 1, "clusters": 8, "silences": 0,
     }  # fmt: skip
-    sizes = StatusQueries(store.db).table_sizes()
+    sizes = store.status.table_sizes()
     # matches went with their articles; sent alerts stay a year; pending alerts never go
     assert (sizes.articles, sizes.matches, sizes.clusters, sizes.fetch_records) == (4, 4, 4, 1)
     assert sizes.alerts == 12 - 1
@@ -55,21 +53,20 @@ def test_prune_in_batches_and_again_is_a_no_op(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
     _fill(store, days_ago=60, n=25)
     retention = RetentionConfig(articles=timedelta(days=7), alerts=timedelta(days=7))
-    from newswatch.store.maintenance import MaintenanceRepo
 
-    assert MaintenanceRepo(store.db).delete_older("articles", NOW, batch=7) == 25
+    assert store.maintenance.delete_older("articles", NOW, batch=7) == 25
     assert prune(store, retention, NOW)["alerts"] == 12
     assert prune(store, retention, NOW) == {
         "articles": 0, "fetch_records": 0, "alerts": 0, "clusters": 0, "silences": 0,
     }  # fmt: skip
-    pending = StatusQueries(store.db).recent_alerts(100, status="pending")
+    pending = store.status.recent_alerts(100, status="pending")
     assert len(pending) == 13 and json.dumps([a.title for a in pending]).count("t") == 13
     store.close()
 
 
 def test_prune_drops_expired_silences_and_keeps_active_ones(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
-    silences = SilenceRepo(store.db)
+    silences = store.silences
     silences.add("old", until=NOW - timedelta(hours=1), at=NOW - timedelta(days=2))
     silences.add("current", until=NOW + timedelta(hours=1), at=NOW - timedelta(hours=2))
     assert prune(store, RetentionConfig(), NOW)["silences"] == 1

@@ -18,7 +18,7 @@ from functools import partial
 import requests
 
 from newswatch.clock import Clock, SystemClock
-from newswatch.config import Config, RuleConfig, SourceConfig
+from newswatch.config import Config, SourceConfig
 from newswatch.config.paths import state_path
 from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
@@ -27,15 +27,14 @@ from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
 from newswatch.health import SourceHealthTracker
 from newswatch.match.matcher import UNCONDITIONAL
-from newswatch.model import AlertMessage, Snippet
-from newswatch.notify import DeliveryWorker, enqueue_alerts, register_console_plugin
+from newswatch.model import OpsAlert
+from newswatch.notify import DeliveryWorker, enqueue_ops, register_console_plugin
 from newswatch.ops import Metrics
 from newswatch.pipeline import Pipeline, PollReport
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
 from newswatch.sources import kind_of
 from newswatch.store import Store
-from newswatch.store.team_rules import TeamRuleRepo
 from newswatch.teamrules import LiveRules
 
 log = logging.getLogger("newswatch.app")
@@ -118,7 +117,7 @@ class App:
             extract=extract,
         )
         # The file's rules and the state's team rules, swapped whole on either's change.
-        self.live = LiveRules(TeamRuleRepo(self.store.db), rules)
+        self.live = LiveRules(self.store.team_rules, rules)
         _log_warnings(self.rules)
 
     @property
@@ -185,14 +184,13 @@ class App:
         self, source: SourceConfig, respect_backoff: bool = True, baseline: bool = False
     ) -> PollReport:
         rules = self.rules  # read once: a reload during this poll does not concern it
+        pipeline = Pipeline(self.runtime, rules)
         try:
-            report = Pipeline(self.runtime, rules).run_source(
-                source, respect_backoff=respect_backoff, baseline=baseline
-            )
+            report = pipeline.run_source(source, respect_backoff=respect_backoff, baseline=baseline)
         except Exception as exc:  # a bug in one source's handling must not stop the others
             log.exception("%s: unexpected error", source.name)
             error = rules.redact(repr(exc))
-            self.store.sources.record_failure(source.name, self.clock.now(), error)
+            pipeline.record_failure(source, error)
             report = PollReport(source.name, ok=False, error=error)
         if not report.skipped:
             self._track_health(source, report, rules)
@@ -222,23 +220,14 @@ class App:
         if change is None or not config.ops_channel:
             return
         # The ops channel is outside the process like a log: the same redactor.
-        change = rules.redact(change)
-        rule = RuleConfig(
-            name="source-health",
-            query="source-health",
-            notify=[config.ops_channel],
-            priority="urgent",
-        )
-        message = AlertMessage(
-            rule=rule.name,
-            title=change,
-            url=rules.redact(source.url),
+        alert = OpsAlert(
+            title=rules.redact(change),
             source=source.name,
-            published=self.clock.now(),
-            snippet=Snippet(change),
+            url=rules.redact(source.url),
+            channel=config.ops_channel,
+            at=self.clock.now(),
         )
-        with self.store.db.transaction() as conn:
-            enqueue_alerts(conn, rule, message, self.clock.now(), cluster_id=None, match_id=None)
+        enqueue_ops(self.store.outbox, alert)
 
     def run_cycle(self, progress: bool = False, baseline: bool = False) -> CycleReport:
         """Poll every enabled source once (per-origin queues, one shared pool), then deliver."""

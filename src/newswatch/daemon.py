@@ -30,7 +30,6 @@ from newswatch.ops.outage import next_try, outage_summary
 from newswatch.ruleset import prepare
 from newswatch.scheduler import Scheduler
 from newswatch.store.retention import prune
-from newswatch.store.status_queries import StatusQueries
 
 if TYPE_CHECKING:
     from newswatch.web.server import WebServer
@@ -168,7 +167,7 @@ class Daemon:
         report = self.app.delivery.deliver_due()
         if report.sent or report.failed:
             log.info("delivery: %d sent, %d failed", report.sent, report.failed)
-        pending = StatusQueries(self.app.store.db).pending_by_channel()
+        pending = self.app.store.status.pending_by_channel()
         for channel in self.app.config.channels:
             self.app.metrics.set_pending(channel, pending.get(channel, 0))
 

@@ -11,6 +11,7 @@ message and an exit status::
     ├── SourceError          a source answered but its content is unusable (bad feed, no links)
     ├── ExtractError         nothing could be extracted from a page
     ├── StoreError           the state database is unusable (locked, corrupt, too new)
+    │   └── StoreConflict    a write lost to another's (a unique key taken a moment ago)
     └── ServiceError         ``run`` cannot start (port in use, state file held): own exit status
 
 A channel's failure is not an exception: the delivery worker records it on the alert
@@ -88,3 +89,8 @@ class ExtractError(NewswatchError):
 
 class StoreError(NewswatchError):
     """The state database is unusable."""
+
+
+class StoreConflict(StoreError):
+    """A write found its unique key taken by another writer a moment ago (the same
+    article from two sources at once): the unit rolled back, the item is already known."""

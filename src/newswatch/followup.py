@@ -1,17 +1,23 @@
-"""The alert a match produces, and the follow-up an ``updates: true`` rule sends when an
-alerted story changes in substance (a new number in its lead, or a newly matched term)."""
+"""Stage 6's plan: which alerts an article's matches produce, decided by a pure function.
+
+A rule's first match on a story is an alert; a later one is nothing, unless the rule has
+``updates: true`` and the story changed in substance since what the rule last alerted on
+(a new number in its lead, or a newly matched term): then a follow-up, at most one per
+story and rule per hour. The pipeline reads what each rule last alerted on, plans with
+:func:`plan_alerts`, and writes the plans in the same unit as the article.
+"""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from newswatch.config import RuleConfig
 from newswatch.dedup import StoryDecision, substantive_change
 from newswatch.model import AlertMessage, Article, Match
-from newswatch.store.updates import alerted_basis
+from newswatch.store.matches import AlertedBasis
 
 log = logging.getLogger("newswatch.followup")
 
@@ -32,20 +38,54 @@ def alert_message(rule: RuleConfig, article: Article, match: Match) -> AlertMess
     )
 
 
+@dataclass(frozen=True)
+class AlertPlan:
+    """One alert to write: a rule's first alert on a story, or a follow-up."""
+
+    rule: RuleConfig
+    match: Match
+    message: AlertMessage
+    follow_up: bool = False
+    # A follow-up's terms: the earlier alert's and this article's (the next one compares).
+    terms: tuple[str, ...] = ()
+
+
+def plan_alerts(
+    rules: Mapping[str, RuleConfig],
+    article: Article,
+    story: StoryDecision,
+    matches: Sequence[Match],
+    alerted: Mapping[str, AlertedBasis],
+    now: datetime,
+) -> list[AlertPlan]:
+    """The alerts of one article. ``alerted`` holds, per rule that already alerted on
+    this story, what it alerted on; a rule absent from it alerts now."""
+    plans = []
+    for match in matches:
+        rule = rules[match.rule]
+        basis = alerted.get(rule.name)
+        if basis is None:
+            plans.append(AlertPlan(rule, match, alert_message(rule, article, match)))
+            continue
+        if not rule.updates or story.new_story:
+            continue
+        update = follow_up(rule, article, match, story, basis, now)
+        if update is not None:
+            terms = tuple(sorted({*basis.terms, *match.terms}))
+            plans.append(AlertPlan(rule, match, update, follow_up=True, terms=terms))
+    return plans
+
+
 def follow_up(
-    conn: sqlite3.Connection,
     rule: RuleConfig,
     article: Article,
-    article_id: int,
     match: Match,
     story: StoryDecision,
+    basis: AlertedBasis,
     now: datetime,
 ) -> AlertMessage | None:
     """The follow-up for a story this rule already alerted on, or None when nothing
     changed in substance since the last alert, or the last follow-up is under an hour old."""
-    basis = alerted_basis(conn, rule.name, story.cluster_id)
-    if basis is None:
-        return None
     if basis.last_update_at and now - basis.last_update_at < UPDATE_INTERVAL:
         return None
     change = _describe_change(basis.text, basis.terms, article.text, match.terms)
@@ -55,11 +95,7 @@ def follow_up(
     return replace(
         alert_message(rule, article, match),
         title=f"Update: {article.title or article.url}",
-        extra={
-            "details": [change, *match.details],
-            "article_id": article_id,
-            "all_terms": sorted({*basis.terms, *match.terms}),
-        },
+        extra={"details": [change, *match.details]},
     )
 
 

@@ -111,3 +111,16 @@ class AlertMessage:
     feed_only: bool = False
     also_reported_by: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpsAlert:
+    """An alert about newswatch itself (a source turned unhealthy, or recovered), for the
+    config's ``ops_channel``: not a rule's match, so no rule, story or terms."""
+
+    title: str
+    source: str
+    url: str
+    channel: str
+    at: datetime
+    kind: str = "source-health"  # the name status and silences show it under

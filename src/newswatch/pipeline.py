@@ -14,22 +14,23 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from newswatch.config import SourceConfig
-from newswatch.dedup import canonical_url, identity_keys
-from newswatch.errors import ExtractError, FetchError, SourceError
+from newswatch.dedup import StoryDecision, canonical_url, identity_keys
+from newswatch.errors import ExtractError, FetchError, SourceError, StoreConflict, StoreError
 from newswatch.fetch import FetchSettings, is_private_url
-from newswatch.followup import alert_message, follow_up
+from newswatch.followup import AlertPlan, plan_alerts
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
 from newswatch.ops.logfields import log_fields
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
 from newswatch.sources import discover
+from newswatch.store import Unit
+from newswatch.store.matches import AlertedBasis
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -144,12 +145,9 @@ class Pipeline:
             log.info("%s: poll cut short by shutdown: %s", source.name, exc)
             return PollReport(source.name, ok=True, skipped=True)
         self.metrics.fetch(source.name, "error", 0, self.clock.monotonic() - started)
-        now = self.clock.now()
-        failures = self.store.sources.get(source.name).consecutive_failures + 1
-        until = now + backoff_delay(failures, getattr(exc, "retry_after", None))
         error = self.redact(str(exc))
-        self.store.sources.record_failure(source.name, now, error, backoff_until=until)
-        retry = f"; in back-off until {until:%H:%M:%S} UTC" if until > now else ""
+        failures, until = self.record_failure(source, error, getattr(exc, "retry_after", None))
+        retry = f"; in back-off until {until:%H:%M:%S} UTC" if until > self.clock.now() else ""
         log.error(
             "%s: %s (failure %d in a row%s)",
             source.name,
@@ -161,6 +159,18 @@ class Pipeline:
         )
         status = getattr(exc, "status", None)
         return PollReport(source.name, ok=False, error=error, status=status)
+
+    def record_failure(
+        self, source: SourceConfig, error: str, retry_after: float | None = None
+    ) -> tuple[int, datetime]:
+        """The one way a failed poll is recorded (a fetch error here, an unexpected one in
+        ``App.poll``): the error, the failures in a row, and the back-off they earn.
+        Returns (failures in a row, end of the back-off)."""
+        now = self.clock.now()
+        failures = self.store.sources.get(source.name).consecutive_failures + 1
+        until = now + backoff_delay(failures, retry_after)
+        self.store.sources.record_failure(source.name, now, error, backoff_until=until)
+        return failures, until
 
     def _first_poll_is_baseline(self, source: SourceConfig) -> bool:
         """``first_poll: baseline`` (the source's, else the defaults', else the top
@@ -185,7 +195,7 @@ class Pipeline:
         """
         try:
             return self._process_entry(source, settings, entry, quiet)
-        except sqlite3.Error:
+        except StoreError:
             raise
         except Exception:
             self.metrics.entry_failed(source.name)
@@ -206,35 +216,33 @@ class Pipeline:
             return None
         # 4. dedup (by canonical URL and content; near-duplicates are clustered below)
         keys = _unique(keys + identity_keys(article.canonical_url, entry.guid, article.text))
-        known = self.store.articles.find_by_keys(keys)
-        if known is not None:
-            self._record_copy(article, keys, known)
-            return None
         # 5. match (a baseline poll records the article, story included, without alerting)
-        matches = [] if quiet else self.ruleset.match(article)
         # 6. record
         try:
+            known = self.store.articles.find_by_keys(keys)
+            if known is not None:
+                self._record_copy(article, keys, known)
+                return None
+            matches = [] if quiet else self.ruleset.match(article)
             return self._record(article, keys, matches)
-        except sqlite3.IntegrityError:
+        except StoreConflict:
             return None  # another source stored the same article a moment ago
 
     def _record_copy(self, article: Article, keys: list[str], known_id: int) -> None:
         """An article already known by its content or GUID: no new match, but a copy on
         another page joins the story, so alerts can say "also reported by"."""
-        known = self.store.articles.get(known_id)
         url_key = identity_keys(article.canonical_url)[0]
-        with self.store.db.transaction() as conn:
+        with self.store.unit() as tx:
+            known = tx.articles.get(known_id)
             if (
                 known is None
                 or known.canonical_url == article.canonical_url
-                or (self.store.articles.find_by_keys([url_key]) is not None)
+                or (tx.articles.find_by_keys([url_key]) is not None)
             ):
-                self.store.articles.add_keys(conn, known_id, keys)
+                tx.articles.add_keys(known_id, keys)
                 return
             # The copy's own URL key is new; the shared content/GUID keys stay with the first.
-            self.store.articles.add(
-                conn, article, [url_key], self.clock.now(), cluster_id=known.cluster_id
-            )
+            tx.articles.add(article, [url_key], self.clock.now(), cluster_id=known.cluster_id)
 
     def _too_old(self, entry: Entry) -> bool:
         """Entries published before the dedup window are history, not news: no alert."""
@@ -268,46 +276,55 @@ class Pipeline:
         return _article_from_entry(source, entry)
 
     def _record(self, article: Article, keys: list[str], matches: Sequence[Match]) -> int:
+        """6. record: the article, its story and its alerts in one unit of work."""
         now = self.clock.now()
-        queued = 0
-        with self.store.db.transaction() as conn:
-            article_id = self.store.articles.add(conn, article, keys, now)
-            story = self.stories.assign(conn, article_id, article)
-            for match in matches:
-                rule = self.rules[match.rule]
-                match_id = self.store.articles.record_match(
-                    conn,
-                    rule.name,
-                    article_id,
-                    story.cluster_id,
-                    list(match.terms),
-                    {"text": match.snippet.text, "highlights": _spans(match)},
-                    now,
-                )
-                if match_id is None:  # this rule already alerted for this story
-                    if rule.updates and not story.new_story:
-                        update = follow_up(conn, rule, article, article_id, match, story, now)
-                        if update is not None:
-                            queued += len(
-                                enqueue_alerts(
-                                    conn,
-                                    rule,
-                                    update,
-                                    now,
-                                    cluster_id=story.cluster_id,
-                                    match_id=None,
-                                    kind="update",
-                                )
-                            )
-                    continue
-                self.metrics.matched(rule.name)
-                message = alert_message(rule, article, match)
-                queued += len(
-                    enqueue_alerts(
-                        conn, rule, message, now, cluster_id=story.cluster_id, match_id=match_id
-                    )
-                )
-        return queued
+        with self.store.unit() as tx:
+            article_id = tx.articles.add(article, keys, now)
+            story = self.stories.assign(tx, article_id, article)
+            alerted = _alerted(tx, story, matches)
+            plans = plan_alerts(self.rules, article, story, matches, alerted, now)
+            return sum(self._write(tx, plan, article_id, story.cluster_id) for plan in plans)
+
+    def _write(self, tx: Unit, plan: AlertPlan, article_id: int, cluster_id: int) -> int:
+        """One planned alert into the unit; returns how many outbox rows it made."""
+        now, rule = self.clock.now(), plan.rule
+        if plan.follow_up:
+            tx.matches.followed_up(rule.name, cluster_id, article_id, list(plan.terms), now)
+            ids = enqueue_alerts(
+                tx.outbox,
+                rule,
+                plan.message,
+                now,
+                cluster_id=cluster_id,
+                match_id=None,
+                kind="update",
+            )
+            return len(ids)
+        snippet: dict[str, object] = {
+            "text": plan.match.snippet.text,
+            "highlights": _spans(plan.match),
+        }
+        terms = list(plan.match.terms)
+        match_id = tx.matches.record(rule.name, article_id, cluster_id, terms, snippet, now)
+        if match_id is None:  # this rule alerted for this story a moment ago
+            return 0
+        self.metrics.matched(rule.name)
+        ids = enqueue_alerts(
+            tx.outbox, rule, plan.message, now, cluster_id=cluster_id, match_id=match_id
+        )
+        return len(ids)
+
+
+def _alerted(tx: Unit, story: StoryDecision, matches: Sequence[Match]) -> dict[str, AlertedBasis]:
+    """What each matching rule last alerted on for this story (none for a new story)."""
+    if story.new_story:
+        return {}
+    found = {}
+    for rule in dict.fromkeys(m.rule for m in matches):
+        basis = tx.matches.alerted_basis(rule, story.cluster_id)
+        if basis is not None:
+            found[rule] = basis
+    return found
 
 
 def _article_from_entry(source: SourceConfig, entry: Entry) -> Article | None:

@@ -35,7 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
-    from newswatch.store.archive import ArchiveRepo
 
     config = _config(args)
     since = since_time(args.since, datetime.now(UTC))
@@ -45,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
     progress = _Progress() if sys.stderr.isatty() else None
     found = 0
     try:
-        hits = backtest(ArchiveRepo(store.db), ruleset, since, progress=progress)
+        hits = backtest(store.archive, ruleset, since, progress=progress)
         for hit in hits:
             found += 1
             _print(hit, args.json)
@@ -81,14 +80,13 @@ def _team_rule(config: Config, name: str) -> RuleConfig | None:
     """A team rule (made in the dashboard) of that name, as the daemon runs it."""
     from newswatch.config.added_rules import check_added_rule
     from newswatch.store import Store
-    from newswatch.store.team_rules import TeamRuleRepo
 
     path = state_path(config)
     if not Path(path).is_file():
         return None
     store = Store(path, read_only=True)
     try:
-        found = TeamRuleRepo(store.db).get(name)
+        found = store.team_rules.get(name)
     finally:
         store.close()
     if found is None:

@@ -26,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
-    from newswatch.store.team_rules import TeamRuleRepo
 
     config = load(args)
     path = state_path(config)
@@ -35,7 +34,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     store = Store(path, read_only=True)
     try:
-        bodies = [rule.body for rule in TeamRuleRepo(store.db).all()]
+        bodies = [rule.body for rule in store.team_rules.all()]
     finally:
         store.close()
     print(export_text(bodies, path), end="")

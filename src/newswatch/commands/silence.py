@@ -14,7 +14,6 @@ from newswatch.config import state_path
 from newswatch.config.durations import parse_duration
 from newswatch.errors import NewswatchError
 from newswatch.store.silences import SilenceRepo
-from newswatch.store.team_rules import TeamRuleRepo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
     config = load(args)
     store = Store(state_path(config))
     try:
-        repo = SilenceRepo(store.db)
+        repo = store.silences
         now = datetime.now(UTC)
         if args.list:
             return _list(repo, now)
@@ -45,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
         if not args.rule or not args.duration:
             raise NewswatchError("give RULE and --for DURATION", hint="or --list, or --remove ID")
         rules = [r.name for r in config.rules]
-        rules += [r.name for r in TeamRuleRepo(store.db).all()]  # made in the dashboard
+        rules += [r.name for r in store.team_rules.all()]  # made in the dashboard
         if args.rule not in rules:
             raise NewswatchError(
                 f"unknown rule {args.rule!r}", hint=f"rules: {', '.join(rules) or 'none'}"

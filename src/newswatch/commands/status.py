@@ -20,7 +20,6 @@ from newswatch.commands.status_text import render
 from newswatch.config import Config, config_secrets, state_path
 from newswatch.redact import Redactor
 from newswatch.store import SourceState, Store
-from newswatch.store.silences import SilenceRepo
 from newswatch.store.status_queries import AlertSummary, StatusQueries
 
 RECENT_ALERTS = 10
@@ -65,7 +64,7 @@ def collect(
     # Read-only: status never creates, migrates or otherwise changes the daemon's state.
     store = Store(path, read_only=True)
     try:
-        queries = StatusQueries(store.db)
+        queries = store.status
         states = {s.name: s for s in store.sources.all()}
         names = [s.name for s in config.sources] + sorted(
             set(states) - {s.name for s in config.sources}
@@ -82,7 +81,7 @@ def collect(
             },
             silences=[
                 {"id": s.id, "rule": s.rule, "until": to_iso(s.until), "comment": s.comment}
-                for s in SilenceRepo(store.db).active(now)
+                for s in store.silences.active(now)
             ],
             database=asdict(queries.table_sizes()),
         )

@@ -40,12 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
-    from newswatch.store.users import UserRepo
 
     config = load(args)
     store = Store(state_path(config))
     try:
-        users, now = UserRepo(store.db), datetime.now(UTC)
+        users, now = store.users, datetime.now(UTC)
         if args.action == "add":
             return _add(users, args, now)
         if args.action == "list":

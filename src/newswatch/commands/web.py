@@ -40,8 +40,6 @@ def main(args: argparse.Namespace) -> int:
     from newswatch.ops import setup_logging
     from newswatch.ruleset import prepare
     from newswatch.store import Store
-    from newswatch.store.team_rules import TeamRuleRepo
-    from newswatch.store.users import UserRepo
     from newswatch.teamrules import LiveRules
     from newswatch.web.server import WebServer
 
@@ -49,13 +47,13 @@ def main(args: argparse.Namespace) -> int:
     config = load(args)
     store = Store(state_path(config))
     try:
-        if not UserRepo(store.db).all():
+        if not store.users.all():
             print(
                 "newswatch: no dashboard accounts yet; nobody can log in. "
                 "Make one with: newswatch user add NAME --role admin",
                 file=sys.stderr,
             )
-        live = LiveRules(TeamRuleRepo(store.db), prepare(config))
+        live = LiveRules(store.team_rules, prepare(config))
         server = WebServer(live, store, SystemClock())
         _reload_on_hup(config_path(args), live)
         print(f"newswatch: dashboard on {server.url}", file=sys.stderr)

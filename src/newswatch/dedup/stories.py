@@ -1,7 +1,9 @@
 """Story clusters: which earlier article, if any, is the same story as a new one.
 
-``assign`` runs inside the pipeline's transaction, right after the article's insert:
+``assign`` runs inside the pipeline's unit of work, right after the article's insert:
 
+0. Take the store's story lock (PostgreSQL: other processes wait until this unit ends)
+   and add the members other processes assigned since this index last looked.
 1. Fingerprint the article (MinHash of its text and of its headline + lead).
 2. Full text: candidates from the body index (LSH bands), scored by the resemblance of
    their word 3-grams (mean of Jaccard and overlap); the best at or above
@@ -19,7 +21,6 @@ is a new story.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,8 +46,8 @@ from newswatch.dedup.fingerprint import (
 )
 from newswatch.dedup.members import Members
 from newswatch.model import Article
-from newswatch.store import Store
-from newswatch.store.stories import StoryMember, StoryRepo
+from newswatch.store import Store, Unit
+from newswatch.store.stories import StoryMember
 
 # Headline + lead words shared by a feed-only item and an earlier article (Jaccard).
 LEAD_THRESHOLD = 0.5
@@ -80,7 +81,7 @@ class StoryIndex:
 
     def __init__(self, store: Store, clock: Clock, config: DedupConfig) -> None:
         self.store = store
-        self.repo = StoryRepo(store.db)
+        self.repo = store.stories
         self.clock = clock
         self.config = config
         self._lock = threading.Lock()
@@ -89,6 +90,7 @@ class StoryIndex:
         self._lead = BandIndex(LEAD_BANDS, LEAD_ROWS)
         self._compact_every = config.window / COMPACT_PARTS
         self._next_compact = clock.now() + self._compact_every
+        self._seq = 0  # the last story assignment (of any process) in this index
         self.rebuild()
 
     def configure(self, config: DedupConfig) -> None:
@@ -105,11 +107,13 @@ class StoryIndex:
     def rebuild(self) -> int:
         """Reload every fingerprinted article of the window from the store; returns the count."""
         since = self.clock.now() - self.config.window
+        seq = self.repo.last_seq()  # before the members: a later one is caught up again
         members = Members(capacity=self.repo.count_since(since) + 1024)
         for batch in self.repo.members_since(since):
             _extend(members, batch)
         with self._lock:
             self._members = members
+            self._seq = seq
             self._reindex()
         return members.size
 
@@ -121,35 +125,50 @@ class StoryIndex:
 
     # -- the pipeline's call ------------------------------------------------------------
 
-    def assign(self, conn: sqlite3.Connection, article_id: int, article: Article) -> StoryDecision:
+    def assign(self, tx: Unit, article_id: int, article: Article) -> StoryDecision:
         now = self.clock.now()
         fp = fingerprint(article.title, article.text, feed_only=article.feed_only)
         with self._lock:
+            seq = tx.lock_stories()
+            if seq is not None:
+                self._catch_up(tx, now)
+                self._seq = seq
             self._maybe_compact(now)
-            found = self._nearest(conn, fp, now.timestamp())
+            found = self._nearest(tx, fp, now.timestamp())
             if found is None:
-                cluster_id = self.store.articles.new_cluster(conn, now, article.title)
+                cluster_id = tx.articles.new_cluster(now, article.title)
                 decision = StoryDecision(cluster_id, True, None, None)
             else:
                 similar_id, cluster_id, similarity = found
-                self.store.articles.touch_cluster(conn, cluster_id, now)
+                tx.articles.touch_cluster(cluster_id, now)
                 decision = StoryDecision(cluster_id, False, similar_id, round(similarity, 3))
-            self.repo.set_story(conn, article_id, cluster_id, fp.to_bytes())
+            tx.stories.set_story(article_id, cluster_id, fp.to_bytes(), seq)
             row = self._members.append(article_id, cluster_id, now.timestamp(), fp)
             if not fp.short:
                 self._body.add(row, fp.body)
             self._lead.add(row, fp.lead)
         return decision
 
-    def also_reported_by(self, cluster_id: int) -> list[str]:
-        """Source names of the cluster's members, the first reporter first."""
-        return self.store.articles.cluster_sources(cluster_id)
+    def _catch_up(self, tx: Unit, now: datetime) -> None:
+        """Add the stories other processes sharing the database assigned since this
+        index last looked (they committed before this unit took the story lock)."""
+        since = now - self.config.window
+        members, self._seq = tx.stories.assigned_after(self._seq, since)
+        for member in members:
+            try:
+                fp = Fingerprint.from_bytes(member.signature)
+            except ValueError:
+                continue
+            row = self._members.append(
+                member.article_id, member.cluster_id, member.seen_at.timestamp(), fp
+            )
+            if not fp.short:
+                self._body.add(row, fp.body)
+            self._lead.add(row, fp.lead)
 
     # -- matching -----------------------------------------------------------------------
 
-    def _nearest(
-        self, conn: sqlite3.Connection, fp: Fingerprint, now: float
-    ) -> tuple[int, int, float] | None:
+    def _nearest(self, tx: Unit, fp: Fingerprint, now: float) -> tuple[int, int, float] | None:
         """(article id, cluster id, similarity) of the best earlier member still stored."""
         cutoff = now - self.config.window.total_seconds()
         ranked = [] if fp.short else self._score_bodies(fp, cutoff)
@@ -157,7 +176,7 @@ class StoryIndex:
             ranked = self._score_leads(fp, cutoff)
         for cand in ranked:
             member = self._members.member(cand.row)
-            stored = self.repo.stored(conn, member.article_id)
+            stored = tx.stories.stored(member.article_id)
             # A rolled-back transaction leaves a row in memory and none in the store, and
             # SQLite may hand its id to a later article: the signature tells them apart.
             if stored is not None and self._members.signature_is(cand.row, stored[1]):

@@ -45,7 +45,6 @@ from newswatch.ops.logfields import log_fields
 from newswatch.ops.metrics import Metrics
 from newswatch.redact import Redactor
 from newswatch.store import OutboxAlert, Store
-from newswatch.store.silences import SilenceRepo
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,8 @@ class DeliveryWorker:
         metrics: Metrics | None = None,
     ) -> None:
         self.outbox = store.outbox
-        self.silences = SilenceRepo(store.db)
+        self.silences = store.silences
+        self.stories = store.stories
         self.clock = clock
         self._own_notifier = notifier is None  # an injected one (tests) survives reloads
         self._settings = _settings(config, notifier or AppriseNotifier(config))
@@ -134,7 +134,7 @@ class DeliveryWorker:
     def _with_story_sources(self, alerts: list[OutboxAlert]) -> list[OutboxAlert]:
         """Name the other sources that carried each alert's story by the time it is sent:
         a digest, sent at the end of its period, often has several."""
-        stories = self.outbox.story_sources({a.cluster_id for a in alerts if a.cluster_id})
+        stories = self.stories.sources(a.cluster_id for a in alerts if a.cluster_id)
         enriched = []
         for alert in alerts:
             source = alert.payload.get("source")

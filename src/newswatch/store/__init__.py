@@ -1,29 +1,16 @@
-"""State in SQLite. Every SQL statement of newswatch lives in this package.
+"""The state of an installation: SQLite (the embedded default) or PostgreSQL.
 
-``Store`` bundles one repository per concern over one :class:`Database`.
+Every SQL statement of newswatch lives in this package. :class:`Store` holds one
+repository per concern; :meth:`Store.unit` is one transaction across them (see
+:mod:`newswatch.store.unit`); :mod:`newswatch.store.base` is the interface a backend
+implements.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from newswatch.store.fetchstate import Validators
+from newswatch.store.outbox import OutboxAlert
+from newswatch.store.sources import SourceState
+from newswatch.store.unit import Store, Unit, open_database
 
-from newswatch.store.articles import ArticleRepo
-from newswatch.store.db import Database
-from newswatch.store.fetchstate import FetchStateRepo, Validators
-from newswatch.store.outbox import OutboxAlert, OutboxRepo
-from newswatch.store.sources import SourceState, SourceStateRepo
-
-
-class Store:
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
-        self.db = Database(path, read_only=read_only)
-        self.fetch_state = FetchStateRepo(self.db)
-        self.sources = SourceStateRepo(self.db)
-        self.articles = ArticleRepo(self.db)
-        self.outbox = OutboxRepo(self.db)
-
-    def close(self) -> None:
-        self.db.close()
-
-
-__all__ = ["OutboxAlert", "SourceState", "Store", "Validators"]
+__all__ = ["OutboxAlert", "SourceState", "Store", "Unit", "Validators", "open_database"]

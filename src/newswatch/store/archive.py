@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from newswatch.clock import from_iso, to_iso
 from newswatch.model import Article
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
+from newswatch.store.sqlite import SQLiteDatabase
+
+Keep = Callable[[str, str, str, str, str | None], bool]
 
 _COLUMNS = """id, cluster_id, seen_at, url, canonical_url, source, guid, title, text,
     published, language, authors, feed_only"""
@@ -27,7 +30,7 @@ class ArchivedArticle:
 
 
 class ArchiveRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def count_since(self, since: datetime) -> int:
@@ -68,7 +71,7 @@ class ArchiveRepo:
     def scan(
         self,
         since: datetime,
-        keep: Callable[[str, str, str, str, str | None], bool] | None = None,
+        keep: Keep | None = None,
         window: timedelta = timedelta(hours=2),
     ) -> Iterator[tuple[int, list[ArchivedArticle]]]:
         """The articles seen since ``since`` for which ``keep(title, text, source, url, language)``
@@ -89,25 +92,42 @@ class ArchiveRepo:
         high = (from_iso(newest) or since) + timedelta(microseconds=1)
         while high > since:
             low = max(since, high - window)
-            bounds = (to_iso(low), to_iso(high))
-            with self.db.read() as conn:
-                scanned = conn.execute(
-                    "SELECT COUNT(*) FROM articles WHERE seen_at >= ? AND seen_at < ?", bounds
-                ).fetchone()[0]
-                test = "1"
-                if keep is not None:
-                    conn.create_function("newswatch_keep", 5, keep, deterministic=True)
-                    test = "newswatch_keep(title, text, source, url, language)"
-                rows = conn.execute(
-                    f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ? AND seen_at < ?
-                        AND {test} ORDER BY seen_at DESC, id DESC""",
-                    bounds,
-                ).fetchall()
-            yield int(scanned), [_archived(row) for row in rows]
+            yield self._window(to_iso(low) or "", to_iso(high) or "", keep)
             high = low
 
+    def _window(self, low: str, high: str, keep: Keep | None) -> tuple[int, list[ArchivedArticle]]:
+        bounds = (low, high)
+        count = "SELECT COUNT(*) FROM articles WHERE seen_at >= ? AND seen_at < ?"
+        select = f"""SELECT {_COLUMNS} FROM articles WHERE seen_at >= ? AND seen_at < ?
+                     AND {{test}} ORDER BY seen_at DESC, id DESC"""
+        if keep is not None and isinstance(self.db, SQLiteDatabase):
+            with self.db.raw() as conn:
+                scanned = conn.execute(count, bounds).fetchone()[0]
+                conn.create_function("newswatch_keep", 5, keep, deterministic=True)
+                test = "newswatch_keep(title, text, source, url, language)"
+                rows = conn.execute(select.format(test=test), bounds).fetchall()
+            return int(scanned), [_archived(row) for row in rows]
+        # Elsewhere the rows come to Python and the test runs here.
+        with self.db.read() as conn:
+            scanned = conn.execute(count, bounds).fetchone()[0]
+            rows = conn.execute(select.format(test="1=1"), bounds).fetchall()
+        found = [_archived(row) for row in rows]
+        if keep is not None:
+            found = [
+                f
+                for f in found
+                if keep(
+                    f.article.title,
+                    f.article.text,
+                    f.article.source,
+                    f.article.url,
+                    f.article.language,
+                )
+            ]
+        return int(scanned), found
 
-def _archived(r: sqlite3.Row) -> ArchivedArticle:
+
+def _archived(r: Any) -> ArchivedArticle:
     article = Article(
         url=r["url"],
         canonical_url=r["canonical_url"],

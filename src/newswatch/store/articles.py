@@ -1,15 +1,14 @@
-"""Seen articles, their identity keys, story clusters and rule matches."""
+"""Seen articles, their identity keys and story clusters."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import from_iso, to_iso
 from newswatch.model import Article
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, Sql, marks
 
 
 @dataclass(frozen=True)
@@ -25,23 +24,21 @@ class StoredArticle:
 
 
 class ArticleRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def find_by_keys(self, keys: list[str]) -> int | None:
         """The id of an article already known under any of ``keys``."""
         if not keys:
             return None
-        marks = ",".join("?" * len(keys))
         with self.db.read() as conn:
             row = conn.execute(
-                f"SELECT article_id FROM article_keys WHERE key IN ({marks}) LIMIT 1", keys
+                f"SELECT article_id FROM article_keys WHERE key IN ({marks(keys)}) LIMIT 1", keys
             ).fetchone()
         return int(row[0]) if row else None
 
     def add(
         self,
-        conn: sqlite3.Connection,
         article: Article,
         keys: list[str],
         at: datetime,
@@ -50,58 +47,60 @@ class ArticleRepo:
         content_hash: str | None = None,
         signature: bytes | None = None,
     ) -> int:
-        """Insert an article and its identity keys inside the caller's transaction."""
-        cur = conn.execute(
-            """INSERT INTO articles (canonical_url, url, source, guid, title, text, published,
+        """Insert an article and its identity keys (a duplicate canonical URL raises the
+        backend's integrity error: :class:`newswatch.errors.DuplicateError` at the unit)."""
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                """INSERT INTO articles (canonical_url, url, source, guid, title, text, published,
                seen_at, language, authors, feed_only, content_hash, signature, cluster_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                article.canonical_url,
-                article.url,
-                article.source,
-                article.guid,
-                article.title,
-                article.text,
-                to_iso(article.published),
-                to_iso(at),
-                article.language,
-                json.dumps(list(article.authors)),
-                int(article.feed_only),
-                content_hash,
-                signature,
-                cluster_id,
-            ),
-        )
-        article_id = int(cur.lastrowid or 0)
-        self.add_keys(conn, article_id, keys)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (
+                    article.canonical_url,
+                    article.url,
+                    article.source,
+                    article.guid,
+                    article.title,
+                    article.text,
+                    to_iso(article.published),
+                    to_iso(at),
+                    article.language,
+                    json.dumps(list(article.authors)),
+                    int(article.feed_only),
+                    content_hash,
+                    signature,
+                    cluster_id,
+                ),
+            ).fetchone()
+            article_id = int(row[0])
+            self._add_keys(conn, article_id, keys)
         return article_id
 
-    @staticmethod
-    def add_keys(conn: sqlite3.Connection, article_id: int, keys: list[str]) -> None:
-        conn.executemany(
-            "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)",
-            [(k, article_id) for k in keys],
-        )
+    def add_keys(self, article_id: int, keys: list[str]) -> None:
+        with self.db.transaction() as conn:
+            self._add_keys(conn, article_id, keys)
 
     @staticmethod
-    def new_cluster(conn: sqlite3.Connection, at: datetime, title: str) -> int:
-        cur = conn.execute(
-            "INSERT INTO clusters (created_at, updated_at, title) VALUES (?, ?, ?)",
-            (to_iso(at), to_iso(at), title[:300]),
-        )
-        return int(cur.lastrowid or 0)
+    def _add_keys(conn: Sql, article_id: int, keys: list[str]) -> None:
+        if keys:
+            conn.executemany(
+                "INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(k, article_id) for k in keys],
+            )
 
-    @staticmethod
-    def touch_cluster(conn: sqlite3.Connection, cluster_id: int, at: datetime) -> None:
-        conn.execute("UPDATE clusters SET updated_at = ? WHERE id = ?", (to_iso(at), cluster_id))
+    def new_cluster(self, at: datetime, title: str) -> int:
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "INSERT INTO clusters (created_at, updated_at, title) VALUES (?, ?, ?) "
+                "RETURNING id",
+                (to_iso(at), to_iso(at), title[:300]),
+            ).fetchone()
+        return int(row[0])
 
-    def cluster_sources(self, cluster_id: int) -> list[str]:
-        with self.db.read() as conn:
-            rows = conn.execute(
-                "SELECT source FROM articles WHERE cluster_id = ? GROUP BY source ORDER BY MIN(id)",
-                (cluster_id,),
-            ).fetchall()
-        return [r[0] for r in rows]
+    def touch_cluster(self, cluster_id: int, at: datetime) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE clusters SET updated_at = ? WHERE id = ?", (to_iso(at), cluster_id)
+            )
 
     def get(self, article_id: int) -> StoredArticle | None:
         with self.db.read() as conn:
@@ -122,29 +121,3 @@ class ArticleRepo:
     def count(self) -> int:
         with self.db.read() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    @staticmethod
-    def record_match(
-        conn: sqlite3.Connection,
-        rule: str,
-        article_id: int,
-        cluster_id: int | None,
-        terms: list[str],
-        snippet: dict[str, object],
-        at: datetime,
-    ) -> int | None:
-        """Record a match inside the caller's transaction; None if this rule already matched
-        this story (same cluster) — the one-alert-per-rule-per-story guarantee."""
-        cur = conn.execute(
-            """INSERT OR IGNORE INTO matches (rule, article_id, cluster_id, terms, snippet,
-               matched_at) VALUES (?, ?, ?, ?, ?, ?)""",
-            (
-                rule,
-                article_id,
-                cluster_id if cluster_id is not None else -article_id,
-                json.dumps(terms),
-                json.dumps(snippet),
-                to_iso(at),
-            ),
-        )
-        return int(cur.lastrowid or 0) if cur.rowcount else None

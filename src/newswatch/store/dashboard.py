@@ -7,14 +7,15 @@ as "an alert". Its per-channel deliveries are the outbox rows pointing at it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from newswatch.clock import from_iso, to_iso
 from newswatch.model import Highlight, Snippet
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, marks
+from newswatch.store.stories import StoryRepo
 from newswatch.store.triage import TriageRepo, Verdict
 
 
@@ -64,7 +65,7 @@ class Story:
     alerts: list[AlertRow]
 
 
-def _where(f: AlertFilter) -> tuple[str, list[object]]:
+def _where(f: AlertFilter, like_op: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if f.after_id is not None:
@@ -81,7 +82,7 @@ def _where(f: AlertFilter) -> tuple[str, list[object]]:
         params.append(to_iso(f.since))
     if f.text:
         like = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(a.title LIKE ? ESCAPE '\\' OR m.snippet LIKE ? ESCAPE '\\')")
+        clauses.append(f"(a.title {like_op} ? ESCAPE '\\' OR m.snippet {like_op} ? ESCAPE '\\')")
         params.extend([like, like])
     if f.channel:
         clauses.append("EXISTS (SELECT 1 FROM alerts o WHERE o.match_id = m.id AND o.channel = ?)")
@@ -95,27 +96,28 @@ _SELECT = """SELECT m.id, m.rule, m.cluster_id, m.terms, m.snippet, m.matched_at
 
 
 class DashboardRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def alerts(self, f: AlertFilter, limit: int = 50) -> list[AlertRow]:
         """Newest first."""
-        where, params = _where(f)
+        where, params = _where(f, self.db.dialect.ilike)
         with self.db.read() as conn:
             rows = conn.execute(
                 f"{_SELECT}{where} ORDER BY m.id DESC LIMIT ?", (*params, limit)
             ).fetchall()
-            return self._judged(_decorate(conn, [_alert(r) for r in rows]))
+            found = [_alert(r) for r in rows]
+        return self._judged(self._decorate(found))
 
     def _judged(self, alerts: list[AlertRow]) -> list[AlertRow]:
         verdicts = TriageRepo(self.db).of([a.id for a in alerts])
         return [replace(a, triage=verdicts.get(a.id)) for a in alerts]
 
     def by_ids(self, ids: list[int]) -> list[AlertRow]:
-        marks = ",".join("?" * len(ids))
         with self.db.read() as conn:
-            rows = conn.execute(f"{_SELECT} WHERE m.id IN ({marks}) ORDER BY m.id DESC", ids)
-            return self._judged(_decorate(conn, [_alert(r) for r in rows.fetchall()]))
+            rows = conn.execute(f"{_SELECT} WHERE m.id IN ({marks(ids)}) ORDER BY m.id DESC", ids)
+            found = [_alert(r) for r in rows.fetchall()]
+        return self._judged(self._decorate(found))
 
     def story(self, cluster_id: int) -> Story | None:
         with self.db.read() as conn:
@@ -130,7 +132,7 @@ class DashboardRepo:
             rows = conn.execute(
                 f"{_SELECT} WHERE m.cluster_id = ? ORDER BY m.id", (cluster_id,)
             ).fetchall()
-            alerts = self._judged(_decorate(conn, [_alert(r) for r in rows]))
+        alerts = self._judged(self._decorate([_alert(r) for r in rows]))
         return Story(
             id=int(head["id"]),
             title=str(head["title"]),
@@ -148,6 +150,29 @@ class DashboardRepo:
             ],
             alerts=alerts,
         )
+
+    def _decorate(self, alerts: list[AlertRow]) -> list[AlertRow]:
+        """Adds each alert's delivery status per channel and the story's other sources."""
+        if not alerts:
+            return alerts
+        ids = [a.id for a in alerts]
+        deliveries: dict[int, dict[str, str]] = defaultdict(dict)
+        with self.db.read() as conn:
+            for match_id, channel, status in conn.execute(
+                f"SELECT match_id, channel, status FROM alerts WHERE match_id IN ({marks(ids)}) "
+                "ORDER BY id",
+                ids,
+            ):
+                deliveries[match_id][channel] = status
+        sources = StoryRepo(self.db).sources(a.story for a in alerts if a.story is not None)
+        return [
+            replace(
+                a,
+                deliveries=deliveries.get(a.id, {}),
+                also_reported_by=tuple(s for s in sources.get(a.story or 0, []) if s != a.source),
+            )
+            for a in alerts
+        ]
 
     def rule_stats(self, since: datetime) -> dict[str, tuple[dict[str, int], datetime | None]]:
         """Per rule: matches per day (``YYYY-MM-DD`` -> count) since ``since``, last match."""
@@ -172,7 +197,7 @@ class DashboardRepo:
             return [r[0] for r in conn.execute("SELECT name FROM source_state ORDER BY name")]
 
 
-def _alert(r: sqlite3.Row) -> AlertRow:
+def _alert(r: Any) -> AlertRow:
     snippet = json.loads(r["snippet"] or "{}")
     cluster = r["cluster_id"]
     return AlertRow(
@@ -190,35 +215,3 @@ def _alert(r: sqlite3.Row) -> AlertRow:
         source=str(r["source"]),
         published=from_iso(r["published"]),
     )
-
-
-def _decorate(conn: sqlite3.Connection, alerts: list[AlertRow]) -> list[AlertRow]:
-    """Adds each alert's delivery status per channel and the story's other sources."""
-    if not alerts:
-        return alerts
-    ids = [a.id for a in alerts]
-    marks = ",".join("?" * len(ids))
-    deliveries: dict[int, dict[str, str]] = defaultdict(dict)
-    for match_id, channel, status in conn.execute(
-        f"SELECT match_id, channel, status FROM alerts WHERE match_id IN ({marks}) ORDER BY id",
-        ids,
-    ):
-        deliveries[match_id][channel] = status
-    stories = sorted({a.story for a in alerts if a.story is not None})
-    sources: dict[int, list[str]] = defaultdict(list)
-    if stories:
-        smarks = ",".join("?" * len(stories))
-        for cluster, source in conn.execute(
-            f"""SELECT cluster_id, source FROM articles WHERE cluster_id IN ({smarks})
-                GROUP BY cluster_id, source ORDER BY MIN(id)""",
-            stories,
-        ):
-            sources[cluster].append(source)
-    return [
-        replace(
-            a,
-            deliveries=deliveries.get(a.id, {}),
-            also_reported_by=tuple(s for s in sources.get(a.story or 0, []) if s != a.source),
-        )
-        for a in alerts
-    ]

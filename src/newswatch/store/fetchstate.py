@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Validators:
 
 
 class FetchStateRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def validators(self, url: str) -> Validators:

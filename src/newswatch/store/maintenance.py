@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from newswatch.clock import to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
 
 BATCH = 2000
 
@@ -27,7 +27,7 @@ _DELETES = {
 
 
 class MaintenanceRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def delete_older(self, what: str, before: datetime, batch: int = BATCH) -> int:
@@ -47,8 +47,3 @@ class MaintenanceRepo:
                 "DELETE FROM clusters WHERE NOT EXISTS "
                 "(SELECT 1 FROM articles WHERE articles.cluster_id = clusters.id)"
             ).rowcount
-
-    def checkpoint(self) -> None:
-        """Fold the WAL back into the main file so it does not grow between restarts."""
-        with self.db.read() as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

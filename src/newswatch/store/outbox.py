@@ -10,14 +10,13 @@ Kinds: ``match`` (one message per alert) and ``digest`` (batched per rule and ch
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, marks
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,11 @@ class OutboxAlert:
 
 
 class OutboxRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
-    @staticmethod
     def enqueue(
-        conn: sqlite3.Connection,
+        self,
         rule: str,
         channel: str,
         payload: dict[str, Any],
@@ -55,22 +53,23 @@ class OutboxRepo:
         match_id: int | None = None,
         next_at: datetime | None = None,
     ) -> int:
-        cur = conn.execute(
-            """INSERT INTO alerts (rule, channel, kind, payload, status, created_at,
-               next_attempt_at, cluster_id, match_id)
-               VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)""",
-            (
-                rule,
-                channel,
-                kind,
-                json.dumps(payload),
-                to_iso(at),
-                to_iso(next_at or at),
-                cluster_id,
-                match_id,
-            ),
-        )
-        return int(cur.lastrowid or 0)
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                """INSERT INTO alerts (rule, channel, kind, payload, status, created_at,
+                   next_attempt_at, cluster_id, match_id)
+                   VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id""",
+                (
+                    rule,
+                    channel,
+                    kind,
+                    json.dumps(payload),
+                    to_iso(at),
+                    to_iso(next_at or at),
+                    cluster_id,
+                    match_id,
+                ),
+            ).fetchone()
+        return int(row[0])
 
     def due(self, now: datetime, limit: int = 100) -> list[OutboxAlert]:
         """Pending alerts whose time has come, oldest first."""
@@ -106,42 +105,45 @@ class OutboxRepo:
                 (error[:1000], alert_id),
             )
 
-    def story_sources(self, cluster_ids: set[int]) -> dict[int, list[str]]:
-        """Each story's sources, first reporter first ("also reported by")."""
-        if not cluster_ids:
-            return {}
-        marks = ",".join("?" * len(cluster_ids))
-        with self.db.read() as conn:
-            rows = conn.execute(
-                f"SELECT cluster_id, source FROM articles WHERE cluster_id IN ({marks}) "
-                "GROUP BY cluster_id, source ORDER BY cluster_id, MIN(id)",
-                sorted(cluster_ids),
-            ).fetchall()
-        sources: dict[int, list[str]] = {}
-        for cluster_id, source in rows:
-            sources.setdefault(int(cluster_id), []).append(str(source))
-        return sources
-
     def claim(
         self, ids: list[int], now: datetime, lease_until: datetime, claimant: str | None = None
     ) -> bool:
         """Take a batch for sending: all of it if every row is still pending and due,
         else none (another worker, thread or process, has it). The lease makes the rows
-        due again should this process die mid-send."""
-        marks = ",".join("?" * len(ids))
+        due again should this process die mid-send.
+
+        One UPDATE decides: a second process's UPDATE waits for the first one's commit
+        and then finds the rows no longer due, so two never both take a row."""
+        try:
+            with self.db.transaction() as conn:
+                taken = conn.execute(
+                    f"""UPDATE alerts SET next_attempt_at = ?, claimed_by = ?
+                        WHERE id IN ({marks(ids)}) AND status = 'pending'
+                        AND next_attempt_at <= ?""",
+                    (to_iso(lease_until), claimant, *ids, to_iso(now)),
+                ).rowcount
+                if taken != len(ids):
+                    raise _Partial
+        except _Partial:
+            return False
+        return True
+
+    def lease(
+        self, now: datetime, lease_until: datetime, claimant: str, limit: int = 100
+    ) -> list[OutboxAlert]:
+        """Take up to ``limit`` due alerts, oldest first, leased to ``claimant`` until
+        ``lease_until``: several processes leasing at once each get different alerts
+        (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; one writer at a time on SQLite)."""
         with self.db.transaction() as conn:
-            due = conn.execute(
-                f"SELECT COUNT(*) FROM alerts WHERE id IN ({marks}) "
-                "AND status = 'pending' AND next_attempt_at <= ?",
-                (*ids, to_iso(now)),
-            ).fetchone()[0]
-            if due != len(ids):
-                return False
-            conn.execute(
-                f"UPDATE alerts SET next_attempt_at = ?, claimed_by = ? WHERE id IN ({marks})",
-                (to_iso(lease_until), claimant, *ids),
-            )
-            return True
+            rows = conn.execute(
+                f"""UPDATE alerts SET next_attempt_at = ?, claimed_by = ?
+                    WHERE id IN (SELECT id FROM alerts WHERE status = 'pending'
+                                 AND next_attempt_at <= ? ORDER BY id LIMIT ?
+                                 {self.db.dialect.skip_locked})
+                    RETURNING *""",
+                (to_iso(lease_until), claimant, to_iso(now), limit),
+            ).fetchall()
+        return sorted((_from_row(r) for r in rows), key=lambda a: a.id)
 
     def release_dead_claims(self, now: datetime, alive: Callable[[str], bool]) -> int:
         """Make alerts leased by a process that no longer runs due now (after a crash)."""
@@ -216,7 +218,8 @@ class OutboxRepo:
         with self.db.transaction() as conn:
             for alert_id in ids:
                 row = conn.execute(
-                    "SELECT delivered FROM alerts WHERE id = ?", (alert_id,)
+                    f"SELECT delivered FROM alerts WHERE id = ?{self.db.dialect.for_update}",
+                    (alert_id,),
                 ).fetchone()
                 known = set(json.loads(row[0])) if row else set()
                 conn.execute(
@@ -251,7 +254,11 @@ class OutboxRepo:
         return {r[0]: int(r[1]) for r in rows}
 
 
-def _from_row(row: sqlite3.Row) -> OutboxAlert:
+class _Partial(Exception):
+    """Some rows of a claimed batch were taken already: roll the claim back."""
+
+
+def _from_row(row: Any) -> OutboxAlert:
     return OutboxAlert(
         id=row["id"],
         rule=row["rule"],

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from newswatch.store import Store
-from newswatch.store.maintenance import MaintenanceRepo
-from newswatch.store.silences import SilenceRepo
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +25,7 @@ def prune(store: Store, retention: Retention, now: datetime) -> dict[str, int]:
     """Delete articles and fetch records older than ``retention.articles``, finished
     alerts older than ``retention.alerts`` and silences that have run out; returns how
     many rows of each went."""
-    repo = MaintenanceRepo(store.db)
+    repo = store.maintenance
     articles_before = now - retention.articles
     removed = {
         "articles": repo.delete_older("articles", articles_before),
@@ -36,8 +34,8 @@ def prune(store: Store, retention: Retention, now: datetime) -> dict[str, int]:
     }
     removed["clusters"] = repo.delete_empty_clusters()
     # An expired silence no longer silences anything, and `status` lists active ones only.
-    removed["silences"] = SilenceRepo(store.db).prune(now)
-    repo.checkpoint()
+    removed["silences"] = store.silences.prune(now)
+    store.db.checkpoint()
     if any(removed.values()):
         log.info(
             "retention: pruned %s",

@@ -3,12 +3,12 @@ also covers alerts already waiting in the outbox (as Alertmanager's do)."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,17 @@ class Silence:
 
 
 class SilenceRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def add(self, rule: str, until: datetime, at: datetime, comment: str = "") -> int:
         with self.db.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO silences (rule, until, created_at, comment) VALUES (?, ?, ?, ?)",
+            row = conn.execute(
+                "INSERT INTO silences (rule, until, created_at, comment) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (rule, to_iso(until), to_iso(at), comment),
-            )
-            return int(cur.lastrowid or 0)
+            ).fetchone()
+            return int(row[0])
 
     def remove(self, silence_id: int) -> bool:
         with self.db.transaction() as conn:
@@ -52,7 +53,7 @@ class SilenceRepo:
             return conn.execute("DELETE FROM silences WHERE until <= ?", (to_iso(now),)).rowcount
 
 
-def _from_row(row: sqlite3.Row) -> Silence:
+def _from_row(row: Any) -> Silence:
     return Silence(
         id=int(row["id"]),
         rule=str(row["rule"]),

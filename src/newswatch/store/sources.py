@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, Sql
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class SourceState:
 
 
 class SourceStateRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def get(self, name: str) -> SourceState:
@@ -76,11 +76,11 @@ class SourceStateRepo:
             )
 
     @staticmethod
-    def _ensure(conn: sqlite3.Connection, name: str) -> None:
-        conn.execute("INSERT OR IGNORE INTO source_state (name) VALUES (?)", (name,))
+    def _ensure(conn: Sql, name: str) -> None:
+        conn.execute("INSERT INTO source_state (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
 
 
-def _from_row(row: sqlite3.Row) -> SourceState:
+def _from_row(row: Any) -> SourceState:
     r = dict(row)
     return SourceState(
         name=r["name"],

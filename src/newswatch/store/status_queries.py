@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import from_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
+from newswatch.store.stories import StoryRepo
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class TableSizes:
 
 
 class StatusQueries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def recent_alerts(self, limit: int = 10, status: str | None = None) -> list[AlertSummary]:
@@ -46,14 +47,12 @@ class StatusQueries:
         with self.db.read() as conn:
             rows = conn.execute(
                 f"""SELECT id, rule, channel, kind, status, attempts, created_at, sent_at,
-                       next_attempt_at, last_error, payload,
-                       (SELECT group_concat(source, '\x1f') FROM (
-                          SELECT source FROM articles WHERE cluster_id = alerts.cluster_id
-                          GROUP BY source ORDER BY MIN(id))) AS story_sources
+                       next_attempt_at, last_error, payload, cluster_id
                     FROM alerts {where} ORDER BY id DESC LIMIT ?""",
                 [*params, limit],
             ).fetchall()
-        return [_summary(row) for row in rows]
+        stories = StoryRepo(self.db).sources(r["cluster_id"] or 0 for r in rows)
+        return [_summary(row, stories.get(row["cluster_id"] or 0, [])) for row in rows]
 
     def counts_by_channel(self) -> dict[str, dict[str, int]]:
         """``{channel: {status: count}}`` over the whole outbox."""
@@ -89,7 +88,7 @@ class StatusQueries:
             )
 
 
-def _summary(row: object) -> AlertSummary:
+def _summary(row: object, story_sources: list[str]) -> AlertSummary:
     r = dict(row)  # type: ignore[call-overload]
     try:
         payload = json.loads(r["payload"])
@@ -110,10 +109,10 @@ def _summary(row: object) -> AlertSummary:
         next_attempt_at=from_iso(r["next_attempt_at"]),
         last_error=r["last_error"],
         title=str(title),
-        also_reported_by=_others(r.get("story_sources"), payload),
+        also_reported_by=_others(story_sources, payload),
     )
 
 
-def _others(story_sources: str | None, payload: object) -> tuple[str, ...]:
+def _others(story_sources: list[str], payload: object) -> tuple[str, ...]:
     source = payload.get("source") if isinstance(payload, dict) else None
-    return tuple(s for s in (story_sources or "").split("\x1f") if s and s != source)
+    return tuple(s for s in story_sources if s != source)

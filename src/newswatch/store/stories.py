@@ -1,14 +1,14 @@
-"""Story clusters as the dedup stage sees them: members' fingerprints and cluster ids."""
+"""Story clusters as the dedup stage sees them: members' fingerprints, cluster ids, and
+the one query for which sources carried a story."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, marks
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,15 @@ class StoryMember:
     signature: bytes
 
 
+def _members(rows: Iterable[object], since: datetime) -> list[StoryMember]:
+    return [
+        StoryMember(int(r[0]), int(r[1]), from_iso(r[2]) or since, bytes(r[3]))  # type: ignore[index]
+        for r in rows
+    ]
+
+
 class StoryRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def members_since(self, since: datetime, batch: int = 5000) -> Iterator[list[StoryMember]]:
@@ -33,7 +40,7 @@ class StoryRepo:
                 (to_iso(since),),
             )
             while rows := cur.fetchmany(batch):
-                yield [StoryMember(r[0], r[1], from_iso(r[2]) or since, bytes(r[3])) for r in rows]
+                yield _members(rows, since)
 
     def count_since(self, since: datetime) -> int:
         with self.db.read() as conn:
@@ -43,30 +50,56 @@ class StoryRepo:
             ).fetchone()
         return int(row[0])
 
-    @staticmethod
-    def set_story(
-        conn: sqlite3.Connection, article_id: int, cluster_id: int, signature: bytes
-    ) -> None:
-        conn.execute(
-            "UPDATE articles SET cluster_id = ?, signature = ? WHERE id = ?",
-            (cluster_id, signature, article_id),
-        )
+    def last_seq(self) -> int:
+        """The newest story assignment's number (0: none numbered yet)."""
+        with self.db.read() as conn:
+            row = conn.execute("SELECT MAX(story_seq) FROM articles").fetchone()
+        return int(row[0] or 0)
 
-    @staticmethod
-    def stored(conn: sqlite3.Connection, article_id: int) -> tuple[int, bytes] | None:
+    def assigned_after(self, seq: int, since: datetime) -> tuple[list[StoryMember], int]:
+        """Members whose story was assigned after assignment ``seq`` (by other processes
+        sharing the database), and the newest number among them."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                """SELECT id, cluster_id, seen_at, signature, story_seq FROM articles
+                   WHERE story_seq > ? AND signature IS NOT NULL ORDER BY story_seq""",
+                (seq,),
+            ).fetchall()
+        newest = int(rows[-1][4]) if rows else seq
+        return [m for m in _members(rows, since) if m.seen_at >= since], newest
+
+    def set_story(
+        self, article_id: int, cluster_id: int, signature: bytes, seq: int | None = None
+    ) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET cluster_id = ?, signature = ?, story_seq = ? WHERE id = ?",
+                (cluster_id, signature, seq, article_id),
+            )
+
+    def stored(self, article_id: int) -> tuple[int, bytes] | None:
         """(cluster id, signature) of a stored article; None if absent or not yet assigned."""
-        row = conn.execute(
-            "SELECT cluster_id, signature FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT cluster_id, signature FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
         if row is None or row[0] is None or row[1] is None:
             return None
         return int(row[0]), bytes(row[1])
 
-    @staticmethod
-    def lead_texts(conn: sqlite3.Connection, cluster_id: int) -> list[tuple[int, str, str]]:
-        """(id, title, text) of a cluster's members, first first (for follow-ups)."""
-        rows = conn.execute(
-            "SELECT id, title, text FROM articles WHERE cluster_id = ? ORDER BY id",
-            (cluster_id,),
-        ).fetchall()
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+    def sources(self, cluster_ids: Iterable[int]) -> dict[int, list[str]]:
+        """Each story's sources, first reporter first ("also reported by"): the one place
+        this is asked (alerts, status, the dashboard)."""
+        ids = sorted({c for c in cluster_ids if c is not None and c > 0})
+        if not ids:
+            return {}
+        with self.db.read() as conn:
+            rows = conn.execute(
+                f"""SELECT cluster_id, source FROM articles WHERE cluster_id IN ({marks(ids)})
+                    GROUP BY cluster_id, source ORDER BY cluster_id, MIN(id)""",
+                ids,
+            ).fetchall()
+        found: dict[int, list[str]] = {}
+        for cluster_id, source in rows:
+            found.setdefault(int(cluster_id), []).append(str(source))
+        return found

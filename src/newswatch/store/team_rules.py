@@ -9,13 +9,12 @@ there is the *revision* a daemon in another process compares to notice a change.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor, Sql
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,13 @@ class TeamRule:
 
 
 class TeamRuleRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def all(self) -> list[TeamRule]:
         """In the order they were made (the order ``rules export`` writes)."""
         with self.db.read() as conn:
-            rows = conn.execute("SELECT * FROM team_rules ORDER BY created_at, rowid").fetchall()
+            rows = conn.execute("SELECT * FROM team_rules ORDER BY created_at, name").fetchall()
         return [_rule(r) for r in rows]
 
     def get(self, name: str) -> TeamRule | None:
@@ -78,14 +77,14 @@ class TeamRuleRepo:
         return gone
 
 
-def _log(conn: sqlite3.Connection, name: str, body: str | None, user: str, at: datetime) -> None:
+def _log(conn: Sql, name: str, body: str | None, user: str, at: datetime) -> None:
     conn.execute(
-        "INSERT INTO team_rule_changes (name, body, user, at) VALUES (?, ?, ?, ?)",
+        'INSERT INTO team_rule_changes (name, body, "user", at) VALUES (?, ?, ?, ?)',
         (name, body, user, to_iso(at)),
     )
 
 
-def _rule(row: sqlite3.Row) -> TeamRule:
+def _rule(row: Any) -> TeamRule:
     return TeamRule(
         name=str(row["name"]),
         body=json.loads(row["body"]),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
 
 VERDICTS = ("ack", "false_positive")
 
@@ -20,7 +20,7 @@ class Verdict:
 
 
 class TriageRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def judge(self, match_id: int, verdict: str, note: str, user: str, at: datetime) -> bool:
@@ -31,9 +31,9 @@ class TriageRepo:
             if conn.execute("SELECT 1 FROM matches WHERE id = ?", (match_id,)).fetchone() is None:
                 return False
             conn.execute(
-                """INSERT INTO alert_triage (match_id, verdict, note, user, at)
+                """INSERT INTO alert_triage (match_id, verdict, note, "user", at)
                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (match_id) DO UPDATE SET
-                   verdict = excluded.verdict, note = excluded.note, user = excluded.user,
+                   verdict = excluded.verdict, note = excluded.note, "user" = excluded."user",
                    at = excluded.at""",
                 (match_id, verdict, note[:1000], user, to_iso(at)),
             )
@@ -58,7 +58,8 @@ class TriageRepo:
         """Per rule: (alerts judged relevant, alerts judged at all)."""
         with self.db.read() as conn:
             rows = conn.execute(
-                """SELECT m.rule, SUM(t.verdict = 'ack'), COUNT(*) FROM alert_triage t
+                """SELECT m.rule, SUM(CASE WHEN t.verdict = 'ack' THEN 1 ELSE 0 END), COUNT(*)
+                   FROM alert_triage t
                    JOIN matches m ON m.id = t.match_id GROUP BY m.rule"""
             ).fetchall()
         return {str(rule): (int(good), int(total)) for rule, good, total in rows}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.clock import from_iso, to_iso
-from newswatch.store.db import Database
+from newswatch.store.base import Executor
 
 ROLES = ("viewer", "editor", "admin")
 
@@ -40,15 +40,15 @@ def token_hash(token: str) -> str:
 
 
 class UserRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Executor) -> None:
         self.db = db
 
     def add(self, name: str, role: str, password_hash: str, at: datetime) -> bool:
         """False when the name is taken."""
         with self.db.transaction() as conn:
             cur = conn.execute(
-                """INSERT OR IGNORE INTO web_users (name, role, password_hash, created_at)
-                   VALUES (?, ?, ?, ?)""",
+                """INSERT INTO web_users (name, role, password_hash, created_at)
+                   VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 (name, role, password_hash, to_iso(at)),
             )
             return bool(cur.rowcount)
@@ -62,7 +62,7 @@ class UserRepo:
         """Every account with its number of API tokens."""
         with self.db.read() as conn:
             rows = conn.execute(
-                """SELECT u.*, (SELECT COUNT(*) FROM api_tokens t WHERE t.user = u.name) AS tokens
+                """SELECT u.*, (SELECT COUNT(*) FROM api_tokens t WHERE t."user" = u.name) AS tokens
                    FROM web_users u ORDER BY u.name"""
             ).fetchall()
         return [(_user(r), int(r["tokens"])) for r in rows]
@@ -81,14 +81,14 @@ class UserRepo:
     def add_token(self, name: str, token: str, at: datetime) -> None:
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO api_tokens (token_hash, user, created_at) VALUES (?, ?, ?)",
+                'INSERT INTO api_tokens (token_hash, "user", created_at) VALUES (?, ?, ?)',
                 (token_hash(token), name, to_iso(at)),
             )
 
     def by_token(self, token: str, at: datetime) -> User | None:
         with self.db.transaction() as conn:
             row = conn.execute(
-                """SELECT u.* FROM api_tokens t JOIN web_users u ON u.name = t.user
+                """SELECT u.* FROM api_tokens t JOIN web_users u ON u.name = t."user"
                    WHERE t.token_hash = ?""",
                 (token_hash(token),),
             ).fetchone()
@@ -103,7 +103,7 @@ class UserRepo:
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM web_sessions WHERE expires_at < ?", (to_iso(at),))
             conn.execute(
-                """INSERT INTO web_sessions (token_hash, user, csrf, created_at, expires_at)
+                """INSERT INTO web_sessions (token_hash, "user", csrf, created_at, expires_at)
                    VALUES (?, ?, ?, ?, ?)""",
                 (token_hash(token), name, csrf, to_iso(at), to_iso(until)),
             )
@@ -112,7 +112,7 @@ class UserRepo:
         with self.db.read() as conn:
             row = conn.execute(
                 """SELECT u.*, s.csrf, s.expires_at FROM web_sessions s
-                   JOIN web_users u ON u.name = s.user
+                   JOIN web_users u ON u.name = s."user"
                    WHERE s.token_hash = ? AND s.expires_at > ?""",
                 (token_hash(token), to_iso(at)),
             ).fetchone()

@@ -17,7 +17,6 @@ from newswatch.backtest import Hit
 from newswatch.clock import to_iso
 from newswatch.config import RuleConfig
 from newswatch.store.dashboard import AlertRow
-from newswatch.store.triage import TriageRepo
 from newswatch.web import tester
 from newswatch.web.app import board
 from newswatch.web.pages import alert_filter
@@ -96,7 +95,7 @@ async def rules(request: Request) -> Response:
     dash = board(request)
     now = dash.clock.now()
     stats = await run_in_threadpool(dash.repo.rule_stats, now - timedelta(days=14))
-    judged = await run_in_threadpool(TriageRepo(dash.store.db).precision)
+    judged = await run_in_threadpool(dash.store.triage.precision)
     out = []
     for rule in dash.config.rules:
         per_day, last = stats.get(rule.name, ({}, None))
@@ -134,7 +133,7 @@ async def backtest(request: Request) -> Response:
             rule = tester.config_rule(dash.config, str(body["rule"]))
         else:
             rule = RuleConfig(name="query", query=str(body["query"]))
-        result = await run_in_threadpool(tester.run, dash.store.db, dash.config, rule, since)
+        result = await run_in_threadpool(tester.run, dash.store, dash.config, rule, since)
     except tester.TesterInputError as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     return JSONResponse({"articles": [hit_json(h) for h in result.hits]})

@@ -115,8 +115,8 @@ def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
         live=rules,
         store=store,
         clock=clock,
-        users=UserRepo(store.db),
-        repo=DashboardRepo(store.db),
+        users=store.users,
+        repo=store.dashboard,
         limiter=LoginLimiter(clock),
         templates=templates,
     )

@@ -13,7 +13,6 @@ from newswatch.backtest import Hit
 from newswatch.config import RuleConfig
 from newswatch.config.durations import parse_duration
 from newswatch.store.dashboard import AlertFilter
-from newswatch.store.triage import TriageRepo
 from newswatch.web import tester
 from newswatch.web.app import Dashboard, board
 
@@ -86,7 +85,7 @@ async def rules_page(request: Request) -> Response:
     now = dash.clock.now()
     since = now - timedelta(days=RULE_CHART_DAYS - 1)
     stats = await run_in_threadpool(dash.repo.rule_stats, since.replace(hour=0, minute=0))
-    judged = await run_in_threadpool(TriageRepo(dash.store.db).precision)
+    judged = await run_in_threadpool(dash.store.triage.precision)
     days = [f"{since + timedelta(days=n):%Y-%m-%d}" for n in range(RULE_CHART_DAYS)]
     live = dash.live
     team = {r.name: r for r in live.team}
@@ -132,14 +131,14 @@ async def tester_page(request: Request) -> Response:
 
 def _test(dash: Dashboard, query: str, name: str, since_text: str) -> dict[str, object]:
     since = tester.period(since_text, dash.clock.now())
-    result = tester.run(dash.store.db, dash.config, RuleConfig(name="tester", query=query), since)
+    result = tester.run(dash.store, dash.config, RuleConfig(name="tester", query=query), since)
     context: dict[str, object] = {"result": result, "per_day": result.per_day()}
     context["peak"] = max((n for _d, n in result.per_day()), default=1)
     if name:
         current = tester.config_rule(dash.config, name)
         context["current"] = current
         if current.query != query:
-            before = tester.run(dash.store.db, dash.config, current, since)
+            before = tester.run(dash.store, dash.config, current, since)
             now_urls, old_urls = result.urls(), before.urls()
             context["added"] = [h for h in result.hits if _url(h) not in old_urls]
             context["removed"] = [h for h in before.hits if _url(h) not in now_urls]

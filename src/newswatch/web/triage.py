@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from newswatch.clock import to_iso
-from newswatch.store.triage import VERDICTS, TriageRepo
+from newswatch.store.triage import VERDICTS
 from newswatch.web.app import board
 from newswatch.web.pages import alert_filter
 
@@ -26,7 +26,7 @@ async def judge(request: Request) -> Response:
     match_id = int(request.path_params["id"])
     user = request.state.identity.user.name
     found = await run_in_threadpool(
-        TriageRepo(dash.store.db).judge, match_id, verdict, note, user, dash.clock.now()
+        dash.store.triage.judge, match_id, verdict, note, user, dash.clock.now()
     )
     if not found:
         return Response("no such alert", status_code=404)

@@ -1,4 +1,4 @@
-"""The SQLite connection: WAL, one lock, transactions, schema migrations.
+"""The SQLite backend (the embedded default): WAL, one lock, transactions, migrations.
 
 Migrations are an ordered list; ``PRAGMA user_version`` records how many have run. A
 database written by a newer newswatch (user_version beyond the list) is refused rather
@@ -19,8 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newswatch.errors import StoreError
+from newswatch.errors import StoreConflict, StoreError
+from newswatch.store.base import Dialect, Sql
 from newswatch.store.migrations import MIGRATIONS
+
+DIALECT = Dialect(name="sqlite", skip_locked="", for_update="", ilike="LIKE", functions=True)
 
 
 def _create_private(path: Path) -> None:
@@ -32,7 +35,7 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-class Database:
+class SQLiteDatabase:
     """One connection shared by the daemon's threads, serialised by a lock.
 
     SQLite allows one writer at a time anyway; a single connection keeps every write in
@@ -41,6 +44,8 @@ class Database:
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
+        self.url = self.path
+        self.dialect = DIALECT
         self.read_only = read_only
         if self.path != ":memory:" and not read_only:
             _create_private(Path(self.path))
@@ -112,16 +117,24 @@ class Database:
                 f"knows ({len(MIGRATIONS)})",
                 hint="upgrade newswatch or point 'state:' at another file",
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction() as conn:
-                conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};")
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            script = migration.script("sqlite")
+            with self.lock:
+                try:
+                    self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number};\nCOMMIT;"
+                    )
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
 
     @property
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Sql]:
         """Hold the lock; commit on success, roll back on error. Nested calls join the outer."""
         with self.lock:
             if self._depth:
@@ -140,17 +153,45 @@ class Database:
                 yield self.conn
                 if self.conn.in_transaction:
                     self.conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if self.conn.in_transaction and began:
                     self.conn.execute("ROLLBACK")
+                self._translate(exc)
                 raise
             finally:
                 self._depth = 0
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[Sql]:
+        with self.lock:
+            try:
+                yield self.conn
+            except sqlite3.Error as exc:
+                self._translate(exc)
+                raise
+
+    def _translate(self, exc: BaseException) -> None:
+        """SQLite's exceptions stay in the store: callers see newswatch's."""
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise StoreConflict(str(exc)) from exc
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"state database {self.path}: {exc}") from exc
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """The connection itself, under the lock: for what only SQLite has (a Python
+        function inside a query)."""
         with self.lock:
             yield self.conn
+
+    def lock_stories(self, sql: Sql) -> int | None:
+        """One writer at a time already (``BEGIN IMMEDIATE``), one process's index."""
+        return None
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the main file so it does not grow between restarts."""
+        with self.lock:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_check(self) -> str:
         with self.read() as conn:
