@@ -283,11 +283,14 @@ class Pipeline:
             story = self.stories.assign(tx, article_id, article)
             alerted = _alerted(tx, story, matches)
             plans = plan_alerts(self.rules, article, story, matches, alerted, now)
-            return sum(self._write(tx, plan, article_id, story.cluster_id) for plan in plans)
+            return sum(self._write(tx, plan, article_id, story.cluster_id, now) for plan in plans)
 
-    def _write(self, tx: Unit, plan: AlertPlan, article_id: int, cluster_id: int) -> int:
-        """One planned alert into the unit; returns how many outbox rows it made."""
-        now, rule = self.clock.now(), plan.rule
+    def _write(
+        self, tx: Unit, plan: AlertPlan, article_id: int, cluster_id: int, now: datetime
+    ) -> int:
+        """One planned alert into the unit; returns how many outbox rows it made. An
+        article's alerts share ``now``: delivery groups one story's alerts by it."""
+        rule = plan.rule
         if plan.follow_up:
             tx.matches.followed_up(rule.name, cluster_id, article_id, list(plan.terms), now)
             ids = enqueue_alerts(
