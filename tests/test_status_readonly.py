@@ -78,7 +78,7 @@ def test_a_read_only_store_refuses_writes(tmp_path: Path) -> None:
     store = Store(_state(tmp_path), read_only=True)
     try:
         assert [s.name for s in store.sources.all()] == ["good"]
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(StoreError, match="readonly"):
             store.sources.record_failure("good", datetime.now(UTC), "boom")
     finally:
         store.close()

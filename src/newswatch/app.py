@@ -19,7 +19,7 @@ import requests
 
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, SourceConfig
-from newswatch.config.paths import state_path
+from newswatch.config.paths import state_location
 from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
 from newswatch.extract.pool import Extractor, ProcessExtractor
@@ -73,7 +73,7 @@ def build_runtime(
 ) -> Runtime:
     """The process's long-lived parts, configured by the first rule set."""
     config = rules.config
-    store = store or Store(state_path(config))
+    store = store or Store(state_location(config))
     metrics = metrics or Metrics()
     stopping = threading.Event()
     register_console_plugin()

@@ -26,6 +26,7 @@ COMMANDS = {
     "web": "web",
     "user": "user",
     "rules": "rules",
+    "state": "state",
     "demo": "demo",
     "init": "init",
 }

@@ -17,7 +17,7 @@ from pathlib import Path
 from newswatch.backtest import Hit, backtest
 from newswatch.commands.common import add_config_argument
 from newswatch.commands.match import _config
-from newswatch.config import Config, RuleConfig, state_path
+from newswatch.config import Config, RuleConfig, is_database_url, state_location
 from newswatch.config.durations import parse_duration
 from newswatch.ruleset import prepare
 
@@ -40,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
     since = since_time(args.since, datetime.now(UTC))
     rule = rule_for(config, query=args.query, rule=args.rule)
     ruleset = prepare(config, [rule])  # a bad --query: QueryError, exit 2 with the column
-    store = Store(state_path(config), read_only=True)
+    store = Store(state_location(config), read_only=True)
     progress = _Progress() if sys.stderr.isatty() else None
     found = 0
     try:
@@ -81,8 +81,8 @@ def _team_rule(config: Config, name: str) -> RuleConfig | None:
     from newswatch.config.added_rules import check_added_rule
     from newswatch.store import Store
 
-    path = state_path(config)
-    if not Path(path).is_file():
+    path = state_location(config)
+    if not is_database_url(path) and not Path(path).is_file():
         return None
     store = Store(path, read_only=True)
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from newswatch.commands.common import add_config_argument, load
-from newswatch.config import state_path
+from newswatch.config import is_database_url, state_location
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,16 +28,18 @@ def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
     config = load(args)
-    path = state_path(config)
-    if not Path(path).is_file():  # no daemon or dashboard ran yet: no team rule either
+    path = state_location(config)
+    if not is_database_url(path) and not Path(path).is_file():
+        # No daemon or dashboard ran yet: no team rule either.
         print(export_text([], path), end="")
         return 0
     store = Store(path, read_only=True)
     try:
         bodies = [rule.body for rule in store.team_rules.all()]
+        where = store.db.url  # a database URL without its password
     finally:
         store.close()
-    print(export_text(bodies, path), end="")
+    print(export_text(bodies, where), end="")
     print(f"newswatch: {len(bodies)} team rule(s) exported", file=sys.stderr)
     return 0
 

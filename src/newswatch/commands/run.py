@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import Config, config_secrets, load_config, state_path
+from newswatch.config import Config, config_secrets, is_database_url, load_config, state_path
 from newswatch.ops import setup_logging
 from newswatch.ops.memory import limit_malloc_arenas
 from newswatch.ops.runlock import RunLock
@@ -28,6 +28,9 @@ def main(args: argparse.Namespace) -> int:
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    if is_database_url(config.state):
+        # A shared database is made for several processes: no file lock to take.
+        return _run(args, path, config)
     lock = RunLock(state_path(config))
     lock.acquire()  # before the store opens: a second daemon touches nothing
     try:

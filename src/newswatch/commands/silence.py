@@ -10,7 +10,7 @@ import argparse
 from datetime import UTC, datetime
 
 from newswatch.commands.common import add_config_argument, load
-from newswatch.config import state_path
+from newswatch.config import state_location
 from newswatch.config.durations import parse_duration
 from newswatch.errors import NewswatchError
 from newswatch.store.silences import SilenceRepo
@@ -30,7 +30,7 @@ def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
     config = load(args)
-    store = Store(state_path(config))
+    store = Store(state_location(config))
     try:
         repo = store.silences
         now = datetime.now(UTC)

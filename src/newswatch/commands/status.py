@@ -17,7 +17,7 @@ from typing import Any
 from newswatch.clock import to_iso
 from newswatch.commands.common import add_config_argument, load
 from newswatch.commands.status_text import render
-from newswatch.config import Config, config_secrets, state_path
+from newswatch.config import Config, config_secrets, is_database_url, state_location
 from newswatch.redact import Redactor
 from newswatch.store import SourceState, Store
 from newswatch.store.status_queries import AlertSummary, StatusQueries
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     config = load(args)
-    path = state_path(config)
+    path = state_location(config)
     report = collect(config, path, datetime.now(UTC), recent=args.alerts)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -46,12 +46,12 @@ def main(args: argparse.Namespace) -> int:
 
 
 def collect(
-    config: Config, path: Path, now: datetime, *, recent: int = RECENT_ALERTS
+    config: Config, path: str | Path, now: datetime, *, recent: int = RECENT_ALERTS
 ) -> dict[str, Any]:
     """Everything ``status`` shows, as JSON-ready data with secrets masked."""
     redact = Redactor(config_secrets(config))
-    report: dict[str, Any] = {"state": str(path), "now": to_iso(now)}
-    if not path.exists():
+    report: dict[str, Any] = {"state": redact(str(path)), "now": to_iso(now)}
+    if not is_database_url(str(path)) and not Path(path).exists():
         # Opening would create an empty database; a status check must not do that.
         report.update(
             sources=[_source(config, s.name, None, redact) for s in config.sources],
@@ -63,6 +63,7 @@ def collect(
         return report
     # Read-only: status never creates, migrates or otherwise changes the daemon's state.
     store = Store(path, read_only=True)
+    report["state"] = store.db.url  # a database URL without its password
     try:
         queries = store.status
         states = {s.name: s for s in store.sources.all()}

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, load
-from newswatch.config import state_path
+from newswatch.config import state_location
 from newswatch.errors import NewswatchError
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
     config = load(args)
-    store = Store(state_path(config))
+    store = Store(state_location(config))
     try:
         users, now = store.users, datetime.now(UTC)
         if args.action == "add":

@@ -22,7 +22,7 @@ from newswatch.commands.common import (
     config_path,
     load,
 )
-from newswatch.config import state_path
+from newswatch.config import state_location
 
 if TYPE_CHECKING:
     from newswatch.teamrules import LiveRules
@@ -45,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
 
     setup_logging(args.log_format, verbose=args.verbose)
     config = load(args)
-    store = Store(state_path(config))
+    store = Store(state_location(config))
     try:
         if not store.users.all():
             print(

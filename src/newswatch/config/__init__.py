@@ -2,7 +2,7 @@
 
 from newswatch.config.durations import format_duration, parse_duration
 from newswatch.config.loader import config_secrets, default_config_path, load_config, parse_config
-from newswatch.config.paths import state_path
+from newswatch.config.paths import is_database_url, state_location, state_path
 from newswatch.config.schema import (
     ChannelConfig,
     Config,
@@ -20,8 +20,10 @@ __all__ = [
     "config_secrets",
     "default_config_path",
     "format_duration",
+    "is_database_url",
     "load_config",
     "parse_config",
     "parse_duration",
+    "state_location",
     "state_path",
 ]

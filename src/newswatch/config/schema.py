@@ -344,7 +344,8 @@ class Config(Strict):
 
     state: str | None = None
     """The SQLite state file (unset: `$STATE_DIRECTORY/newswatch.db`, else
-    `~/.local/state/newswatch/newswatch.db`).
+    `~/.local/state/newswatch/newswatch.db`), or a PostgreSQL database,
+    `postgresql://user:${PGPASSWORD}@host/db`, that several processes share.
     """
     defaults: Defaults = Defaults()
     """Settings every source takes unless it sets its own."""

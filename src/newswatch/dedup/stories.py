@@ -132,7 +132,7 @@ class StoryIndex:
             seq = tx.lock_stories()
             if seq is not None:
                 self._catch_up(tx, now)
-                self._seq = seq
+                self._seq = seq  # this one is ours, already in memory below
             self._maybe_compact(now)
             found = self._nearest(tx, fp, now.timestamp())
             if found is None:

@@ -100,6 +100,11 @@ class Database(Executor, Protocol):
         """Return space after a large prune (SQLite folds its WAL back)."""
         ...
 
+    def after_copy(self) -> None:
+        """Rows came in with their ids (``newswatch state copy``): make the next ids and
+        story numbers follow them."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -185,13 +185,19 @@ class SQLiteDatabase:
             yield self.conn
 
     def lock_stories(self, sql: Sql) -> int | None:
-        """One writer at a time already (``BEGIN IMMEDIATE``), one process's index."""
+        """The unit already holds SQLite's write lock (``BEGIN IMMEDIATE``). No number:
+        a SQLite state has one daemon (``run`` refuses a second), whose index is the
+        only one; numbers could not be trusted anyway, as a rolled-back unit's number
+        would be handed out again (PostgreSQL's sequence never does that)."""
         return None
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the main file so it does not grow between restarts."""
         with self.lock:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def after_copy(self) -> None:
+        """Nothing to do: SQLite's next rowid follows the largest one."""
 
     def integrity_check(self) -> str:
         with self.read() as conn:

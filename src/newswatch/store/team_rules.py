@@ -34,7 +34,12 @@ class TeamRuleRepo:
     def all(self) -> list[TeamRule]:
         """In the order they were made (the order ``rules export`` writes)."""
         with self.db.read() as conn:
-            rows = conn.execute("SELECT * FROM team_rules ORDER BY created_at, name").fetchall()
+            # Ties (one instant) by the first change of that name: both engines have it
+            # (SQLite's rowid did this before PostgreSQL, which has none).
+            rows = conn.execute(
+                """SELECT * FROM team_rules ORDER BY created_at,
+                   (SELECT MIN(c.id) FROM team_rule_changes c WHERE c.name = team_rules.name)"""
+            ).fetchall()
         return [_rule(r) for r in rows]
 
     def get(self, name: str) -> TeamRule | None:

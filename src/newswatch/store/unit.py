@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newswatch.errors import StoreError
 from newswatch.store.archive import ArchiveRepo
 from newswatch.store.articles import ArticleRepo
 from newswatch.store.base import Bound, Database, Executor, Sql
@@ -68,10 +67,9 @@ def open_database(state: str | Path, *, read_only: bool = False) -> Database:
     (``sqlite:///path`` is accepted too)."""
     text = str(state)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            "PostgreSQL state is not supported by this newswatch",
-            hint="point 'state:' at a SQLite file",
-        )
+        from newswatch.store.postgres import PostgresDatabase  # psycopg only when used
+
+        return PostgresDatabase(text, read_only=read_only)
     if text.startswith("sqlite://"):
         text = text.removeprefix("sqlite://") or ":memory:"
     return SQLiteDatabase(text, read_only=read_only)
