@@ -343,9 +343,8 @@ class Config(Strict):
     """The top level of the file."""
 
     state: str | None = None
-    """The SQLite state file (unset: `$STATE_DIRECTORY/newswatch.db`, else
-    `~/.local/state/newswatch/newswatch.db`), or a PostgreSQL database,
-    `postgresql://user:${PGPASSWORD}@host/db`, that several processes share.
+    """The SQLite file (default `$STATE_DIRECTORY/newswatch.db`, else
+    `~/.local/state/newswatch/newswatch.db`) or `postgresql://user:${PGPASSWORD}@host/db`.
     """
     defaults: Defaults = Defaults()
     """Settings every source takes unless it sets its own."""
