@@ -23,6 +23,7 @@ COMMANDS = {
     "status": "status",
     "silence": "silence",
     "backtest": "backtest",
+    "worker": "worker",
     "web": "web",
     "user": "user",
     "rules": "rules",

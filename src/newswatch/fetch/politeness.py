@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from newswatch.clock import Clock
@@ -24,6 +25,22 @@ DEFAULT_DELAY = 1.0  # seconds between request starts to one origin
 # Wraps every sleep on an origin's delay, so a pool can lend the sleeping thread's turn
 # to work on other origins (see fetch.schedule.OriginPool.parked).
 WaitHook = Callable[[], AbstractContextManager[None]]
+
+
+class SharedOrigins(Protocol):
+    """Politeness shared with other processes (``newswatch.workers.coord``): the same
+    origin's next request start and Retry-After, whichever worker asks."""
+
+    def reserve_start(self, origin: str, delay: float) -> tuple[float, float]:
+        """(seconds until this request may start, seconds of Retry-After pending)."""
+        ...
+
+    def block(self, origin: str, seconds: float) -> None: ...
+
+
+def origin_key(origin: Origin) -> str:
+    scheme, host, port = origin
+    return f"{scheme}://{host}:{port}"
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -89,6 +106,11 @@ class Politeness:
         self.on_wait: WaitHook = on_wait or nullcontext
         self._origins: dict[Origin, _OriginState] = {}
         self._lock = threading.Lock()
+        self.shared: SharedOrigins | None = None
+
+    def share(self, shared: SharedOrigins) -> None:
+        """Keep the delay and Retry-After with every process using ``shared`` too."""
+        self.shared = shared
 
     def _state(self, origin: Origin, *, use: bool = False) -> _OriginState:
         with self._lock:
@@ -129,13 +151,23 @@ class Politeness:
                         raise FetchError(
                             url, f"origin asked us to wait {wait:.0f}s", retry_after=wait
                         )
-                    start = max(now, state.next_start)
-                    state.next_start = start + max(self.delay, state.crawl_delay)
+                    delay = max(self.delay, state.crawl_delay)
+                    start = max(now, state.next_start, self._shared_start(url, now, delay))
+                    state.next_start = start + delay
                 with self.on_wait() if start > now else nullcontext():
                     self._wait(start - now, url)
                 yield
         finally:
             self._release(state)
+
+    def _shared_start(self, url: str, now: float, delay: float) -> float:
+        """When the other processes let this request start (``now`` without them)."""
+        if self.shared is None:
+            return now
+        wait, blocked = self.shared.reserve_start(origin_key(origin_of(url)), delay)
+        if blocked > 0:
+            raise FetchError(url, f"origin asked us to wait {blocked:.0f}s", retry_after=blocked)
+        return now + wait
 
     def _wait(self, seconds: float, url: str) -> None:
         """Sleep ``seconds`` on the clock, in short steps while a shutdown may interrupt."""
@@ -168,3 +200,5 @@ class Politeness:
         with state.lock:
             until = self.clock.monotonic() + max(0.0, seconds)
             state.blocked_until = max(state.blocked_until, until)
+        if self.shared is not None:
+            self.shared.block(origin_key(origin_of(url)), max(0.0, seconds))

@@ -1,0 +1,154 @@
+"""The procrastinate App over the state database, and newswatch's tasks on it.
+
+- ``newswatch.tick`` (periodic, every ``tick`` seconds; procrastinate defers each periodic
+  run once across every worker, and the task's lock runs one tick at a time): defers a
+  ``poll`` for each due source and moves the source one interval on. A source has at most
+  one poll waiting (its queueing lock), so a slow or backed-up queue never piles polls up.
+- ``newswatch.poll``: one poll of one source. Its lock is the source's origin, so one poll
+  per origin runs at a time across every worker (the per-origin politeness of one process,
+  extended); the delay between requests and Retry-After are shared through
+  ``newswatch_origins`` (see :mod:`.coord`).
+- ``newswatch.deliver`` (periodic): the outbox, through its leases (SKIP LOCKED on PostgreSQL).
+- ``newswatch.recover`` (periodic): the jobs of a worker whose heartbeat stopped (a crash,
+  ``kill -9``, a lost machine) go back to the queue, so another worker runs them.
+- ``newswatch.prune`` (periodic): retention, as the single-process daemon does it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import procrastinate
+from apscheduler.triggers.cron import CronTrigger
+
+from newswatch.workers.coord import Coordination
+
+log = logging.getLogger("newswatch.workers")
+
+QUEUE = "newswatch"
+TICK_BATCH = 5000  # due sources deferred per tick at most; the next tick takes the rest
+# Higher runs first: an alert never waits behind thousands of queued polls.
+PRIORITY = {"deliver": 20, "tick": 30, "recover": 30, "prune": 10, "poll": 0}
+
+
+@dataclass(frozen=True)
+class Timing:
+    tick: int = 5  # seconds between ticks (and deliveries)
+    heartbeat: float = 10.0  # seconds between a worker's heartbeats
+    stalled_after: float = 30.0  # a worker silent this long is dead; its jobs are retried
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    origin: str  # the politeness key: scheme://host:port of the source's URL
+    every: float | None  # seconds, or None for a cron schedule
+    cron: str | None = None
+
+
+class Work(Protocol):
+    """What the tasks do; the worker process implements it over a newswatch App."""
+
+    def sources(self) -> dict[str, SourceSpec]: ...
+
+    def poll(self, source: str) -> None: ...
+
+    def deliver(self) -> None: ...
+
+    def prune(self) -> None: ...
+
+
+def next_due(spec: SourceSpec, due: datetime, now: datetime) -> datetime:
+    """One interval after ``due``; after an outage (already past), one interval from now."""
+    if spec.cron:
+        trigger = CronTrigger.from_crontab(spec.cron, timezone="UTC")
+        fire: datetime = trigger.get_next_fire_time(None, now + timedelta(seconds=1))
+        return fire
+    every = timedelta(seconds=spec.every or 300)
+    later = due + every
+    return later if later > now else now + every
+
+
+def first_offsets(sources: dict[str, SourceSpec], rng: random.Random) -> dict[str, float]:
+    """When each source is first due, in seconds from now: spread over its interval (at
+    most a minute), so 20,000 new sources do not all fall due in one tick."""
+    return {name: rng.uniform(0, min(spec.every or 60.0, 60.0)) for name, spec in sources.items()}
+
+
+def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> procrastinate.App:
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=dsn, kwargs={"autocommit": True}),
+        periodic_defaults={"max_delay": 60},
+    )
+    every = f"* * * * * */{timing.tick}"
+
+    @app.task(name="newswatch.poll", queue=QUEUE, priority=PRIORITY["poll"])
+    def poll(source: str) -> None:
+        work.poll(source)
+
+    @app.periodic(cron=every, periodic_id="tick")
+    @app.task(name="newswatch.tick", queue=QUEUE, lock="newswatch.tick",
+              queueing_lock="newswatch.tick", priority=PRIORITY["tick"])  # fmt: skip
+    def tick(timestamp: int) -> None:
+        defer_due(coord, work.sources(), poll.configure)
+
+    @app.periodic(cron=every, periodic_id="deliver")
+    @app.task(name="newswatch.deliver", queue=QUEUE, lock="newswatch.deliver",
+              queueing_lock="newswatch.deliver", priority=PRIORITY["deliver"])  # fmt: skip
+    def deliver(timestamp: int) -> None:
+        work.deliver()
+
+    @app.periodic(cron=f"* * * * * */{max(timing.tick, 5)}", periodic_id="recover")
+    @app.task(name="newswatch.recover", queue=QUEUE, pass_context=True,
+              queueing_lock="newswatch.recover", priority=PRIORITY["recover"])  # fmt: skip
+    async def recover(context: procrastinate.JobContext, timestamp: int) -> None:
+        await retry_stalled(context.app, timing.stalled_after)
+
+    @app.periodic(cron="17 */6 * * *", periodic_id="prune")
+    @app.task(name="newswatch.prune", queue=QUEUE, lock="newswatch.prune",
+              queueing_lock="newswatch.prune", priority=PRIORITY["prune"])  # fmt: skip
+    def prune(timestamp: int) -> None:
+        work.prune()
+
+    return app
+
+
+def defer_due(
+    coord: Coordination, sources: dict[str, SourceSpec], configure: Callable[..., Any]
+) -> int:
+    """Defer a poll of every due source (one waiting poll per source at most) and move
+    each one interval on. Returns how many polls were queued."""
+    queued = 0
+    moved: list[tuple[str, datetime]] = []
+    for name, due, now in coord.due_sources(TICK_BATCH):
+        spec = sources.get(name)
+        if spec is None:  # dropped from the config since the schedule was synced
+            continue
+        try:
+            configure(lock=f"origin:{spec.origin}", queueing_lock=f"poll:{name}").defer(source=name)
+            queued += 1
+        except procrastinate.exceptions.AlreadyEnqueued:
+            log.debug("%s: its previous poll still waits in the queue", name)
+        moved.append((name, next_due(spec, due, now)))
+    coord.reschedule(moved)
+    if queued:
+        log.debug("tick: %d poll(s) queued", queued)
+    return queued
+
+
+async def retry_stalled(app: procrastinate.App, stalled_after: float) -> int:
+    """Put back in the queue the running jobs of workers whose heartbeat stopped."""
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
+    for job in stalled:
+        log.warning(
+            "job %s[%s] of a worker that stopped answering goes back to the queue",
+            job.task_name,
+            job.id,
+        )
+        await app.job_manager.retry_job(job)
+    await app.job_manager.prune_stalled_workers(stalled_after)
+    return len(stalled)
