@@ -20,6 +20,13 @@ from newswatch.ops.runlock import RunLock
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
     add_log_format_argument(parser)
+    parser.add_argument(
+        "--local-workers",
+        type=int,
+        metavar="N",
+        help="with PostgreSQL state: worker processes on this machine (default: one per core; "
+        "0 runs none, for a machine that only serves http:/web:)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -28,9 +35,10 @@ def main(args: argparse.Namespace) -> int:
     setup_logging(args.log_format, verbose=args.verbose)
     config = load_config(path)
     setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
-    if is_database_url(config.state):
-        # A shared database is made for several processes: no file lock to take.
-        return _run(args, path, config)
+    if config.state and is_database_url(config.state):
+        # Several processes and machines share the state: no run lock; the work runs in
+        # worker processes (newswatch.workers), this machine's started here.
+        return _run_postgres(args, path, config, config.state)
     lock = RunLock(state_path(config))
     lock.acquire()  # before the store opens: a second daemon touches nothing
     try:
@@ -51,3 +59,38 @@ def _run(args: argparse.Namespace, path: Path, config: Config) -> int:
         setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(new))
 
     return Daemon(app, path, on_reload=refresh_log_secrets).run()
+
+
+def _run_postgres(args: argparse.Namespace, path: Path, config: Config, dsn: str) -> int:
+    """Local workers (``newswatch.workers.supervisor``), plus ``http:`` and ``web:``."""
+    import os
+
+    from newswatch.ops import HealthServer
+    from newswatch.workers.coord import Coordination
+    from newswatch.workers.supervisor import Supervisor
+
+    count = args.local_workers if args.local_workers is not None else (os.cpu_count() or 1)
+    extra = ["--log-format", args.log_format] + (["-v"] if args.verbose else [])
+    coord = Coordination(dsn, size=2)
+    supervisor = Supervisor(path, max(count, 0), worker_args=extra, coord=coord)
+    health = (
+        HealthServer(config.http, supervisor.health, supervisor.metrics) if config.http else None
+    )
+    web = None
+    if config.web is not None:
+        from newswatch.clock import SystemClock
+        from newswatch.store import Store
+        from newswatch.web.server import WebServer
+
+        web = WebServer(config, Store(dsn), SystemClock())
+    try:
+        if health:
+            health.start()
+        if web:
+            web.start()
+        return supervisor.run()
+    finally:
+        for server in (health, web):
+            if server is not None:
+                server.stop()
+        coord.close()

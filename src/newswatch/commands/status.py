@@ -17,6 +17,7 @@ from typing import Any
 from newswatch.clock import to_iso
 from newswatch.commands.common import add_config_argument, load
 from newswatch.commands.status_text import render
+from newswatch.commands.status_workers import workers_report
 from newswatch.config import Config, config_secrets, is_database_url, state_location
 from newswatch.redact import Redactor
 from newswatch.store import SourceState, Store
@@ -38,6 +39,7 @@ def main(args: argparse.Namespace) -> int:
     config = load(args)
     path = state_location(config)
     report = collect(config, path, datetime.now(UTC), recent=args.alerts)
+    report.update(workers_report(config, datetime.now(UTC)))  # PostgreSQL state only
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

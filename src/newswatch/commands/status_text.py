@@ -24,6 +24,10 @@ def render(report: dict[str, Any], now: datetime) -> str:
             for s in report["silences"]
         ]
         parts.append("SILENCES\n" + _table(["ID", "RULE", "ENDS", "COMMENT"], rows))
+    if "workers" in report:
+        from newswatch.commands.status_workers import render_workers
+
+        parts.append(render_workers(report, now))
     return "\n\n".join(parts)
 
 

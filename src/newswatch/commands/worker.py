@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds between heartbeats; a worker silent for 3 of them is taken for dead "
         "and its jobs go to the others (default 10; use the same value on every worker)",
     )
+    parser.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help="serve this worker's /healthz and /metrics (with the queue's depth) there",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -53,5 +58,6 @@ def main(args: argparse.Namespace) -> int:
         path,
         concurrency=args.concurrency,
         timing=Timing(heartbeat=beat, stalled_after=3 * beat),
+        http=args.http,
     )
     return worker.serve()

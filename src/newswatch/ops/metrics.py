@@ -82,6 +82,18 @@ class Metrics:
             "When the config file was last applied (Unix time).", registry=r,
         )  # fmt: skip
 
+    def queue(self, depth: dict[tuple[str, str], int]) -> None:
+        """procrastinate's jobs by (task, status): todo (waiting) and doing (running).
+        Created on first use: only PostgreSQL installations have a queue."""
+        if not hasattr(self, "_queue"):
+            self._queue = Gauge(
+                "newswatch_queue_jobs", "Jobs in the shared queue, by task and status.",
+                ["task", "status"], registry=self.registry,
+            )  # fmt: skip
+        for task in {t for t, _ in depth} | {"newswatch.poll", "newswatch.deliver"}:
+            for status in ("todo", "doing"):
+                self._queue.labels(task, status).set(depth.get((task, status), 0))
+
     def started(self, version: str, unix_time: float) -> None:
         self._info.labels(version).set(1)
         self._start_time.set(unix_time)

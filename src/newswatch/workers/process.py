@@ -13,6 +13,7 @@ import logging
 import random
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,10 @@ from pathlib import Path
 import procrastinate
 
 from newswatch.app import App
-from newswatch.config import Config, SourceConfig, load_config
+from newswatch.config import Config, SourceConfig, is_database_url, load_config
 from newswatch.errors import ConfigError, NewswatchError
 from newswatch.fetch.politeness import origin_key, origin_of
+from newswatch.ops import HealthReport, HealthServer
 from newswatch.ruleset import prepare
 from newswatch.store.retention import prune
 from newswatch.workers.coord import Coordination, worker_name
@@ -33,8 +35,7 @@ log = logging.getLogger("newswatch.worker")
 
 def postgres_dsn(config: Config) -> str | None:
     """The DSN when ``state:`` is PostgreSQL, else None (a SQLite file)."""
-    state = (config.state or "").strip()
-    return state if state.startswith(("postgresql://", "postgres://")) else None
+    return config.state if config.state and is_database_url(config.state) else None
 
 
 def source_spec(source: SourceConfig, config: Config) -> SourceSpec:
@@ -86,16 +87,24 @@ class WorkerProcess:
     timing: Timing
     concurrency: int
     name: str = ""
+    http: str | None = None  # /healthz and /metrics of this worker (host:port)
 
     def __post_init__(self) -> None:
         self.name = self.name or worker_name()
         self._worker: procrastinate.worker.Worker | None = None
+        self._last_beat = time.monotonic()
 
     def serve(self) -> int:
         self.coord.sync_sources(first_offsets(self.work.sources(), random.Random()))
+        server = HealthServer(self.http, self.health, self.work.app.metrics) if self.http else None
         try:
+            if server is not None:
+                server.start()
+                log.info("worker %s: /healthz and /metrics on port %d", self.name, server.port)
             asyncio.run(self._serve())
         finally:
+            if server is not None:
+                server.stop()
             self.coord.unregister(self.name)
             self.work.app.close()
             self.coord.close()
@@ -137,8 +146,20 @@ class WorkerProcess:
             work = self.work
             try:
                 await asyncio.to_thread(self.coord.beat, self.name, work.polls, work.deliveries)
+                depth = await asyncio.to_thread(self.coord.queue_depth)
+                self.work.app.metrics.queue(depth)
+                self.work.app.metrics.heartbeat(time.time())
+                self._last_beat = time.monotonic()
             except Exception as exc:  # the database away for a moment: beat again later
                 log.warning("worker %s: heartbeat not recorded: %s", self.name, exc)
+
+    def health(self) -> HealthReport:
+        """Alive while the database takes this worker's heartbeats."""
+        silent = time.monotonic() - self._last_beat
+        if silent < self.timing.stalled_after:
+            return HealthReport(ok=True, details={"worker": self.name})
+        reason = f"no heartbeat recorded for {silent:.0f}s (database unreachable?)"
+        return HealthReport(ok=False, reasons=[reason], details={"worker": self.name})
 
     def stop(self) -> None:
         log.info("worker %s stopping: draining running jobs", self.name)
@@ -162,7 +183,11 @@ class WorkerProcess:
 
 
 def start_worker(
-    config_path: Path, *, concurrency: int | None = None, timing: Timing | None = None
+    config_path: Path,
+    *,
+    concurrency: int | None = None,
+    timing: Timing | None = None,
+    http: str | None = None,
 ) -> WorkerProcess:
     """Everything a worker needs, connected and migrated; ``serve()`` runs it."""
     from newswatch.store import Store
