@@ -199,3 +199,34 @@ def test_jobs_of_a_worker_whose_heartbeat_stopped_go_back_to_the_queue(
 
     alive, retried, status = asyncio.run(scenario())
     assert (alive, retried, status) == (0, 1, "todo")
+
+
+def test_a_dead_workers_poll_superseded_by_a_newer_one_frees_its_origin(
+    pg_dsn: str, coord: Coordination
+) -> None:
+    """The tick queued the source again while the dead worker's poll still counted as
+    running: the newer poll stays, the dead one is closed and its origin lock freed."""
+    app = build_queue(pg_dsn, Recorded(specs(1)), coord, Timing())
+
+    async def scenario() -> list[tuple[object, ...]]:
+        async with app.open_async():
+            poll = app.tasks["newswatch.poll"]
+            await poll.configure(lock="origin:x", queueing_lock="poll:s0").defer_async(source="s0")
+            dead = await app.job_manager.register_worker()
+            assert await app.job_manager.fetch_job(queues=None, worker_id=dead) is not None
+            await poll.configure(lock="origin:x", queueing_lock="poll:s0").defer_async(source="s0")
+            with psycopg.connect(pg_dsn, autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE procrastinate_workers SET last_heartbeat = now() - %s WHERE id = %s",
+                    (timedelta(seconds=31), dead),
+                )
+            assert await retry_stalled(app, stalled_after=30) == 1
+            live = await app.job_manager.register_worker()
+            newer = await app.job_manager.fetch_job(queues=None, worker_id=live)
+            assert newer is not None  # the origin lock no longer holds it back
+            with psycopg.connect(pg_dsn) as conn:
+                return conn.execute(
+                    "SELECT status::text FROM procrastinate_jobs ORDER BY id"
+                ).fetchall()
+
+    assert asyncio.run(scenario()) == [("doing",)]  # the dead one closed and removed

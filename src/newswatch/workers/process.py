@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import procrastinate
+from procrastinate.worker import Worker
 
 from newswatch.app import App
 from newswatch.config import Config, SourceConfig, is_database_url, load_config
@@ -91,8 +92,9 @@ class WorkerProcess:
 
     def __post_init__(self) -> None:
         self.name = self.name or worker_name()
-        self._worker: procrastinate.worker.Worker | None = None
+        self._worker: Worker | None = None
         self._last_beat = time.monotonic()
+        self._stopping = False
 
     def serve(self) -> int:
         self.coord.sync_sources(first_offsets(self.work.sources(), random.Random()))
@@ -102,12 +104,18 @@ class WorkerProcess:
                 server.start()
                 log.info("worker %s: /healthz and /metrics on port %d", self.name, server.port)
             asyncio.run(self._serve())
+        except Exception:
+            log.exception("worker %s failed", self.name)
+            return 1
         finally:
             if server is not None:
                 server.stop()
             self.coord.unregister(self.name)
             self.work.app.close()
             self.coord.close()
+        if not self._stopping:  # procrastinate gave up (its database connection failed)
+            log.error("worker %s stopped without being asked to", self.name)
+            return 1
         log.info("worker %s stopped", self.name)
         return 0
 
@@ -116,7 +124,7 @@ class WorkerProcess:
         # Sync tasks run on the loop's default executor: room for every concurrent job.
         loop.set_default_executor(ThreadPoolExecutor(self.concurrency + 4, "newswatch-job"))
         async with self.queue.open_async():
-            worker = procrastinate.worker.Worker(
+            worker = Worker(
                 self.queue, queues=[QUEUE], name=self.name, concurrency=self.concurrency,
                 install_signal_handlers=False, delete_jobs="successful",
                 update_heartbeat_interval=self.timing.heartbeat,
@@ -136,7 +144,7 @@ class WorkerProcess:
             finally:
                 beats.cancel()
 
-    async def _beat(self, worker: procrastinate.worker.Worker) -> None:
+    async def _beat(self, worker: Worker) -> None:
         """Our row in newswatch_workers (procrastinate keeps the heartbeat itself)."""
         while worker.worker_id is None:
             await asyncio.sleep(0.05)
@@ -163,6 +171,7 @@ class WorkerProcess:
 
     def stop(self) -> None:
         log.info("worker %s stopping: draining running jobs", self.name)
+        self._stopping = True
         self.work.app.begin_shutdown()
         if self._worker is not None:
             self._worker.stop()  # type: ignore[no-untyped-call]

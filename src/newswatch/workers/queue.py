@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import procrastinate
 from apscheduler.triggers.cron import CronTrigger
+from procrastinate.jobs import Status
 
 from newswatch.workers.coord import Coordination
 
@@ -81,7 +82,7 @@ def first_offsets(sources: dict[str, SourceSpec], rng: random.Random) -> dict[st
 
 def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> procrastinate.App:
     app = procrastinate.App(
-        connector=procrastinate.PsycopgConnector(conninfo=dsn, kwargs={"autocommit": True}),
+        connector=procrastinate.PsycopgConnector(conninfo=dsn),
         periodic_defaults={"max_delay": 60},
     )
     every = f"* * * * * */{timing.tick}"
@@ -144,11 +145,17 @@ async def retry_stalled(app: procrastinate.App, stalled_after: float) -> int:
     """Put back in the queue the running jobs of workers whose heartbeat stopped."""
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
     for job in stalled:
-        log.warning(
-            "job %s[%s] of a worker that stopped answering goes back to the queue",
-            job.task_name,
-            job.id,
-        )
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+        except procrastinate.exceptions.UniqueViolation:
+            # A newer run of it already waits (a poll the tick queued since, under the
+            # same queueing lock): that one does the work. Closing this one frees its
+            # origin lock, which would otherwise hold that newer poll back for good.
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=True)
+            log.warning("job %s of a worker that stopped answering: superseded by a "
+                        "newer one already queued", job.call_string)  # fmt: skip
+            continue
+        log.warning("job %s of a worker that stopped answering goes back to the queue",
+                    job.call_string)  # fmt: skip
     await app.job_manager.prune_stalled_workers(stalled_after)
     return len(stalled)
