@@ -79,10 +79,14 @@ def _run_postgres(args: argparse.Namespace, path: Path, config: Config, dsn: str
     web = None
     if config.web is not None:
         from newswatch.clock import SystemClock
+        from newswatch.ruleset import prepare
         from newswatch.store import Store
+        from newswatch.store.team_rules import TeamRuleRepo
+        from newswatch.teamrules import LiveRules
         from newswatch.web.server import WebServer
 
-        web = WebServer(config, Store(dsn), SystemClock())
+        store = Store(dsn)
+        web = WebServer(LiveRules(TeamRuleRepo(store.db), prepare(config)), store, SystemClock())
     try:
         if health:
             health.start()

@@ -154,6 +154,8 @@ class WorkerProcess:
             work = self.work
             try:
                 await asyncio.to_thread(self.coord.beat, self.name, work.polls, work.deliveries)
+                # Team rules saved in the dashboard (another process): in force here too.
+                await asyncio.to_thread(work.app.refresh_team_rules)
                 depth = await asyncio.to_thread(self.coord.queue_depth)
                 self.work.app.metrics.queue(depth)
                 self.work.app.metrics.heartbeat(time.time())
