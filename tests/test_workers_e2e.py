@@ -4,13 +4,14 @@ expected alert arrives exactly once, and each worker stops cleanly on SIGTERM.""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from pathlib import Path
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import article, json_url
+from .conftest import article, json_url, run_cli
 from .receivers import HttpReceiver
 from .texts import ALEPPO_BODY, WHEAT_BODY, wait_for
 from .workers_helpers import (
@@ -71,3 +72,8 @@ def test_two_workers_and_run_alert_each_story_exactly_once(
     assert len(receiver.requests) == 3
     assert polled_by == [(3,)]  # two workers and run's local one, all registered
     assert codes == [0, 0, 0], log.read_text()
+    status = run_cli("status", "-c", str(config), "--json")
+    assert status.returncode == 0, status.stderr
+    workers = json.loads(status.stdout)["workers"]
+    assert sorted(w["state"] for w in workers) == ["stopped"] * 3
+    assert sum(w["polls"] for w in workers) >= 4  # both sources, polled more than once

@@ -110,6 +110,7 @@ class WorkerProcess:
         finally:
             if server is not None:
                 server.stop()
+            self.coord.beat(self.name, self.work.polls, self.work.deliveries)  # final counts
             self.coord.unregister(self.name)
             self.work.app.close()
             self.coord.close()
