@@ -18,9 +18,7 @@ from newswatch.demo.server import SampleSite
 from .conftest import article, json_url
 from .receivers import HttpReceiver, Request, http_receiver
 from .texts import wait_for
-from .workers_helpers import needs_postgres_store, start, stop, write_config
-
-pytestmark = needs_postgres_store
+from .workers_helpers import start, stop, write_config
 
 log = logging.getLogger(__name__)
 SEED = 1903  # fixed: a failure replays the same kill moments

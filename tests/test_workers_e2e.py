@@ -17,14 +17,11 @@ from .texts import ALEPPO_BODY, WHEAT_BODY, wait_for
 from .workers_helpers import (
     BODY_HOSPITAL,
     BODY_MARKET,
-    needs_postgres_store,
     sql,
     start,
     stop,
     write_config,
 )
-
-pytestmark = needs_postgres_store
 
 
 def titles(receiver: HttpReceiver) -> Counter[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -10,14 +9,6 @@ import sys
 from pathlib import Path
 
 import psycopg
-import pytest
-
-# The workers run newswatch's pipeline on the PostgreSQL store (issue 19's store part):
-# until that backend is in the tree, the tests that need it say so instead of failing.
-needs_postgres_store = pytest.mark.skipif(
-    importlib.util.find_spec("newswatch.store.postgres") is None,
-    reason="the PostgreSQL store backend (newswatch.store.postgres) is not in this tree yet",
-)
 
 BODY_MARKET = """
 <p>An airstrike hit the crowded vegetable market of Aleppo's al-Sukkari district on Monday
