@@ -74,8 +74,9 @@ class Coordination:
 
     def __init__(self, dsn: str, *, size: int = 4) -> None:
         self.pool = ConnectionPool(
-            dsn, min_size=1, max_size=size, open=True, kwargs={"autocommit": True}
-        )
+            dsn, min_size=1, max_size=size, open=True, kwargs={"autocommit": True},
+            name="newswatch-workers",
+        )  # fmt: skip
 
     def close(self) -> None:
         self.pool.close()

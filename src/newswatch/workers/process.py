@@ -213,8 +213,9 @@ def start_worker(
             path=str(config_path),
         )  # fmt: skip
     timing = timing or Timing()
+    store = Store(dsn)  # first: an unreachable database is one clear error, at once
     coord = Coordination(dsn)
-    app = App(prepare(config), store=Store(dsn))
+    app = App(prepare(config), store=store)
     app.runtime.fetcher.politeness.share(coord)
     work = NewswatchWork(app)
     queue = build_queue(dsn, work, coord, timing)
