@@ -111,6 +111,8 @@ def main() -> int:
             "/api/alerts?since=24h",
             "/?q=report+number+4242",
             "/api/alerts?q=report+number+4242",
+            "/api/alerts?q=aleppo",  # a word of nearly every alert
+            "/?q=shell+conv",  # two word beginnings
         ):
             median, worst, size = timed(base + path_, token, args.rounds)
             print(f"{path_:<44} {median:>6.0f}ms {worst:>6.0f}ms {size:>8,}")

@@ -134,8 +134,41 @@ def test_editors_keep_team_rules_and_viewers_cannot(web: Running, token: str) ->
     assert len(_get(web, "/api/rules", token).json()["rules"]) == 2
 
 
+def test_sources_pause_and_resume_and_silences_as_the_cli_sees_them(web: Running) -> None:
+    editor, csrf = login_session(web.base, "editor")
+    viewer, viewer_csrf = login_session(web.base, "viewer")
+    page = editor.get(web.base + "/sources", timeout=30).text
+    assert 'id="source-levant-feed"' in page and SECRET not in page
+    paused = viewer.post(web.base + "/sources/levant-feed/pause", data={"csrf_token": viewer_csrf})
+    assert paused.status_code == 403
+    paused = editor.post(web.base + "/sources/levant-feed/pause", data={"csrf_token": csrf})
+    assert paused.status_code == 200 and "paused</strong> by editor" in paused.text
+    status = run_cli("status", "--json", "-c", str(web.config)).stdout
+    assert '"health": "paused"' in status
+    resumed = editor.post(web.base + "/sources/levant-feed/resume", data={"csrf_token": csrf})
+    assert resumed.status_code == 200 and "paused</strong>" not in resumed.text
+    assert '"health": "paused"' not in run_cli("status", "--json", "-c", str(web.config)).stdout
+    # Silences: the CLI's rules (a known rule, a duration with its unit), the CLI's list.
+    form = {"csrf_token": csrf, "rule": "idlib-civilians", "duration": "4", "comment": "drill"}
+    refused = editor.post(web.base + "/silences", data=form, timeout=30)
+    assert refused.status_code == 422 and "for: " in refused.text
+    refused = editor.post(web.base + "/silences", data={**form, "rule": "nope", "duration": "4h"})
+    assert refused.status_code == 422 and "unknown rule" in refused.text
+    made = editor.post(web.base + "/silences", data={**form, "duration": "4h"}, timeout=30)
+    assert made.status_code == 200 and "drill (by editor)" in made.text
+    listed = run_cli("silence", "--list", "-c", str(web.config)).stdout
+    assert "idlib-civilians" in listed and "drill (by editor)" in listed
+    silence_id = listed.split()[0]
+    expired = editor.post(web.base + f"/silences/{silence_id}/expire", data={"csrf_token": csrf})
+    assert expired.status_code == 200 and "No active silences" in expired.text
+    assert run_cli("silence", "--list", "-c", str(web.config)).stdout.strip() == (
+        "no active silences"
+    )
+
+
 def test_anonymous_and_bad_tokens_get_nothing(web: Running) -> None:
-    for path in ("/", "/rules", "/tester", "/stories/1", "/alerts.csv", "/alerts/live"):
+    pages = ("/", "/rules", "/tester", "/sources", "/silences", "/stories/1", "/alerts.csv")
+    for path in (*pages, "/alerts/live"):
         answer = _get(web, path)
         assert answer.status_code in (303, 401), path
         assert STORY not in answer.text

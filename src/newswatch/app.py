@@ -241,7 +241,10 @@ class App:
             for s in sources
         ]
         for i, poll in enumerate(polls, start=1):
-            report.polls.append(poll.result())
+            done = poll.result()
+            report.polls.append(done)
+            if done.paused:
+                log.info("%s: paused on the dashboard's Sources page; not polled", done.source)
             if progress:
                 _progress(i, len(sources), report.polls[-1])
         delivered = self.delivery.deliver_due()
@@ -271,4 +274,5 @@ def _progress(done: int, total: int, poll: PollReport) -> None:
     state = "ok" if poll.ok else f"error: {poll.error}"
     if poll.ok:
         state = "not modified" if poll.not_modified else f"{poll.new_articles} new"
+        state = "paused (resume it on the dashboard's Sources page)" if poll.paused else state
     print(f"[{done}/{total}] {poll.source}: {state}", file=sys.stderr, flush=True)

@@ -43,7 +43,8 @@ class PollReport:
     new_articles: int = 0
     alerts: int = 0
     not_modified: bool = False
-    skipped: bool = False  # in back-off after failures
+    skipped: bool = False  # in back-off after failures, or paused
+    paused: bool = False  # paused from the dashboard: not polled at all
     error: str | None = None
     status: int | None = None
 
@@ -84,9 +85,12 @@ class Pipeline:
     def run_source(
         self, source: SourceConfig, *, respect_backoff: bool = True, baseline: bool = False
     ) -> PollReport:
-        """Poll ``source`` once. A source in back-off is skipped unless told otherwise.
+        """Poll ``source`` once. A paused source (the state, read at each poll) is skipped;
+        so is a source in back-off unless told otherwise.
         A baseline poll (``baseline``, or a first poll under ``first_poll: baseline``)
         records what it finds as seen without alerting."""
+        if self.store.sources.get(source.name).paused_at is not None:
+            return PollReport(source.name, ok=True, skipped=True, paused=True)
         if respect_backoff and self._backing_off(source):
             return PollReport(source.name, ok=True, skipped=True)
         quiet = baseline or self._first_poll_is_baseline(source)

@@ -116,12 +116,16 @@ def _source(
         "consecutive_failures": state.consecutive_failures,
         "backoff_until": to_iso(state.backoff_until),
         "items_last_poll": state.items_last_poll,
+        "paused_at": to_iso(state.paused_at),
+        "paused_by": state.paused_by,
     }
 
 
 def _health(state: SourceState | None) -> str:
     """``ok`` only for a source whose last poll succeeded: one that never succeeded, or
     fails below the unhealthy threshold, says so instead of looking fine."""
+    if state is not None and state.paused_at is not None:
+        return "paused"
     if state is None or state.last_poll_at is None:
         return "never polled"
     if not state.healthy:

@@ -62,6 +62,8 @@ def check_liveness(
         allowed = period(source.interval or config.defaults.interval, now) * grace
         allowed += POLL_ALLOWANCE
         state = by_name.get(source.name)
+        if state is not None and state.paused_at is not None:
+            continue  # paused from the dashboard: not polled on purpose
         deadline = ((state.last_poll_at if state else None) or started_at) + allowed
         if state is not None and state.backoff_until is not None:
             # A source backing off after failures is skipped on purpose, not forgotten.

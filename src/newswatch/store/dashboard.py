@@ -16,6 +16,7 @@ from newswatch.clock import from_iso, to_iso
 from newswatch.model import Highlight, Snippet
 from newswatch.store.base import Executor, marks
 from newswatch.store.stories import StoryRepo
+from newswatch.store.search import text_clause
 from newswatch.store.triage import TriageRepo, Verdict
 
 
@@ -25,7 +26,7 @@ class AlertFilter:
     channel: str | None = None
     source: str | None = None
     since: datetime | None = None
-    text: str | None = None  # in the title or the alert's snippet
+    text: str | None = None  # words in the title or the alert's snippet (store.search)
     after_id: int | None = None  # only alerts newer than this one (the live list)
 
 
@@ -65,7 +66,7 @@ class Story:
     alerts: list[AlertRow]
 
 
-def _where(f: AlertFilter, like_op: str) -> tuple[str, list[object]]:
+def _where(f: AlertFilter, dialect: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if f.after_id is not None:
@@ -80,10 +81,10 @@ def _where(f: AlertFilter, like_op: str) -> tuple[str, list[object]]:
     if f.since is not None:
         clauses.append("m.matched_at >= ?")
         params.append(to_iso(f.since))
-    if f.text:
-        like = "%" + f.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append(f"(a.title {like_op} ? ESCAPE '\\' OR m.snippet {like_op} ? ESCAPE '\\')")
-        params.extend([like, like])
+    found = text_clause(dialect, f.text or "")
+    if found is not None:  # every word, as a word or its beginning (store.search)
+        clauses.append(found[0])
+        params.extend(found[1])
     if f.channel:
         clauses.append("EXISTS (SELECT 1 FROM alerts o WHERE o.match_id = m.id AND o.channel = ?)")
         params.append(f.channel)
@@ -101,7 +102,7 @@ class DashboardRepo:
 
     def alerts(self, f: AlertFilter, limit: int = 50) -> list[AlertRow]:
         """Newest first."""
-        where, params = _where(f, self.db.dialect.ilike)
+        where, params = _where(f, self.db.dialect.name)
         with self.db.read() as conn:
             rows = conn.execute(
                 f"{_SELECT}{where} ORDER BY m.id DESC LIMIT ?", (*params, limit)
@@ -191,6 +192,19 @@ class DashboardRepo:
         for rule, day, count in days:
             stats.setdefault(rule, ({}, None))[0][day] = int(count)
         return stats
+
+    def articles_per_day(self, since: datetime) -> dict[str, dict[str, int]]:
+        """Per source: articles first seen per day (``YYYY-MM-DD`` -> count) since ``since``."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                """SELECT source, substr(seen_at, 1, 10) AS day, COUNT(*) FROM articles
+                   WHERE seen_at >= ? GROUP BY source, day""",
+                (to_iso(since),),
+            ).fetchall()
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for source, day, count in rows:
+            counts[source][day] = int(count)
+        return dict(counts)
 
     def sources(self) -> list[str]:
         with self.db.read() as conn:

@@ -23,6 +23,8 @@ class SourceState:
     healthy: bool = True
     unhealthy_reason: str | None = None
     items_last_poll: int = 0
+    paused_at: datetime | None = None  # paused from the dashboard: polls are skipped
+    paused_by: str | None = None
 
 
 class SourceStateRepo:
@@ -67,6 +69,26 @@ class SourceStateRepo:
             ).fetchone()
         return int(row[0])
 
+    def pause(self, name: str, user: str, at: datetime) -> None:
+        with self.db.transaction() as conn:
+            self._ensure(conn, name)
+            conn.execute(
+                "UPDATE source_state SET paused_at = ?, paused_by = ? WHERE name = ?",
+                (to_iso(at), user, name),
+            )
+
+    def resume(self, name: str) -> bool:
+        """False when it was not paused."""
+        with self.db.transaction() as conn:
+            return (
+                conn.execute(
+                    """UPDATE source_state SET paused_at = NULL, paused_by = NULL
+                       WHERE name = ? AND paused_at IS NOT NULL""",
+                    (name,),
+                ).rowcount
+                > 0
+            )
+
     def set_health(self, name: str, healthy: bool, reason: str | None) -> None:
         with self.db.transaction() as conn:
             self._ensure(conn, name)
@@ -94,4 +116,6 @@ def _from_row(row: Any) -> SourceState:
         healthy=bool(r["healthy"]),
         unhealthy_reason=r["unhealthy_reason"],
         items_last_poll=r["items_last_poll"],
+        paused_at=from_iso(r["paused_at"]),
+        paused_by=r["paused_by"],
     )

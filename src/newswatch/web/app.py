@@ -106,7 +106,7 @@ class SecurityHeaders:
 
 
 def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
-    from newswatch.web import api, live, login, pages, team, triage
+    from newswatch.web import api, controls, live, login, pages, team, triage
 
     package = resources.files("newswatch.web")
     templates = Jinja2Templates(directory=str(Path(str(package)) / "templates"))
@@ -136,6 +136,12 @@ def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
         Route("/rules/{name}/edit", guard(team.edit_page, edit=True)),
         Route("/rules/{name}/delete", guard(team.remove, edit=True), methods=["POST"]),
         Route("/tester", g(pages.tester_page)),
+        Route("/sources", g(controls.sources_page)),
+        Route("/sources/{name}/pause", guard(controls.pause, edit=True), methods=["POST"]),
+        Route("/sources/{name}/resume", guard(controls.resume, edit=True), methods=["POST"]),
+        Route("/silences", g(controls.silences_page)),
+        Route("/silences", guard(controls.silence, edit=True), methods=["POST"]),
+        Route("/silences/{id:int}/expire", guard(controls.expire, edit=True), methods=["POST"]),
         Route("/api/alerts", g(api.alerts)),
         Route("/api/stories/{id:int}", g(api.story)),
         Route("/api/rules", g(api.rules)),
