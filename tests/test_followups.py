@@ -14,6 +14,7 @@ from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
 from newswatch.notify import message_from_payload
 from newswatch.ruleset import prepare
+from newswatch.store.dashboard import AlertFilter, DashboardRepo
 
 from .conftest import aleppo_config, article
 from .texts import ALEPPO_BODY
@@ -63,4 +64,15 @@ def test_a_rising_toll_sends_one_follow_up(
         update = app.store.outbox.due(app.clock.now() + timedelta(days=1))[1]
         details = message_from_payload(update.payload).extra["details"]
         assert details[0] == "new in the lead: 14 civilians"
+    # The story page lists it (one per rule and moment, with its delivery per channel).
+    repo = DashboardRepo(app.store.db)
+    story = repo.alerts(AlertFilter())[0].story
+    assert story is not None
+    shown = [(f.rule, f.title, f.change, f.deliveries) for f in repo.follow_ups(story)]
+    if updates:
+        assert shown == [
+            ("aleppo", f"Update: {title}", "new in the lead: 14 civilians", {"hook": "pending"})
+        ]
+    else:
+        assert shown == []
     app.close()

@@ -68,6 +68,11 @@ def test_api_story_and_rules(web: Running, token: str) -> None:
     # from whichever source polled it first.
     assert [a["source"] for a in story["articles"]] == [alert["source"]]
     assert _get(web, "/api/stories/999999", token).status_code == 404
+    named = {(p["name"], p["country"]) for p in story["places"]}
+    assert {("Aleppo", "SY"), ("Idlib", "SY")} <= named
+    assert story["follow_ups"] == []  # no rule of this config asks for updates
+    page = login_session(web.base, "viewer")[0].get(f"{web.base}/stories/{alert['story']}").text
+    assert "<strong>Aleppo</strong> (SY)" in page and "No follow-up" in page
     rules = _get(web, "/api/rules", token).json()["rules"]
     assert [r["name"] for r in rules] == ["aleppo-airstrikes", "idlib-civilians"]
     assert rules[0]["notify"] == ["hook"] and sum(rules[0]["matches_per_day"].values()) == 1

@@ -66,6 +66,18 @@ class Story:
     alerts: list[AlertRow]
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up an ``updates: true`` rule sent for a story, with its delivery per channel."""
+
+    rule: str
+    at: datetime
+    title: str
+    change: str  # what changed in substance (a new number, a newly matched term)
+    url: str
+    deliveries: dict[str, str]
+
+
 def _where(f: AlertFilter, dialect: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
@@ -174,6 +186,40 @@ class DashboardRepo:
             )
             for a in alerts
         ]
+
+    def follow_ups(self, cluster_id: int) -> list[FollowUp]:
+        """Oldest first; one per rule and moment (its outbox rows are one per channel)."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                """SELECT rule, channel, status, created_at, payload FROM alerts
+                   WHERE cluster_id = ? AND kind = 'update' ORDER BY id""",
+                (cluster_id,),
+            ).fetchall()
+        found: dict[tuple[str, str], FollowUp] = {}
+        for r in rows:
+            key = (str(r["rule"]), str(r["created_at"]))
+            if key not in found:
+                payload = json.loads(r["payload"] or "{}")
+                details = (payload.get("extra") or {}).get("details") or [""]
+                found[key] = FollowUp(
+                    rule=key[0],
+                    at=from_iso(key[1]) or datetime.min,
+                    title=str(payload.get("title", "")),
+                    change=str(details[0]),
+                    url=str(payload.get("url", "")),
+                    deliveries={},
+                )
+            found[key].deliveries[str(r["channel"])] = str(r["status"])
+        return list(found.values())
+
+    def story_texts(self, cluster_id: int) -> list[tuple[str, str]]:
+        """(title, text) of every article of the story: what its places are read from."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                "SELECT title, text FROM articles WHERE cluster_id = ? ORDER BY seen_at, id",
+                (cluster_id,),
+            ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def rule_stats(self, since: datetime) -> dict[str, tuple[dict[str, int], datetime | None]]:
         """Per rule: matches per day (``YYYY-MM-DD`` -> count) since ``since``, last match."""

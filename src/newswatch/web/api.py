@@ -87,6 +87,22 @@ async def story(request: Request) -> Response:
                 for a in found.articles
             ],
             "alerts": [alert_json(a) for a in found.alerts],
+            "follow_ups": [
+                {
+                    "rule": f.rule,
+                    "at": to_iso(f.at),
+                    "title": f.title,
+                    "change": f.change,
+                    "deliveries": f.deliveries,
+                }
+                for f in await run_in_threadpool(dash.repo.follow_ups, found.id)
+            ],
+            "places": [
+                {**p.place.to_json(), "articles": p.articles}
+                for p in await run_in_threadpool(
+                    dash.places.of, await run_in_threadpool(dash.repo.story_texts, found.id)
+                )
+            ],
         }
     )
 

@@ -27,6 +27,7 @@ from newswatch.store.dashboard import DashboardRepo
 from newswatch.store.users import UserRepo
 from newswatch.teamrules import LiveRules
 from newswatch.web.auth import Handler, LoginLimiter, csrf_ok, identify, refuse
+from newswatch.web.places import StoryPlaces
 from newswatch.web.render import add_filters
 
 CSP = (
@@ -53,6 +54,7 @@ class Dashboard:
     repo: DashboardRepo
     limiter: LoginLimiter
     templates: Jinja2Templates
+    places: StoryPlaces
 
     @property
     def config(self) -> Config:
@@ -119,6 +121,7 @@ def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
         repo=store.dashboard,
         limiter=LoginLimiter(clock),
         templates=templates,
+        places=StoryPlaces(rules),
     )
     g: Callable[[Handler], Handler] = guard
     routes = [

@@ -74,10 +74,15 @@ async def alerts_page(request: Request) -> Response:
 
 async def story_page(request: Request) -> Response:
     dash = board(request)
-    story = await run_in_threadpool(dash.repo.story, int(request.path_params["id"]))
+    story_id = int(request.path_params["id"])
+    story = await run_in_threadpool(dash.repo.story, story_id)
     if story is None:
         return page(request, "missing.html", {"what": "story"}, 404)
-    return page(request, "story.html", {"story": story})
+    follow_ups = await run_in_threadpool(dash.repo.follow_ups, story_id)
+    texts = await run_in_threadpool(dash.repo.story_texts, story_id)
+    places = await run_in_threadpool(dash.places.of, texts)
+    context = {"story": story, "follow_ups": follow_ups, "places": places}
+    return page(request, "story.html", context)
 
 
 async def rules_page(request: Request) -> Response:
