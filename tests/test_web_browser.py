@@ -208,6 +208,30 @@ def test_an_editor_makes_a_team_rule_checked_as_check_checks_it(
     page.context.close()
 
 
+def test_an_editor_pauses_a_source_and_silences_a_rule(
+    browser: object, web: Running, shots: Path
+) -> None:
+    page = _login(browser, web, "editor")
+    page.goto("/sources")
+    row = page.locator("tr#source-levant-page")
+    row.locator("button.pause").click()
+    playwright_api.expect(row.locator("td.health")).to_contain_text("paused by editor")
+    page.screenshot(path=str(shots / "dashboard-sources.png"), full_page=True)
+    row.locator("button.resume").click()
+    playwright_api.expect(row.locator("td.health")).not_to_contain_text("paused")
+    page.goto("/silences")
+    page.select_option("select[name=rule]", "idlib-civilians")
+    page.fill("input[name=duration]", "4h")
+    page.fill("input[name=comment]", "known event")
+    page.click("form.silence-form button[type=submit]")
+    silence = page.locator("tr.silence", has_text="idlib-civilians")
+    playwright_api.expect(silence).to_contain_text("known event (by editor)")
+    page.screenshot(path=str(shots / "dashboard-silences.png"), full_page=True)
+    silence.locator("button.expire").click()
+    playwright_api.expect(page.locator("tr.silence")).to_have_count(0)
+    page.context.close()
+
+
 def test_a_viewer_cannot_change_anything(browser: object, web: Running) -> None:
     page = _login(browser, web, "viewer")
     assert page.locator("button.ack").count() == 0

@@ -33,7 +33,9 @@ def main(args: argparse.Namespace) -> int:
         # No daemon or dashboard ran yet: no team rule either.
         print(export_text([], path), end="")
         return 0
-    store = Store(path, read_only=True)
+    # Opened as `user` and `silence` open it: a state file of an older version is
+    # upgraded, not refused (its team rules, if any, are exported all the same).
+    store = Store(path)
     try:
         bodies = [rule.body for rule in store.team_rules.all()]
         where = store.db.url  # a database URL without its password
