@@ -232,6 +232,27 @@ def test_an_editor_pauses_a_source_and_silences_a_rule(
     page.context.close()
 
 
+def test_the_map_clusters_the_places_of_alerts_and_a_click_opens_the_story(
+    browser: object, web: Running, shots: Path
+) -> None:
+    page = _login(browser, web, "viewer")
+    blocked: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(web.base) else blocked.append(r.url))
+    page.goto("/map")
+    playwright_api.expect(page.locator("#map.loaded")).to_have_count(1, timeout=15000)
+    assert int(page.locator("#map").get_attribute("data-markers") or 0) >= 2  # Aleppo, Idlib
+    playwright_api.expect(page.locator("path.leaflet-interactive, svg path").first).to_be_attached()
+    page.screenshot(path=str(shots / "dashboard-map.png"), full_page=True)
+    page.locator(".marker-cluster").first.click()  # zooms in until the markers part
+    marker = page.locator(".leaflet-marker-icon:not(.marker-cluster)").first
+    playwright_api.expect(marker).to_be_visible(timeout=10000)
+    marker.click()
+    page.wait_for_url(web.base + "/stories/*")
+    playwright_api.expect(page.locator("ul.places")).to_contain_text("Aleppo")
+    assert blocked == []  # nothing from outside: no tiles, no CDN
+    page.context.close()
+
+
 def test_a_viewer_cannot_change_anything(browser: object, web: Running) -> None:
     page = _login(browser, web, "viewer")
     assert page.locator("button.ack").count() == 0

@@ -59,6 +59,11 @@ def near_problem(near: Near, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+def centre(near: Near, gazetteer: Gazetteer) -> tuple[float, float, str]:
+    """(lat, lon, label) of the radius' centre (the dashboard's map draws it)."""
+    return _centre(near, gazetteer)
+
+
 def _centre(near: Near, gazetteer: Gazetteer) -> tuple[float, float, str]:
     if near.place is not None:
         place = gazetteer.resolve(near.place)

@@ -108,7 +108,7 @@ class SecurityHeaders:
 
 
 def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
-    from newswatch.web import api, controls, live, login, pages, team, triage
+    from newswatch.web import api, controls, geomap, live, login, pages, team, triage
 
     package = resources.files("newswatch.web")
     templates = Jinja2Templates(directory=str(Path(str(package)) / "templates"))
@@ -139,6 +139,8 @@ def build_app(rules: LiveRules, store: Store, clock: Clock) -> Starlette:
         Route("/rules/{name}/edit", guard(team.edit_page, edit=True)),
         Route("/rules/{name}/delete", guard(team.remove, edit=True), methods=["POST"]),
         Route("/tester", g(pages.tester_page)),
+        Route("/map", g(geomap.map_page)),
+        Route("/api/map", g(geomap.map_data)),
         Route("/sources", g(controls.sources_page)),
         Route("/sources/{name}/pause", guard(controls.pause, edit=True), methods=["POST"]),
         Route("/sources/{name}/resume", guard(controls.resume, edit=True), methods=["POST"]),

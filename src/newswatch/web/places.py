@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from newswatch.teamrules import LiveRules
 
 MAX_CHARS = 20_000  # per article: the lead names the places that matter
+CACHE_STORIES = 5_000  # the map asks for the same recent stories again and again
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class StoryPlaces:
         self.live = live
         self._recognizer: PlaceRecognizer | None = None
         self._lock = threading.Lock()
+        # (story id, its article count) -> its places: a story that grows is read again.
+        self._stories: dict[tuple[int, int], list[StoryPlace]] = {}
 
     def recognizer(self) -> PlaceRecognizer:
         with self._lock:
@@ -43,6 +46,16 @@ class StoryPlaces:
                 gazetteer = rules.gazetteer or Gazetteer.load(rules.config.places)
                 self._recognizer = PlaceRecognizer(gazetteer)
             return self._recognizer
+
+    def of_story(self, story_id: int, texts: list[tuple[str, str]]) -> list[StoryPlace]:
+        key = (story_id, len(texts))
+        found = self._stories.get(key)
+        if found is None:
+            found = self.of(texts)
+            if len(self._stories) >= CACHE_STORIES:
+                self._stories.pop(next(iter(self._stories)))
+            self._stories[key] = found
+        return found
 
     def of(self, texts: list[tuple[str, str]]) -> list[StoryPlace]:
         """Most named first; a place counts once per article."""
