@@ -104,6 +104,7 @@ def stop_dashboard(running: Running) -> None:
     except subprocess.TimeoutExpired:
         running.process.kill()
         running.process.wait()
+    assert running.process.returncode == 0  # the contract: 0 on a clean stop
 
 
 def login_session(base: str, name: str) -> tuple[requests.Session, str]:

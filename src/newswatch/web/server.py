@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 import uvicorn
@@ -43,6 +44,11 @@ class WebServer:
     def run(self) -> None:
         """In the foreground until SIGINT/SIGTERM (uvicorn's handlers)."""
         log.info("dashboard on %s", self.url)
+        # uvicorn raises the stop signal again once it has shut down, to the handler that
+        # was there before it: the default one ended the process by the signal (exit 143,
+        # not 0). A handler that does nothing lets the clean stop return.
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, lambda signum, frame: None)
         self.server.run()
 
     def start(self) -> None:
