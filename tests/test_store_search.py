@@ -4,6 +4,7 @@ alerts stored before the index existed."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,23 +64,30 @@ def test_free_text_filter(tmp_path: Path, text: str, found: list[str]) -> None:
 
 
 def test_the_index_follows_deletes_and_fills_for_alerts_stored_before_it(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    store = _store(path)
+    store = _store(tmp_path / "state.db")
     with store.db.transaction() as conn:
         conn.execute("DELETE FROM articles WHERE title LIKE 'Market%'")  # retention's cascade
     assert _titles(store, "market") == []
-    # A state file of the version before the index: the upgrade indexes what it holds.
-    with store.db.transaction() as conn:
-        conn.execute("DROP TABLE alert_text")
-        for name in ("insert", "delete", "update", "title"):
-            conn.execute(f"DROP TRIGGER alert_text_{name}")
-        conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_fts_migration())}")
     store.close()
-    again = Store(path)
+    # A state file of the version before the index: the upgrade indexes what it holds.
+    old = tmp_path / "old.db"
+    before = MIGRATIONS.index(next(m for m in MIGRATIONS if "VIRTUAL TABLE alert_text" in m))
+    conn = sqlite3.connect(old)
+    for number, script in enumerate(MIGRATIONS[:before], start=1):
+        conn.executescript(f"{script}\nPRAGMA user_version={number};")
+    conn.execute(
+        """INSERT INTO articles (id, canonical_url, url, source, title, text, seen_at)
+           VALUES (1, 'https://x.org/1', 'https://x.org/1', 'wire', 'Convoy reaches Homs',
+                   'Aid arrived.', '2026-11-27T12:00:00Z')"""
+    )
+    conn.execute(
+        """INSERT INTO matches (rule, article_id, cluster_id, snippet, matched_at)
+           VALUES ('r', 1, 1, '{"text": "Aid arrived at dawn."}', '2026-11-27T12:00:00Z')"""
+    )
+    conn.commit()
+    conn.close()
+    again = Store(old)
     assert again.db.schema_version == len(MIGRATIONS)
     assert _titles(again, "homs") == ["Convoy reaches Homs"]
+    assert _titles(again, "dawn") == ["Convoy reaches Homs"]
     again.close()
-
-
-def _fts_migration() -> str:
-    return next(m for m in MIGRATIONS if "CREATE VIRTUAL TABLE alert_text" in m)
