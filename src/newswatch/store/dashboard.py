@@ -15,8 +15,8 @@ from typing import Any
 from newswatch.clock import from_iso, to_iso
 from newswatch.model import Highlight, Snippet
 from newswatch.store.base import Executor, marks
-from newswatch.store.stories import StoryRepo
 from newswatch.store.search import text_clause
+from newswatch.store.stories import StoryRepo
 from newswatch.store.triage import TriageRepo, Verdict
 
 

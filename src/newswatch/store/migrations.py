@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newswatch.store.migrations_web import ALERT_TEXT, SOURCE_PAUSE, SOURCE_PAUSE_PG
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -392,54 +394,7 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX articles_story_seq ON articles(story_seq);
         """,
     ),
-    # 9: the dashboard's free-text filter (``store.search``): SQLite keeps an FTS5 index of
-    # each alert's title and snippet text, by triggers, so `q=` reads the index instead of
-    # a LIKE over every stored alert (1 s at 100,000 alerts). A snippet that is not JSON
-    # indexes as empty: a trigger must never make a match's insert fail. PostgreSQL reads
-    # the same words with to_tsvector at query time (no table needed for the meaning).
-    Migration(
-        """
-    CREATE VIRTUAL TABLE alert_text USING fts5(
-        title, snippet, tokenize = 'unicode61 remove_diacritics 2'
-    );
-    INSERT INTO alert_text (rowid, title, snippet)
-        SELECT m.id, a.title,
-               CASE WHEN json_valid(m.snippet) THEN json_extract(m.snippet, '$.text') END
-        FROM matches m JOIN articles a ON a.id = m.article_id;
-    CREATE TRIGGER alert_text_insert AFTER INSERT ON matches BEGIN
-        INSERT INTO alert_text (rowid, title, snippet) VALUES (
-            new.id,
-            (SELECT title FROM articles WHERE id = new.article_id),
-            CASE WHEN json_valid(new.snippet) THEN json_extract(new.snippet, '$.text') END
-        );
-    END;
-    CREATE TRIGGER alert_text_delete AFTER DELETE ON matches BEGIN
-        DELETE FROM alert_text WHERE rowid = old.id;
-    END;
-    CREATE TRIGGER alert_text_update AFTER UPDATE OF snippet, article_id ON matches BEGIN
-        UPDATE alert_text SET
-            title = (SELECT title FROM articles WHERE id = new.article_id),
-            snippet = CASE WHEN json_valid(new.snippet)
-                      THEN json_extract(new.snippet, '$.text') END
-        WHERE rowid = new.id;
-    END;
-    CREATE TRIGGER alert_text_title AFTER UPDATE OF title ON articles BEGIN
-        UPDATE alert_text SET title = new.title
-        WHERE rowid IN (SELECT id FROM matches WHERE article_id = new.id);
-    END;
-        """,
-        postgresql="SELECT 1;",
-    ),
-    # 10: a source paused from the dashboard (who, when): its polls are skipped until it
-    # is resumed, across restarts; the config keeps it.
-    Migration(
-        """
-    ALTER TABLE source_state ADD COLUMN paused_by TEXT;
-    ALTER TABLE source_state ADD COLUMN paused_at TEXT;
-        """,
-        postgresql="""
-    ALTER TABLE source_state ADD COLUMN paused_by TEXT COLLATE "C";
-    ALTER TABLE source_state ADD COLUMN paused_at TEXT COLLATE "C";
-        """,
-    ),
+    # 9 and 10, the dashboard's (migrations_web): the free-text index, a source's pause.
+    Migration(ALERT_TEXT, postgresql="SELECT 1;"),
+    Migration(SOURCE_PAUSE, postgresql=SOURCE_PAUSE_PG),
 ]
