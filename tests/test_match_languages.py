@@ -82,34 +82,12 @@ def test_set_is_big_enough_and_balanced(lang: str) -> None:
     assert sum(not case.expect for case in held_out(lang)) >= 6
 
 
-# Where the held-out half is below the targets today, and why (docs/matching.md, "Known
-# misses"): each is one sentence of about twenty, so one error is 0.92. Strict: when a
-# change makes a language reach the targets, the test says so and this entry must go.
-BELOW_TARGET = {
-    "tr": "askeri (military) is also the accusative of asker (soldier)",
-    "fr": "d'Alep: the elided article counts as a word for NEAR/3",
-    "es": "refugiadas: Snowball takes -adas off, a derivation ending too",
-    "en": "Shell (the company) is a form of shelling's stem shell",
-}
-# What the held-out half gives today (recall, precision): a regression fails here even
-# in a language still below the targets.
-FLOOR = {lang: (1.0, 1.0) for lang in LANGS} | {
-    "tr": (1.0, 0.92),
-    "fr": (0.92, 1.0),
-    "es": (0.92, 1.0),
-    "en": (1.0, 0.92),
-}
+# What the held-out half gives today (recall, precision): every language is at 1.00 / 1.00,
+# and a regression fails here before it reaches the targets' margin.
+FLOOR = {lang: (1.0, 1.0) for lang in LANGS}
 
 
-@pytest.mark.parametrize(
-    "lang",
-    [
-        pytest.param(lang, marks=pytest.mark.xfail(strict=True, reason=BELOW_TARGET[lang]))
-        if lang in BELOW_TARGET
-        else lang
-        for lang in LANGS
-    ],
-)
+@pytest.mark.parametrize("lang", LANGS)
 def test_held_out_recall_and_precision_meet_the_targets(lang: str) -> None:
     found = score(held_out(lang), lang)
     assert found.recall >= RECALL, f"missed: {found.misses}"

@@ -194,8 +194,28 @@ def _snowball_keys(lang: str, word: str) -> list[str]:
     if removed and common and removed[0] == word[common - 1]:
         removed = removed[1:]
     if removed in _INFLECTIONS[lang]:
+        if lang == "en" and removed not in _BASE_FORMS:
+            return [stem, stem + INFLECTED]
         return [stem]
+    if lang == "es" and removed in _FEMININE_PARTICIPLES:
+        return [_singular(lang, word), stem + _FEMININE_PARTICIPLES[removed]]
     return [_singular(lang, word)]
+
+
+# English: an ``-ing`` noun names the event (``shelling``, ``bombing``, ``wedding``); the
+# bare stem is often another word (``Shell`` the company, a ``bomb`` found, ``wed``). An
+# inflected article word (``shelling``, ``shelled``, ``shells``) has this second key, and a
+# query word in ``-ing`` keeps only it: ``shelling`` matches ``shelled`` and ``shells`` but
+# not ``Shell``. ``~`` is never in a token, so the key meets no plain word.
+INFLECTED = "~"
+_BASE_FORMS = ("", "e", "y")
+# Spanish: Snowball takes a participle's ``-adas`` / ``-idas`` off whole, which the guard
+# does not accept (``-ado`` would also join ``refugio``); the feminine plural is also a
+# form of its masculine singular, the dictionary form (``refugiadas`` → ``refugiado``,
+# ``heridas`` → ``herido``). Some nouns in ``-adas`` / ``-idas`` get a key no query uses
+# (``medidas``: ``medido``), one a key a query may use (``partidas``: ``partido``); the
+# singular ``-ada`` is left alone, being more often a noun of its own (``llegada``).
+_FEMININE_PARTICIPLES = {"adas": "ado", "idas": "ido"}
 
 
 def _singular(lang: str, word: str) -> str:
@@ -208,6 +228,12 @@ def _singular(lang: str, word: str) -> str:
 
 
 _TURKISH_VOWELS = "aeıioöuü"
+# Adjectives in ``-i`` (the Arabic nisba ``-î``, its circumflex rarely written) spelt like
+# the accusative or possessive of their noun (``askeri``: military, and the soldier,
+# from ``asker``). In news the adjective is far the more common (``askeri üs``, ``insani
+# yardım``, ``resmi açıklama``), so these words stand for themselves (normalised, so
+# ``tıbbi`` and the accusative ``tıbbı`` are one).
+_TURKISH_ADJECTIVES = frozenset({"askeri", "dini", "resmi", "ilmi", "edebi", "tibbi", "insani"})
 
 
 def _turkish(word: str, stem: str) -> list[str]:
@@ -215,6 +241,8 @@ def _turkish(word: str, stem: str) -> list[str]:
     ``saldır``) but keeps it under a real ending (``saldırıda`` → ``saldırı``): the word
     and its stem both stand for it, and a stem ending in the possessive's buffer ``s``
     (``saldırısı`` → ``saldırıs``) stands for the word without it too."""
+    if normalize(word) in _TURKISH_ADJECTIVES:
+        return [word]
     forms = [word, stem] if len(stem) >= _MIN_STEM else [word]
     if (
         stem.endswith("s")
@@ -250,7 +278,14 @@ def _query_texts(lang: str, word: str) -> list[str]:
         lemmas = _lemmas(lang, word)
         own = [lemma for lemma in lemmas if lemma == word]
         return [normalize(lemma) for lemma in own or lemmas]
-    return _texts(lang, word)
+    texts = _texts(lang, word)
+    if lang != "en":
+        return texts
+    # An -ing query word is keyed on its inflected forms only; any other on its stem.
+    verbal = [text for text in texts if text.endswith(INFLECTED)]
+    if verbal and word.endswith(("ing", "ings")):
+        return verbal
+    return [text for text in texts if not text.endswith(INFLECTED)]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -18,8 +18,10 @@ from newswatch.match.analysis import MEMO, KeyMemo, prefix_keys, stems_text
 from newswatch.match.evaluate import Span
 from newswatch.match.nodes import FIELDS, Regex, Term
 from newswatch.match.normalize import (
+    ELISIONS,
     Token,
     ascii_folded,
+    is_elided,
     normalize_word,
     surface_words,
     token_forms,
@@ -106,6 +108,22 @@ class _Base:
     def has_regex(self, regex: Regex) -> bool:
         return any(regex.pattern.search(self.raw[f]) for f in regex.fields)
 
+    def elided(self, field: str) -> list[int]:
+        """Positions of elided articles (``d``, ``l``, ``qu``… followed by an apostrophe
+        and a letter): NEAR does not count them as words."""
+        raw = self.raw[field]
+        if "'" not in raw and "\u2019" not in raw:
+            return []
+        offsets = self.offsets(field)
+        return [
+            i
+            for i, word in enumerate(self.word_list(field))
+            if word in ELISIONS and is_elided(raw, offsets[i][1])
+        ]
+
+    def word_list(self, field: str) -> list[str]:
+        raise NotImplementedError
+
     def spans(self, term: Term, field: str) -> list[Span]:
         raise NotImplementedError
 
@@ -145,6 +163,9 @@ class NaiveDocument(_Base):
     def __init__(self, fields: dict[str, str], langs: tuple[str, ...] = ()) -> None:
         super().__init__(fields, langs)
         self.words = {f: [t.text for t in self.tokens(f)] for f in FIELDS}
+
+    def word_list(self, field: str) -> list[str]:
+        return self.words[field]
 
     def spans(self, term: Term, field: str) -> list[Span]:
         words, k = self.words[field], len(term.tokens)
@@ -349,6 +370,9 @@ class FastDocument(_Base):
         if found is None:
             found = self._has_prefix[key] = any(self.with_prefix(prefix, f) for f in fields)
         return found
+
+    def word_list(self, field: str) -> list[str]:
+        return self.words(field)
 
     def words(self, field: str) -> list[str]:
         if field not in self._words:

@@ -36,6 +36,10 @@ class Document(Protocol):
         """Does the pattern match the original text of any of its fields?"""
         ...
 
+    def elided(self, field: str) -> list[int]:
+        """Positions of the field's elided articles (``d`` in ``d'Alep``), in order."""
+        ...
+
 
 def evaluate(node: Node, doc: Document) -> bool:
     if isinstance(node, Term):
@@ -70,7 +74,34 @@ def node_spans(node: Node, doc: Document, field: str) -> list[Span]:
 def _near_spans(node: Near, doc: Document, field: str, limit: int = _MAX_PAIRS) -> list[Span]:
     left = node_spans(node.left, doc, field)
     right = node_spans(node.right, doc, field) if left else []
-    return near_pairs(left, right, node.distance, limit) if right else []
+    if not right:
+        return []
+    skip = doc.elided(field)
+    if not skip:
+        return near_pairs(left, right, node.distance, limit)
+    return _pairs_skipping(left, right, node.distance, limit, skip)
+
+
+def _pairs_skipping(
+    left: list[Span], right: list[Span], distance: int, limit: int, skip: list[int]
+) -> list[Span]:
+    """``near_pairs`` not counting the words at ``skip``: an elided article is part of the
+    next word (``près d'Alep`` is two words apart from ``frappes`` as ``près Alep`` is), as
+    Lucene's ElisionFilter makes it. Spans are counted in words kept, then mapped back."""
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+
+    def ranked(spans: list[Span]) -> list[Span]:
+        out = []
+        for s0, s1 in spans:
+            r0, r1 = s0 - bisect_left(skip, s0), s1 - bisect_left(skip, s1)
+            starts[r0] = min(starts.get(r0, s0), s0)
+            ends[r1] = max(ends.get(r1, s1), s1)
+            out.append((r0, r1))
+        return out
+
+    pairs = near_pairs(ranked(left), ranked(right), distance, limit)
+    return [(starts[r0], ends[r1]) for r0, r1 in pairs]
 
 
 def near_pairs(

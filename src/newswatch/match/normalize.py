@@ -81,6 +81,23 @@ _TOKEN = re.compile(rf"(?:[^\W_]|[{MARKS}{INVISIBLE}])+")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 
 
+# Elided articles and pronouns written onto the next word with an apostrophe (French,
+# Italian and Catalan, the lists of Lucene's ElisionFilter for these languages): ``d'Alep``
+# is the tokens ``d`` and ``alep``, and NEAR does not count the ``d`` as a word.
+ELISIONS = frozenset(
+    {"l", "d", "j", "m", "n", "s", "t", "c", "v", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+    | {"all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl", "degl"}
+    | {"negl", "sugl", "un"}
+)
+_APOSTROPHES = ("'", "\u2019")
+
+
+def is_elided(text: str, end: int) -> bool:
+    """Whether the token ending at ``end`` in ``text`` is elided onto the next word: an
+    apostrophe follows, then a letter."""
+    return text[end : end + 1] in _APOSTROPHES and text[end + 1 : end + 2].isalpha()
+
+
 @dataclass(frozen=True)
 class Token:
     """A normalised word and where it sits in the original text (character offsets)."""
