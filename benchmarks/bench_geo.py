@@ -180,7 +180,7 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
     from newswatch.geo import Gazetteer
-    from newswatch.match.normalize import tokenize
+    from newswatch.text.normalize import tokenize
 
     if args.no_build:
         Gazetteer.load()  # makes sure the default cache is current
@@ -316,7 +316,7 @@ def recognition_rows(
 
 def cold_cache() -> None:
     """Empty the shared normaliser's word memo, so first-sight numbers are first sight."""
-    from newswatch.match import normalize
+    from newswatch.text import normalize
 
     memo = getattr(normalize, "_normalize_word", None)
     if memo is not None and hasattr(memo, "cache_clear"):

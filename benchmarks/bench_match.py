@@ -34,7 +34,8 @@ from collections.abc import Callable, Sequence
 from newswatch.config.schema import RuleConfig
 from newswatch.gctune import tune_gc
 from newswatch.match import Matcher, NaiveMatcher
-from newswatch.match.documents import FastDocument, article_fields
+from newswatch.match.documents import article_fields
+from newswatch.match.fast import FastDocument
 from newswatch.model import Article
 
 

@@ -1,4 +1,4 @@
-"""Regenerate the character-class tables of newswatch.match from this Python's Unicode data.
+"""Regenerate the character-class tables of newswatch.text from this Python's Unicode data.
 
     python scripts/gen_unicode_tables.py           # rewrite _marks.py and _special.py
     python scripts/gen_unicode_tables.py --check   # exit 1 if either is out of date
@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-MATCH = Path(__file__).resolve().parent.parent / "src" / "newswatch" / "match"
+MATCH = Path(__file__).resolve().parent.parent / "src" / "newswatch" / "text"
 LINE = 88  # characters of escapes per string literal line, as ruff formats the rest
 
 MARKS_DOC = '''"""Combining marks that Python's ``\\\\w`` does not match (Unicode {version}).
@@ -68,7 +68,7 @@ def marks() -> list[int]:
 def special() -> list[int]:
     # Imported here: the token pattern is built from the marks table, which may be the one
     # just regenerated.
-    from newswatch.match.normalize import _TOKEN, normalize
+    from newswatch.text.normalize import _TOKEN, normalize
 
     composing = set()
     for cp in range(0x110000):
@@ -94,7 +94,7 @@ def special() -> list[int]:
 
 def check_lowercase_facts() -> list[str]:
     """The two facts SPECIAL_DOC states; a list of counterexamples (empty when they hold)."""
-    from newswatch.match.normalize import _TOKEN, normalize
+    from newswatch.text.normalize import _TOKEN, normalize
 
     wrong = []
     for cp in range(0x110000):

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newswatch.geo.tokens import TokenCache
-from newswatch.match.normalize import tokenize
+from newswatch.text.normalize import tokenize
+from newswatch.text.pieces import TokenCache
 
 # Scripts news is written in, plus the characters that make normalisation look across
 # letters: combining marks, Hangul jamo, compatibility ligatures and fractions, Arabic

@@ -7,11 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newswatch.match import compile_query, match_query
-from newswatch.match.documents import FastDocument, NaiveDocument
+from newswatch.match.documents import NaiveDocument
+from newswatch.match.fast import FastDocument
 from newswatch.match.nodes import Term
-from newswatch.match.normalize import token_words
-from newswatch.match.surface import find_term, keyed_text
 from newswatch.model import Article, Match
+from newswatch.text.normalize import token_words
+from newswatch.text.surface import find_term, keyed_text
 
 
 def fields(text: str) -> dict[str, str]:

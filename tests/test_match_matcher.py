@@ -8,7 +8,8 @@ import pytest
 
 from newswatch.config.schema import RuleConfig
 from newswatch.match import Matcher, compile_query, match_query
-from newswatch.match.documents import FastDocument, article_fields
+from newswatch.match.documents import article_fields
+from newswatch.match.fast import FastDocument
 from newswatch.match.index import Presearcher, conjuncts, keys
 from newswatch.model import Article
 

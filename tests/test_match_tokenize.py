@@ -11,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newswatch.match import compile_query, match_query
-from newswatch.match.normalize import (
+from newswatch.model import Article
+from newswatch.text.normalize import (
     normalize,
     token_forms,
     token_offsets,
     token_words,
     tokenize,
 )
-from newswatch.match.surface import keyed_text
-from newswatch.model import Article
+from newswatch.text.surface import keyed_text
 
 
 def hit(query: str, text: str) -> bool:

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswatch.match import Matcher
-from newswatch.match.analysis import article_languages
 from newswatch.match.index import conjuncts
-from newswatch.match.normalize import normalize
 from newswatch.model import Article, Match
 from newswatch.ruleset import RuleSet
 from newswatch.store.archive import ArchivedArticle, ArchiveRepo
+from newswatch.text.analysis import article_languages
+from newswatch.text.normalize import normalize
 
 Progress = Callable[[int, int], None]  # (articles done, articles in the period)
 
@@ -45,7 +45,7 @@ class Prefilter:
     """Keeps the articles whose normalised text may hold one of the rules' first keys.
 
     A plain key (a normalised word) is looked for as it is. An analysed key
-    (``"en:strik"``: a stem or lemma in one language, see ``match.analysis``) counts only
+    (``"en:strik"``: a stem or lemma in one language, see ``text.analysis``) counts only
     for an article read in that language (its own, every one when unknown, and any a rule
     pins): a Snowball or Arabic stem is a substring of its inflected forms, less a final
     ``i`` (Snowball writes a final ``y`` as ``i``: ``happy``, ``happi``); a Russian or

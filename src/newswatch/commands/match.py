@@ -75,7 +75,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _analysers(article: Article, rules: list[RuleConfig]) -> str:
-    from newswatch.match.analysis import describe, pinned
+    from newswatch.text.analysis import describe, pinned
 
     return describe(article.language, tuple(sorted({pinned(r.lang) for r in rules if r.lang})))
 

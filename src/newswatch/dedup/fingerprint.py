@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from newswatch.dedup.facts import lead_facts
 from newswatch.dedup.minhash import MinHash
-from newswatch.match.normalize import normalize
+from newswatch.text.normalize import normalize
 
 # Signatures are scored on all their values; the LSH bands use a prefix of them. Two-row
 # bands make a pair with Jaccard 0.33 a candidate with probability 0.97

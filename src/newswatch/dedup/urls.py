@@ -11,7 +11,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from newswatch.match.normalize import normalize
+from newswatch.text.normalize import normalize
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters that only say who sent the reader, never which page they read.

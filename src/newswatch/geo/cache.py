@@ -17,11 +17,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from newswatch.geo import build, index, names, tokens
-from newswatch.match import normalize
+from newswatch.geo import build, index, names
+from newswatch.text import normalize, pieces
 
 _FORMAT = 1
-_DEPENDS_ON = (normalize, names, tokens, build, index)
+_DEPENDS_ON = (normalize, pieces, names, build, index)
 
 
 def index_path(cache_dir: str) -> Path:

@@ -22,8 +22,8 @@ from newswatch.geo.build import geonames_places, user_place
 from newswatch.geo.index import NameIndex
 from newswatch.geo.names import usable_key
 from newswatch.geo.places import GeoPlace
-from newswatch.geo.tokens import TokenCache
 from newswatch.geo.userfile import load_extra_places
+from newswatch.text.pieces import TokenCache
 
 # "Tripoli, LY", "Tripoli (LB)", "Tripoli, Lebanon".
 _QUALIFIED = re.compile(r"^\s*(?P<base>[^,(]+?)\s*(?:,\s*(?P<a>[^,()]+)|\((?P<b>[^()]+)\))\s*$")

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from newswatch.geo.gazetteer import Gazetteer
 from newswatch.geo.names import word_set
-from newswatch.geo.tokens import Tokens
+from newswatch.text.analysis import lemmas_of
+from newswatch.text.pieces import Tokens
 
 # Words after which a capitalised name is most likely a location.
 LOCATIVES = word_set(
@@ -166,9 +167,7 @@ def _base(
 
 
 def cyrillic_lemmas(word: str) -> list[str]:
-    """The Ukrainian and Russian lemmas of a normalised Cyrillic word (match.analysis)."""
-    from newswatch.match.analysis import lemmas_of
-
+    """The Ukrainian and Russian lemmas of a normalised Cyrillic word (text.analysis)."""
     return lemmas_of(word)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from newswatch.geo.gazetteer import Gazetteer
 from newswatch.geo.mentions import Mention, find_mentions, is_title_cased
 from newswatch.geo.resolve import Resolver
-from newswatch.geo.tokens import TokenCache
 from newswatch.model import Place
+from newswatch.text.pieces import TokenCache
 
 # Below this a reading is a guess (a name five towns share, none favoured by the article);
 # a rule's radius should not be decided by it.

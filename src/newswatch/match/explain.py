@@ -16,10 +16,11 @@ from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
-from newswatch.match.documents import FastDocument, NaiveDocument
+from newswatch.match.documents import NaiveDocument
+from newswatch.match.fast import FastDocument
 from newswatch.match.nodes import Leaf, Node, Regex, Term, positive_leaves
-from newswatch.match.normalize import token_words
 from newswatch.model import Highlight, Match, Snippet
+from newswatch.text.normalize import token_words
 
 SNIPPET_CHARS = 200
 # Per term and field: enough for the snippet and the counts (shown as "x100+" beyond),

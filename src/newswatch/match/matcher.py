@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from newswatch.config.schema import RuleConfig
-from newswatch.match.analysis import KeyMemo, prefix_keys
-from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
+from newswatch.match.documents import NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import explain
+from newswatch.match.fast import FastDocument
 from newswatch.match.index import Presearcher
 from newswatch.match.nodes import FIELDS, Term, all_leaves
 from newswatch.match.parser import PlaceResolver, pinned_languages
 from newswatch.match.predicate import predicate
 from newswatch.match.query import CompiledQuery, compile_query, document_languages
 from newswatch.model import Article, Match
+from newswatch.text.analysis import prefix_keys
+from newswatch.text.memo import KeyMemo
 
 UNCONDITIONAL = (
     "matches any article without its excluded words, so it will alert on nearly every "

@@ -21,7 +21,7 @@ class Term:
     With ``prefix`` the last token is a prefix: ``airstrike*`` or ``"air strike*"``.
     ``label`` is the term as the user wrote it; it is what a match reports.
     ``keys``, one set per token, are what an article word must share with it to be one of
-    its forms (``match.analysis``): the token itself and its language-tagged lemmas or
+    its forms (``text.analysis``): the token itself and its language-tagged lemmas or
     stems. Empty for an exact term (``=word``), which matches only its written form.
     """
 

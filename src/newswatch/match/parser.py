@@ -13,10 +13,11 @@ from functools import lru_cache
 import re2
 
 from newswatch.errors import QueryError
-from newswatch.match.analysis import LANGUAGES, pinned, term_keys
 from newswatch.match.lexer import Lexeme, lex
 from newswatch.match.nodes import And, Near, Node, Not, Or, Regex, Term
-from newswatch.match.normalize import token_words, tokenize
+from newswatch.text.analysis import pinned, term_keys
+from newswatch.text.normalize import token_words, tokenize
+from newswatch.text.stems import LANGUAGES
 
 PlaceResolver = Callable[[str], Sequence[str]]
 
@@ -35,7 +36,7 @@ def parse(
     lang: str | None = None,
 ) -> Node:
     """``lang``: the language the query's words are read in (a rule's ``lang:``); None for
-    every language their script can be (see ``match.analysis``)."""
+    every language their script can be (see ``text.analysis``)."""
     lexemes = lex(query)
     if not lexemes:
         raise QueryError(1, "empty query")

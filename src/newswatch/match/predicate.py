@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newswatch.match.documents import FastDocument
 from newswatch.match.evaluate import evaluate
+from newswatch.match.fast import FastDocument
 from newswatch.match.nodes import DEFAULT_FIELDS, And, Near, Node, Not, Or, Regex, Term
 
 Predicate = Callable[[FastDocument], bool]

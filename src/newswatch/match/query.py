@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from newswatch.match.analysis import article_languages
-from newswatch.match.documents import FastDocument, NaiveDocument, article_fields
+from newswatch.match.documents import NaiveDocument, article_fields
 from newswatch.match.evaluate import evaluate
 from newswatch.match.explain import Plan, explain, plan
+from newswatch.match.fast import FastDocument
 from newswatch.match.nodes import Node
 from newswatch.match.parser import PlaceResolver, parse, pinned_languages
 from newswatch.model import Article, Match
+from newswatch.text.analysis import article_languages
 
 
 @dataclass(frozen=True)

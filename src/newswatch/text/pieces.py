@@ -23,17 +23,12 @@ import unicodedata
 from itertools import accumulate, chain, compress, repeat
 from operator import add, itemgetter
 
-from newswatch.match.normalize import normalize, tokenize
+from newswatch.text.normalize import ascii_fold, normalize, tokenize
 
 # A normalised token and its character offsets (in its piece).
 Tok = tuple[str, int, int]
 
 _NORM, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)
-_FOLD = bytes(c if c >= 128 or chr(c).isalnum() else 32 for c in bytes(range(256)).lower())
-
-
-def _fold(text: str) -> str:
-    return text.encode("utf-8", "surrogatepass").translate(_FOLD).decode("utf-8", "surrogatepass")
 
 
 class _Plain:
@@ -107,7 +102,7 @@ class Tokens:
 
     def __init__(self, text: str, memo: _PieceMemo) -> None:
         self.text = text
-        pieces = _fold(text).split(" ")
+        pieces = ascii_fold(text).split(" ")
         offsets = compress(accumulate(map(add, map(len, pieces), repeat(1)), initial=0), pieces)
         words = list(filter(None, pieces))
         self._starts = list(offsets)

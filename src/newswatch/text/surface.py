@@ -1,4 +1,8 @@
-"""Where a term occurs in non-ASCII text, found without tokenising the whole text.
+"""Where a term occurs in a text, found without tokenising the whole text.
+
+In ASCII text, ``normalize.ascii_folded`` gives a byte string whose tokens are separated by
+spaces at their original offsets: ``find_word``, ``find_prefix`` and ``find_words`` find
+a term there by ``bytes.find``. The rest of this module is the same for other text:
 
 Explaining a match needs the character offsets of a few terms. The tokeniser's offsets cost
 a pass of Python over every word of the field; instead the field is turned, once, into a
@@ -19,8 +23,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from newswatch.match._special import SPECIAL_ASTRAL, SPECIAL_BMP, UNICODE_VERSION
-from newswatch.match.normalize import normalize
+from newswatch.text._special import SPECIAL_ASTRAL, SPECIAL_BMP, UNICODE_VERSION
+from newswatch.text.normalize import normalize
 
 # Every character beyond the BMP is a candidate, so that the scan of a text tests one
 # bitmap and one range per character; ``_replacement`` sorts the candidates out.
@@ -88,3 +92,48 @@ def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
     # field to the tokeniser), so ``[^\W_]`` is a token character and ``[\W_]`` a separator.
     words = r"[\W_]+".join(map(re.escape, tokens))
     return re.compile(words + (r"[^\W_]*" if prefix else r"(?![^\W_])"))
+
+
+def find_word(folded: bytes, word: str, limit: int) -> list[tuple[int, int]]:
+    """Offsets of ``word``'s first ``limit`` occurrences as a whole token in ``folded``."""
+    needle, size = f" {word} ".encode(), len(word)
+    out: list[tuple[int, int]] = []
+    # ``folded`` is framed by one space, so a hit at ``i`` is the token at ``i`` in the text.
+    i = folded.find(needle)
+    while i >= 0 and len(out) < limit:
+        out.append((i, i + size))
+        i = folded.find(needle, i + size + 1)  # the trailing space may start the next hit
+    return out
+
+
+def find_prefix(folded: bytes, prefix: str, limit: int) -> list[tuple[int, int]]:
+    """The same for the tokens starting with ``prefix``: each ends at the next space."""
+    needle = f" {prefix}".encode()
+    out: list[tuple[int, int]] = []
+    i = folded.find(needle)
+    while i >= 0 and len(out) < limit:
+        end = folded.find(b" ", i + len(needle))  # found: ``folded`` ends with a space
+        out.append((i, end - 1))
+        i = folded.find(needle, end)
+    return out
+
+
+def find_words(
+    folded: bytes, tokens: tuple[str, ...], prefix: bool, limit: int
+) -> list[tuple[int, int]]:
+    """The same for a prefix or phrase: find the first word, then match the rest there
+    (one hit per start, so overlapping phrases are all found, as by word positions)."""
+    first, rest = f" {tokens[0]}".encode(), _rest_pattern(tokens, prefix)
+    out: list[tuple[int, int]] = []
+    i = folded.find(first)
+    while i >= 0 and len(out) < limit:
+        if found := rest.match(folded, i):
+            out.append((i, found.end() - 1))
+        i = folded.find(first, i + 1)
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _rest_pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[bytes]:
+    words = b" +".join(re.escape(t.encode()) for t in tokens)
+    return re.compile(b" " + words + (b"[^ ]*" if prefix else b"") + b"(?= )")

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import accumulate, compress, filterfalse, repeat
 from operator import add
 
-from newswatch.match._marks import MARKS
+from newswatch.text._marks import MARKS
 
 # Only the diacritic blocks (Latin/Greek/Cyrillic accents, Hebrew points) are stripped, not
 # every combining mark: an Indic virama or vowel sign is part of the word's spelling.
@@ -154,9 +154,15 @@ _SPLIT: dict[str, str] = {}
 _SPLIT_MAX = 1 << 18
 
 
-def _rough(text: str) -> list[str]:
+def ascii_fold(text: str) -> str:
+    """``text`` with ASCII letters lower-cased and every other ASCII character a space, one
+    character for one (so offsets stay valid); other characters are left as they are."""
     data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
-    return data.decode("utf-8", "surrogatepass").split()
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _rough(text: str) -> list[str]:
+    return ascii_fold(text).split()
 
 
 def _normalized(roughs: list[str]) -> list[str]:
@@ -237,8 +243,7 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
     # The byte translation maps ASCII to ASCII and leaves other characters alone, so
     # character offsets in the translated text are offsets in ``text``. Only spaces
     # separate in ASCII text; every step of the C path below runs without bytecode per token.
-    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD)
-    pieces = data.decode("utf-8", "surrogatepass").split(" ")
+    pieces = ascii_fold(text).split(" ")
     starts = list(compress(accumulate(map(add, map(len, pieces), repeat(1)), initial=0), pieces))
     pieces = list(filter(None, pieces))
     if text.isascii() or all(map(_WHOLE_WORDS.__contains__, pieces)):

@@ -1,0 +1,63 @@
+"""A document's per-field token sets and keys, computed when first asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from newswatch.text.analysis import stems_text
+from newswatch.text.memo import KeyMemo
+from newswatch.text.normalize import surface_words, token_forms
+from newswatch.text.surface import keyed_text
+
+
+class FieldSets(dict[str, set[str]]):
+    """A field's token set, computed when first asked for: a field no rule looks in (often
+    ``url`` and ``source``) is never tokenised. The scan text is kept beside it."""
+
+    def __init__(
+        self, raw: dict[str, str], eager: Iterable[str], langs: tuple[str, ...], memo: KeyMemo
+    ) -> None:
+        super().__init__()
+        self.raw = raw
+        self.langs = langs
+        self.memo = memo
+        # Each field's tokens, each after a space: what the presearcher's automaton scans.
+        self.texts: dict[str, str] = {}
+        # Non-ASCII fields' keyed copies (see ``surface``), also what explaining searches.
+        self.keyed: dict[str, str | None] = {}
+        # Each field's tokens and their keys in the article's languages (``analysis``).
+        self.keysets: dict[str, set[str]] = {}
+        # Each field's words as the analysers read them (lower case, not normalised).
+        self.surfaces: dict[str, set[str]] = {}
+        for field in eager:
+            self.__missing__(field)
+
+    def __missing__(self, field: str) -> set[str]:
+        raw = self.raw[field]
+        keyed = None
+        if not raw.isascii():
+            keyed = self.keyed[field] = keyed_text(raw)
+        tokens, self.texts[field] = token_forms(raw, keyed)
+        self[field] = tokens
+        self.keysets[field] = self._keys(raw, tokens, field)
+        return tokens
+
+    def _keys(self, raw: str, tokens: set[str], field: str) -> set[str]:
+        if not self.langs or not tokens:
+            return tokens
+        if raw.isascii():  # lower-case ASCII tokens are their own surfaces
+            self.surfaces[field] = tokens
+            return tokens.union(*(self.memo.keys(lang, tokens) for lang in _latin(self.langs)))
+        surfaces = self.surfaces[field] = surface_words(raw)
+        found = [self.memo.keys(lang, surfaces) for lang in self.langs]
+        for lang, keys in zip(self.langs, found, strict=True):
+            if lang in ("ar", "ar!") and keys:
+                # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+                self.texts[field] += stems_text(keys)
+        return tokens.union(*found)
+
+
+@lru_cache(maxsize=256)
+def _latin(langs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(lang for lang in langs if lang.rstrip("!") not in ("ar", "ru", "uk"))

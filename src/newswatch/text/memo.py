@@ -1,0 +1,91 @@
+"""Article word → keys, per language, remembered: news vocabulary is Zipfian, so after a
+few hundred articles nearly every word has been analysed before."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+
+from newswatch.text.analysis import Keys, tagged, word_keys
+
+
+class _LangMemo:
+    """One language's word → keys memo, laid out for the per-article union: ``keyed``
+    holds the words that have keys, so an article's are one C-level set intersection
+    away (most words have none once a matcher keeps only its rules' keys)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Keys] = {}
+        self.known: set[str] = set()  # the words of ``keys``: set operations take sets fast
+        self.keyed: set[str] = set()
+        # key → the words (of the memo) that have it: which article words a key stands for.
+        self.words: dict[str, list[str]] = {}
+
+    def clear(self) -> None:
+        self.keys.clear()
+        self.known.clear()
+        self.keyed.clear()
+        self.words.clear()
+
+
+class KeyMemo:
+    """Article word → keys, per language, bounded: news vocabulary is Zipfian, so after a
+    few hundred articles nearly every word has been analysed before."""
+
+    MAX = 1 << 17
+
+    def __init__(self, used: AbstractSet[str] | None = None, keep: tuple[str, ...] = ()) -> None:
+        """``used``: the only keys worth keeping (those some rule has; None: all), plus
+        any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
+        prefix to look for behind proclitics). A matcher's memo keeps only its rules'
+        keys: most article words then have none, and a field's key set stays small."""
+        self._memo: dict[str, _LangMemo] = {}
+        self._used = used
+        self._keep = keep
+
+    def _of(self, lang: str) -> _LangMemo:
+        memo = self._memo.get(lang)
+        if memo is None:
+            memo = self._memo.setdefault(lang, _LangMemo())
+        return memo
+
+    def _fill(self, lang: str, memo: _LangMemo, word: str) -> Keys:
+        if len(memo.keys) > self.MAX:
+            memo.clear()
+        keys = tagged(word_keys, lang, word)
+        if self._used is not None:
+            used, keep = self._used, self._keep
+            keys = frozenset(key for key in keys if key in used or key.startswith(keep))
+        memo.keys[word] = keys
+        memo.known.add(word)
+        if keys:
+            memo.keyed.add(word)
+        for key in keys:
+            memo.words.setdefault(key, []).append(word)
+        return keys
+
+    def words(self, key: str) -> list[str]:
+        """The words analysed so far that have ``key`` (a document's words all have been)."""
+        memo = self._memo.get(key[: key.index(":")])
+        return memo.words.get(key, []) if memo is not None else []
+
+    def keys(self, lang: str, words: set[str]) -> set[str]:
+        """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
+        memo = self._of(lang)
+        missing = words.difference(memo.known)
+        if missing:
+            if len(memo.keys) + len(missing) > self.MAX:
+                memo.clear()
+                missing = words
+            for word in missing:
+                self._fill(lang, memo, word)
+        hits = memo.keyed.intersection(words)
+        return set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
+
+    def of(self, lang: str, word: str) -> Keys:
+        memo = self._of(lang)
+        found = memo.keys.get(word)
+        return self._fill(lang, memo, word) if found is None else found
+
+
+# A cache shared by every document: its values depend only on the word and the language.
+MEMO = KeyMemo()
