@@ -1,9 +1,10 @@
 """Two ways to hold an article for evaluation.
 
 ``NaiveDocument`` is the reference: it tokenises every field up front and answers each term
-by scanning the token list. ``FastDocument`` (in ``fast``) computes only what a question needs, when it is
-first asked: a token set for words and prefixes, positions only for phrases and NEAR, offsets
-only to explain a match. A property test holds them to the same answers.
+by scanning the token list. ``FastDocument`` (in ``fast``) computes only what a question
+needs, when it is first asked: a token set for words and prefixes, positions only for
+phrases and NEAR, offsets only to explain a match. A property test holds them to the same
+answers.
 """
 
 from __future__ import annotations
