@@ -93,17 +93,23 @@ class Matcher:
 
 def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
     """A memo of article words' keys that keeps only the keys these rules have (and the
-    Arabic stems when some rule has an Arabic prefix)."""
+    Arabic stems when some rule has an Arabic prefix); a word's own form only when a rule
+    has it for another word (``en:strike`` from ``strikes``: the article's ``strike``)."""
     used: set[str] = set()
+    own: set[str] = set()
     arabic_prefix = False
     for query in queries:
         for leaf in all_leaves(query.root):
             if isinstance(leaf, Term):
-                used.update(key for keys in leaf.keys for key in keys if ":" in key)
+                for token, keys in zip(leaf.tokens, leaf.keys, strict=False):
+                    found = [key for key in keys if ":" in key]
+                    used.update(found)
+                    own.update(key for key in found if key[key.index(":") + 1 :] != token)
                 arabic_prefix = arabic_prefix or bool(
                     leaf.prefix and prefix_keys(leaf.tokens[-1], ("ar",))
                 )
-    return KeyMemo(frozenset(used), ("ar:", "ar!:") if arabic_prefix else ())
+    keep = ("ar:", "ar!:") if arabic_prefix else ()
+    return KeyMemo(frozenset(used), keep, frozenset(own))
 
 
 def _compiled(

@@ -59,25 +59,20 @@ def lemmas_of(word: str) -> list[str]:
 
 
 def word_keys(lang: str, surface: str) -> Keys:
-    """The keys of an article word (lower case, as written) in ``lang``; empty when the
-    language cannot analyse it (another script, a number) or when its one key would be
-    the word itself (``aleppo``, ``мир``): the word stands for itself, and the query side
-    keys such words as plain words (``query_keys``), which keeps article key sets small."""
-    word = lowered(surface)
-    own = normalize(word)
-    return frozenset(f"{lang}:{text}" for text in word_texts(lang, word) if text != own)
+    """The keys of an article word (lower case, as written) in ``lang``: what it stands
+    for, its own form included (``en:strike`` for ``strike``); empty when the language
+    cannot analyse it (another script, a number). A matcher's memo keeps only the keys its
+    rules have (``memo.KeyMemo``), so an article's key set stays small."""
+    return frozenset(f"{lang}:{text}" for text in word_texts(lang, lowered(surface)))
 
 
 def query_keys(lang: str, surface: str) -> Keys:
     """The keys of a query word in ``lang``: what it stands for, as for an article word,
     except that a word that is its own lemma keeps only that one, and an Arabic word only
-    itself (and, written with the article, itself without it). Each such text that stands
-    for itself in an article (``strike`` for ``strikes``) is a plain key too (see
-    ``word_keys``)."""
-    word = lowered(surface)
-    texts = query_texts(lang, word)
-    plain = [text for text in texts if text in word_texts(lang, text)]
-    return frozenset([f"{lang}:{text}" for text in texts] + plain)
+    itself (and, written with the article, itself without it). A stem is a key of its
+    language only: ``Hama``'s Spanish stem ``ham`` does not make it match an English
+    ``ham``."""
+    return frozenset(f"{lang}:{text}" for text in query_texts(lang, lowered(surface)))
 
 
 @lru_cache(maxsize=1 << 16)

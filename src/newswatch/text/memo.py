@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from newswatch.text.analysis import Keys, tagged, word_keys
+from newswatch.text.normalize import normalize_word
 
 
 class _LangMemo:
@@ -33,14 +34,23 @@ class KeyMemo:
 
     MAX = 1 << 17
 
-    def __init__(self, used: AbstractSet[str] | None = None, keep: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        used: AbstractSet[str] | None = None,
+        keep: tuple[str, ...] = (),
+        own: AbstractSet[str] = frozenset(),
+    ) -> None:
         """``used``: the only keys worth keeping (those some rule has; None: all), plus
         any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
         prefix to look for behind proclitics). A matcher's memo keeps only its rules'
-        keys: most article words then have none, and a field's key set stays small."""
+        keys: most article words then have none, and a field's key set stays small.
+        ``own``: with ``used``, the keys worth keeping when they are the word's own form
+        (``en:strike`` for ``strike``): those a rule has for another word it wrote
+        (``strikes``). A rule that wrote ``strike`` finds the word itself as written."""
         self._memo: dict[str, _LangMemo] = {}
         self._used = used
         self._keep = keep
+        self._own = own
 
     def _of(self, lang: str) -> _LangMemo:
         memo = self._memo.get(lang)
@@ -53,8 +63,13 @@ class KeyMemo:
             memo.clear()
         keys = tagged(word_keys, lang, word)
         if self._used is not None:
-            used, keep = self._used, self._keep
-            keys = frozenset(key for key in keys if key in used or key.startswith(keep))
+            used, keep, own = self._used, self._keep, self._own
+            mine = f"{lang}:{normalize_word(word)}"
+            keys = frozenset(
+                key
+                for key in keys
+                if (key in own if key == mine else key in used or key.startswith(keep))
+            )
         memo.keys[word] = keys
         memo.known.add(word)
         if keys:
