@@ -51,6 +51,8 @@ class Step(NamedTuple):
     leaf: Leaf
     field: str
     words: str | None  # as in Evidence
+    # An analysed one-word term: its hits are all one word when the field holds one form.
+    one_word: bool
 
 
 Plan = tuple[Step, ...]
@@ -70,11 +72,17 @@ def explain(rule: str, steps: Plan, doc: Document) -> Match:
 
 def _evidence(steps: Plan, doc: Document) -> list[Evidence]:
     found: list[Evidence] = []
-    for leaf, field, words in steps:
+    for leaf, field, words, one_word in steps:
         if isinstance(leaf, Regex):
             found += _regex_evidence(leaf, field, doc)
             continue
         spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
+        if one_word and spans:
+            # Usually the article has one form of the word: then, as for an exact word,
+            # every hit is that word and need not be normalised one by one.
+            forms = doc.forms(leaf.keys[0], field)
+            if len(forms) == 1:
+                (words,) = forms
         if len(spans) > _MAX_HITS:
             found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], True, words))
         elif spans:
@@ -89,9 +97,12 @@ def plan(root: Node) -> Plan:
         # A prefix, a regex or an analysed word can hit different words each time.
         fixed = isinstance(leaf, Term) and not (leaf.prefix or leaf.keys)
         words = " ".join(leaf.tokens) if isinstance(leaf, Term) and fixed else None
+        one_word = (
+            isinstance(leaf, Term) and bool(leaf.keys) and len(leaf.tokens) == 1 and not leaf.prefix
+        )
         for field in leaf.fields:
             # A term written twice in a query (``a NEAR/3 b OR a``) is one piece of evidence.
-            steps.setdefault((leaf.label, field), Step(leaf, field, words))
+            steps.setdefault((leaf.label, field), Step(leaf, field, words, one_word))
     return tuple(steps.values())
 
 

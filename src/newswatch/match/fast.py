@@ -187,7 +187,8 @@ class FastDocument(BaseDocument):
         key = (prefix, field)
         if key not in self._prefixed:
             if field not in self._sorted:
-                self._sorted[field] = sorted(self.token_set(field))
+                # Without the keys the set also holds (``en:strike``): they are no words.
+                self._sorted[field] = sorted(t for t in self.token_set(field) if ":" not in t)
             ordered = self._sorted[field]
             found = []
             i = bisect_left(ordered, prefix)

@@ -26,7 +26,8 @@ class FieldSets(dict[str, set[str]]):
         self.texts: dict[str, str] = {}
         # Non-ASCII fields' keyed copies (see ``surface``), also what explaining searches.
         self.keyed: dict[str, str | None] = {}
-        # Each field's tokens and their keys in the article's languages (``analysis``).
+        # Each field's tokens and their keys in the article's languages (``analysis``): the
+        # token set itself, keys added (``_keys``).
         self.keysets: dict[str, set[str]] = {}
         # Each field's words as the analysers read them (lower case, not normalised).
         self.surfaces: dict[str, set[str]] = {}
@@ -44,18 +45,22 @@ class FieldSets(dict[str, set[str]]):
         return tokens
 
     def _keys(self, raw: str, tokens: set[str], field: str) -> set[str]:
+        """``tokens`` with the keys of their words added, in place: keys hold a ``:``, so
+        no key is ever taken for a token, and copying the set would cost more."""
         if not self.langs or not tokens:
             return tokens
         if raw.isascii():  # lower-case ASCII tokens are their own surfaces
             self.surfaces[field] = tokens
-            return tokens.union(*(self.memo.keys(lang, tokens) for lang in _latin(self.langs)))
-        surfaces = self.surfaces[field] = surface_words(raw)
-        found = [self.memo.keys(lang, surfaces) for lang in self.langs]
-        for lang, keys in zip(self.langs, found, strict=True):
-            if lang in ("ar", "ar!") and keys:
-                # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-                self.texts[field] += stems_text(keys)
-        return tokens.union(*found)
+            found = [self.memo.keys(lang, tokens) for lang in _latin(self.langs)]
+        else:
+            surfaces = self.surfaces[field] = surface_words(raw)
+            found = [self.memo.keys(lang, surfaces) for lang in self.langs]
+            for lang, keys in zip(self.langs, found, strict=True):
+                if lang in ("ar", "ar!") and keys:
+                    # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+                    self.texts[field] += stems_text(keys)
+        tokens.update(*found)
+        return tokens
 
 
 @lru_cache(maxsize=256)
