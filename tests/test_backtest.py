@@ -151,6 +151,7 @@ def _keep(seen: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
         ("happiness", "a happy day", "en"),
         ("kitap", "kitabı okudu", "tr"),
         ("=strike", "the strike", "en"),
+        ("shelling", "the city was shelled", "en"),  # key en:shell~ (``text.stems``)
     ],
 )
 def test_the_prefilter_keeps_inflected_forms_the_matcher_matches(

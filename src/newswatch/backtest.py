@@ -29,6 +29,7 @@ from newswatch.ruleset import RuleSet
 from newswatch.store.archive import ArchivedArticle, ArchiveRepo
 from newswatch.text.analysis import article_languages
 from newswatch.text.normalize import normalize
+from newswatch.text.stems import INFLECTED
 
 Progress = Callable[[int, int], None]  # (articles done, articles in the period)
 
@@ -68,6 +69,7 @@ class Prefilter:
             for _prefix, key in found[0]:
                 lang, colon, stem = key.partition(":")
                 if colon:
+                    stem = stem.removesuffix(INFLECTED)  # ``shell~``: inflected forms of shell
                     # Snowball writes a final y as i (happy: happi): drop the i.
                     cut = stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem
                     analysed.setdefault(lang, set()).add(cut)
