@@ -45,12 +45,19 @@ def cluster() -> PgCluster:
     return pg
 
 
-def fixed_items(sites: SoakSites, items: int) -> None:
-    """Every source shows exactly ``items`` items for the whole run."""
-    period = 1e7
-    sites.periods = [period] * len(sites.periods)
-    sites.offsets = [items * period + 1] * len(sites.offsets)
+def fixed_items(sites: SoakSites, items: int, polls: Counter[int] | None = None) -> None:
+    """Every source shows the same ``items`` recent items (a minute apart) for the whole
+    run; ``polls`` counts each source's feed requests."""
+    sites.periods = [60.0] * len(sites.periods)
+    sites.offsets = [items * 60.0] * len(sites.offsets)
     sites.started = time.time()
+
+    def published(i: int, now: float | None = None) -> int:  # once per feed request
+        if polls is not None:
+            polls[i] += 1
+        return items
+
+    sites.published = published  # type: ignore[method-assign]
 
 
 def write_config(path: Path, dsn: str, sites: SoakSites, n: int, interval: int, hook: str) -> None:
@@ -100,7 +107,7 @@ def wait_until(check: object, timeout: float, step: float = 0.25) -> float:
 
 
 def throughput(pg: PgCluster, workers: int, args: argparse.Namespace, tmp: Path) -> float:
-    sites = SoakSites(args.sources, args.sources, 1e7, vocabulary(400))
+    sites = SoakSites(args.sources, args.sources, 1e7, vocabulary(20000))
     fixed_items(sites, args.items)
     receiver = Receiver()
     sites.start()
@@ -114,8 +121,8 @@ def throughput(pg: PgCluster, workers: int, args: argparse.Namespace, tmp: Path)
         wait_until(lambda: _rows(dsn, "newswatch_workers") == workers, 120)
         with psycopg.connect(dsn, autocommit=True) as conn:  # every source due at once
             conn.execute("UPDATE newswatch_schedule SET next_due = now()")
-        total = args.sources * args.items
-        seconds = wait_until(lambda: _rows(dsn, "articles") >= total, 900)
+        seconds = wait_until(lambda: _drained(dsn, args.sources), 900)
+        total = _rows(dsn, "articles")
     finally:
         stop_workers(procs)
         sites.stop()
@@ -123,6 +130,14 @@ def throughput(pg: PgCluster, workers: int, args: argparse.Namespace, tmp: Path)
     rate = total / seconds
     print(f"{workers} worker(s): {total} articles in {seconds:.1f}s = {rate:.1f} articles/s")
     return rate
+
+
+def _drained(dsn: str, sources: int) -> bool:
+    """Every source's poll queued since the start, and none waiting or running."""
+    queued = one(dsn, "SELECT count(*) FROM newswatch_schedule WHERE last_deferred IS NOT NULL")
+    busy = one(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = "
+                    "'newswatch.poll' AND status IN ('todo', 'doing')")  # fmt: skip
+    return queued == sources and busy == 0
 
 
 def _rows(dsn: str, table: str) -> int:
@@ -133,22 +148,15 @@ def _rows(dsn: str, table: str) -> int:
 
 
 def scale(pg: PgCluster, args: argparse.Namespace, tmp: Path) -> None:
-    sites = SoakSites(args.sources, max(args.sources // 10, 1), 1e7, vocabulary(400))
-    fixed_items(sites, 1)
+    sites = SoakSites(args.sources, max(args.sources // 10, 1), 1e7, vocabulary(20000))
+    polls: Counter[int] = Counter()
+    fixed_items(sites, 1, polls)
     receiver = Receiver()
     sites.start()
     receiver.start()
     dsn = pg.dsn(pg.create_database())
     config = tmp / "scale.yaml"
     write_config(config, dsn, sites, args.sources, args.interval, receiver.url)
-    polls: Counter[int] = Counter()
-    published = sites.published
-
-    def counted(i: int, now: float | None = None) -> int:  # called once per feed request
-        polls[i] += 1
-        return published(i, now)
-
-    sites.published = counted  # type: ignore[method-assign]
     procs = start_workers(config, args.workers, tmp / "workers.log")
     depths: list[int] = []
     try:
