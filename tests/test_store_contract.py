@@ -239,28 +239,15 @@ def _story(n: int) -> str:
     return " ".join(f"{rng.choice(WORDS)}{rng.randrange(1000)}" for _ in range(120))
 
 
-def test_a_newer_schema_is_refused(state: str, set_version: Callable[[str, int], None]) -> None:
+def test_a_newer_schema_is_refused(state: str) -> None:
     Store(state).close()
-    set_version(state, len(MIGRATIONS) + 3)
+    newer = len(MIGRATIONS) + 3
+    if state.startswith("postgresql://"):
+        _raw(state, [f"UPDATE newswatch_schema SET version = {newer}"])
+    else:
+        _raw(state, [f"PRAGMA user_version={newer}"])
     with pytest.raises(StoreError, match="newer than this newswatch"):
         Store(state)
-
-
-@pytest.fixture
-def set_version() -> Callable[[str, int], None]:
-    def set_to(state: str, version: int) -> None:
-        if state.startswith("postgresql://"):
-            import psycopg
-
-            with psycopg.connect(state, autocommit=True) as conn:
-                conn.execute("UPDATE newswatch_schema SET version = %s", (version,))
-        else:
-            import sqlite3
-
-            with sqlite3.connect(state) as conn:
-                conn.execute(f"PRAGMA user_version={version}")
-
-    return set_to
 
 
 def test_team_rules_keep_their_order_history_and_revision(store: Store) -> None:
@@ -274,3 +261,69 @@ def test_team_rules_keep_their_order_history_and_revision(store: Store) -> None:
     assert renamed is not None and (renamed.created_by, renamed.updated_by) == ("ana", "bo")
     assert rules.remove("aleppo", "bo", LATER) and not rules.remove("aleppo", "bo", LATER)
     assert rules.revision() == 5  # two saves, a rename (removal + save), a removal
+
+
+def test_follow_up_state_moves_from_the_outbox_json_into_columns(
+    state: str, at_version: Callable[[str, int], None]
+) -> None:
+    """Migration 7 on a state written before it: the newest follow-up's article and terms
+    (they lived in its outbox JSON) become the match's columns, on both engines."""
+    at_version(state, 6)
+    rows = [
+        "INSERT INTO articles (id, canonical_url, url, source, text, seen_at) VALUES "
+        "(1, 'u1', 'u1', 's', 'first text', '2026-11-27T12:00:00+00:00'), "
+        "(2, 'u2', 'u2', 's', 'newer text', '2026-11-27T13:00:00+00:00')",
+        "INSERT INTO matches (rule, article_id, cluster_id, terms, matched_at) VALUES "
+        "('r', 1, 7, '[\"a\"]', '2026-11-27T12:00:00+00:00'), "
+        "('quiet', 1, 7, '[\"q\"]', '2026-11-27T12:00:00+00:00')",
+        "INSERT INTO alerts (rule, channel, kind, payload, created_at, next_attempt_at, "
+        "cluster_id) VALUES ('r', 'c', 'update', "
+        '\'{"extra": {"article_id": 2, "all_terms": ["a", "b"]}}\', '
+        "'2026-11-27T13:05:00+00:00', '2026-11-27T13:05:00+00:00', 7)",
+    ]
+    _raw(state, rows)
+    store = Store(state)
+    try:
+        assert store.db.schema_version == len(MIGRATIONS)
+        basis = store.matches.alerted_basis("r", 7)
+        assert basis is not None
+        assert (basis.text, basis.terms) == ("newer text", ("a", "b"))
+        assert basis.last_update_at == datetime(2026, 11, 27, 13, 5, tzinfo=UTC)
+        quiet = store.matches.alerted_basis("quiet", 7)
+        assert quiet is not None and (quiet.text, quiet.terms) == ("first text", ("q",))
+        assert quiet.last_update_at is None
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def at_version() -> Callable[[str, int], None]:
+    """Build a state with the first ``version`` migrations only (an older newswatch's)."""
+
+    def build(state: str, version: int) -> None:
+        if state.startswith("postgresql://"):
+            scripts = [m.script("postgresql") for m in MIGRATIONS[:version]]
+            scripts.append("CREATE TABLE newswatch_schema (version INTEGER NOT NULL)")
+            scripts.append(f"INSERT INTO newswatch_schema VALUES ({version})")
+        else:
+            scripts = [m.script("sqlite") for m in MIGRATIONS[:version]]
+            scripts.append(f"PRAGMA user_version={version}")
+        _raw(state, scripts)
+
+    return build
+
+
+def _raw(state: str, statements: list[str]) -> None:
+    """Run SQL as another program would, beside the store."""
+    if state.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(state, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
+        return
+    import sqlite3
+
+    with sqlite3.connect(state) as conn:
+        for statement in statements:
+            conn.executescript(statement)

@@ -134,31 +134,40 @@ class PostgresDatabase:
 
     # -- transactions -------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[Sql]:
+    def transaction(self) -> AbstractContextManager[Sql]:
         """One connection from the pool for one transaction (committed at the end, rolled
         back on an exception); a call while this thread's transaction is open joins it."""
+        return self._connection(autocommit=False)
+
+    def read(self) -> AbstractContextManager[Sql]:
+        """A connection in autocommit mode: a read outside a unit costs one round trip,
+        not three (BEGIN, the query, COMMIT); inside a unit it joins the unit."""
+        return self._connection(autocommit=True)
+
+    @contextmanager
+    def _connection(self, *, autocommit: bool) -> Iterator[Sql]:
         joined = getattr(self._local, "sql", None)
         if joined is not None:
             yield joined
             return
         try:
             with self.pool.connection() as conn:
+                if autocommit:
+                    conn.autocommit = True
                 sql = _Connection(conn)
                 self._local.sql = sql
                 try:
                     yield sql
                 finally:
                     self._local.sql = None
+                    if autocommit:
+                        conn.autocommit = False  # the pool hands out transaction mode
         except psycopg.IntegrityError as exc:
             raise StoreConflict(str(exc).strip()) from exc
         except psycopg.Error as exc:
             raise StoreError(f"state database {self.url}: {str(exc).strip()}") from exc
         except PoolTimeout as exc:
             raise StoreError(f"state database {self.url}: no free connection") from exc
-
-    def read(self) -> AbstractContextManager[Sql]:
-        return self.transaction()
 
     # -- the Database protocol's upkeep -------------------------------------------------
 
@@ -167,8 +176,14 @@ class PostgresDatabase:
         transaction ends, and number this assignment: numbers then follow commit order,
         so ``StoryRepo.assigned_after`` hands another process every assignment it has
         not seen, none twice."""
-        sql.execute("SELECT pg_advisory_xact_lock(?)", (STORY_LOCK,))
-        return int(sql.execute("SELECT nextval('story_seq')").fetchone()[0])
+        # One round trip. The number is drawn for the CTE's row, so after the lock is held
+        # (a CTE calling a volatile function is materialised, never folded into the SELECT).
+        row = sql.execute(
+            "WITH locked AS (SELECT pg_advisory_xact_lock(?)) "
+            "SELECT nextval('story_seq') FROM locked",
+            (STORY_LOCK,),
+        ).fetchone()
+        return int(row[0])
 
     @property
     def schema_version(self) -> int:
