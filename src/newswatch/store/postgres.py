@@ -115,6 +115,7 @@ class PostgresDatabase:
         self._local = threading.local()
         options = "-c default_transaction_read_only=on" if read_only else None
         conninfo = make_conninfo(url, connect_timeout=CONNECT_TIMEOUT, options=options)
+        self._probe(conninfo)
         self.pool = ConnectionPool(
             conninfo, min_size=1, max_size=pool_size, open=False, name="newswatch"
         )
@@ -131,6 +132,18 @@ class PostgresDatabase:
         except BaseException:
             self.pool.close()
             raise
+
+    def _probe(self, conninfo: str) -> None:
+        """One plain connection first: a wrong URL, password or an unreachable server is
+        reported at once with PostgreSQL's reason (the pool would retry it silently)."""
+        try:
+            psycopg.connect(conninfo).close()
+        except psycopg.Error as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(
+                f"cannot connect to the state database {self.url}: {reason}",
+                hint="check that PostgreSQL runs, the URL's user, password and database",
+            ) from None
 
     # -- transactions -------------------------------------------------------------------
 
