@@ -98,7 +98,7 @@ def test_two_workers_ticking_at_once_queue_each_due_source_once(
 
         def tick(app: procrastinate.App) -> None:
             barrier.wait()
-            counts.append(defer_due(coord, sources, app.tasks["newswatch.poll"].configure))
+            counts.append(defer_due(coord, sources, app.job_manager))
 
         threads = [threading.Thread(target=tick, args=(app,)) for app in apps]
         for t in threads:
@@ -110,7 +110,7 @@ def test_two_workers_ticking_at_once_queue_each_due_source_once(
         assert sum(counts) == 40
         assert ("s4", "origin:http://site1:80", "poll:s4") in jobs
         # Moved one interval on: a tick now finds nothing due.
-        assert defer_due(coord, sources, apps[0].tasks["newswatch.poll"].configure) == 0
+        assert defer_due(coord, sources, apps[0].job_manager) == 0
     finally:
         for app in apps:
             app.close()
@@ -123,11 +123,11 @@ def test_a_source_whose_poll_still_waits_is_not_queued_twice(
     coord.sync_sources({name: 0.0 for name in sources})
     app = build_queue(pg_dsn, Recorded(sources), coord, Timing())
     with app.open():
-        configure = app.tasks["newswatch.poll"].configure
-        assert defer_due(coord, sources, configure) == 3
+        manager = app.job_manager
+        assert defer_due(coord, sources, manager) == 3
         with psycopg.connect(pg_dsn) as conn:  # every source due again at once
             conn.execute("UPDATE newswatch_schedule SET next_due = now() - interval '1 s'")
-        assert defer_due(coord, sources, configure) == 0
+        assert defer_due(coord, sources, manager) == 0
     assert len(poll_jobs(pg_dsn)) == 3
     due = coord.schedule()
     assert set(due) == set(sources)

@@ -132,6 +132,15 @@ class Coordination:
                 [(due, source) for source, due in next_due],
             )
 
+    def waiting(self, queueing_locks: set[str]) -> set[str]:
+        """Which of these queueing locks a job waiting in the queue holds."""
+        rows = self._all(
+            """SELECT queueing_lock FROM procrastinate_jobs
+               WHERE status = 'todo' AND queueing_lock = ANY(%s)""",
+            (list(queueing_locks),),
+        )
+        return {str(r[0]) for r in rows}
+
     def schedule(self) -> dict[str, datetime]:
         return {
             str(r[0]): r[1] for r in self._all("SELECT source, next_due FROM newswatch_schedule")

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import procrastinate
 from apscheduler.triggers.cron import CronTrigger
-from procrastinate.jobs import Status
+from procrastinate.jobs import Job, Status
+from procrastinate.manager import JobManager
 
 from newswatch.workers.coord import Coordination
 
@@ -33,6 +33,7 @@ log = logging.getLogger("newswatch.workers")
 
 QUEUE = "newswatch"
 TICK_BATCH = 5000  # due sources deferred per tick at most; the next tick takes the rest
+DEFER_BATCH = 500  # polls queued in one round trip
 # Higher runs first: an alert never waits behind thousands of queued polls.
 PRIORITY = {"deliver": 20, "tick": 30, "recover": 30, "prune": 10, "poll": 0}
 
@@ -95,7 +96,7 @@ def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> pr
     @app.task(name="newswatch.tick", queue=QUEUE, lock="newswatch.tick",
               queueing_lock="newswatch.tick", priority=PRIORITY["tick"])  # fmt: skip
     def tick(timestamp: int) -> None:
-        defer_due(coord, work.sources(), poll.configure)
+        defer_due(coord, work.sources(), app.job_manager)
 
     @app.periodic(cron=every, periodic_id="deliver")
     @app.task(name="newswatch.deliver", queue=QUEUE, lock="newswatch.deliver",
@@ -118,27 +119,44 @@ def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> pr
     return app
 
 
-def defer_due(
-    coord: Coordination, sources: dict[str, SourceSpec], configure: Callable[..., Any]
-) -> int:
-    """Defer a poll of every due source (one waiting poll per source at most) and move
-    each one interval on. Returns how many polls were queued."""
+def defer_due(coord: Coordination, sources: dict[str, SourceSpec], manager: JobManager) -> int:
+    """Queue a poll of every due source (one waiting poll per source at most) and move
+    each one interval on. Returns how many polls were queued. Polls go in batches: one
+    round trip per ``DEFER_BATCH``, not one per source (20,000 sources at 5 minutes are
+    67 a second)."""
+    due = [(name, d, now) for name, d, now in coord.due_sources(TICK_BATCH) if name in sources]
+    waiting = coord.waiting({f"poll:{name}" for name, _, _ in due})
+    jobs = [_poll_job(name, sources[name]) for name, _, _ in due if f"poll:{name}" not in waiting]
     queued = 0
-    moved: list[tuple[str, datetime]] = []
-    for name, due, now in coord.due_sources(TICK_BATCH):
-        spec = sources.get(name)
-        if spec is None:  # dropped from the config since the schedule was synced
-            continue
-        try:
-            configure(lock=f"origin:{spec.origin}", queueing_lock=f"poll:{name}").defer(source=name)
-            queued += 1
-        except procrastinate.exceptions.AlreadyEnqueued:
-            log.debug("%s: its previous poll still waits in the queue", name)
-        moved.append((name, next_due(spec, due, now)))
-    coord.reschedule(moved)
+    for start in range(0, len(jobs), DEFER_BATCH):
+        queued += _defer(manager, jobs[start : start + DEFER_BATCH])
+    coord.reschedule([(name, next_due(sources[name], d, now)) for name, d, now in due])
     if queued:
         log.debug("tick: %d poll(s) queued", queued)
     return queued
+
+
+def _poll_job(name: str, spec: SourceSpec) -> Job:
+    return Job(
+        id=None, queue=QUEUE, lock=f"origin:{spec.origin}", queueing_lock=f"poll:{name}",
+        task_name="newswatch.poll", priority=PRIORITY["poll"], task_kwargs={"source": name},
+    )  # fmt: skip
+
+
+def _defer(manager: JobManager, jobs: list[Job]) -> int:
+    """A batch; when one of its sources got a poll queued meanwhile, one by one."""
+    try:
+        manager.batch_defer_jobs(jobs)
+        return len(jobs)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        queued = 0
+        for job in jobs:
+            try:
+                manager.defer_job(job)
+                queued += 1
+            except procrastinate.exceptions.AlreadyEnqueued:
+                log.debug("%s: its previous poll still waits in the queue", job.task_kwargs)
+        return queued
 
 
 async def retry_stalled(app: procrastinate.App, stalled_after: float) -> int:
