@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,11 +12,11 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 
-from .receivers import HttpReceiver, http_receiver
+from .daemons import NotifySocket
+from .receivers import HttpReceiver, LocalController, http_receiver
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,10 +44,21 @@ def aleppo_config(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture(autouse=True)
+def _own_state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command run without ``state:`` uses the user's state directory: each test gets its
+    own, so no test reads another's (or the developer's) state file, whatever the order."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    for name in ("STATE_DIRECTORY", "NEWSWATCH_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def notify_socket(tmp_path: Path) -> Iterator[NotifySocket]:
+    """A NOTIFY_SOCKET for a daemon under test (pass ``.path`` in its environment)."""
+    sock = NotifySocket(tmp_path / "notify.sock")
+    yield sock
+    sock.close()
 
 
 class SMTPInbox:
@@ -56,12 +66,15 @@ class SMTPInbox:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = LocalController(self)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 OK"
+
+    @property
+    def port(self) -> int:
+        return int(self._controller.port)  # known once started
 
     def url(self, to: str = "security@example.org") -> str:
         return f"mailto://127.0.0.1:{self.port}?from=newswatch@example.org&to={to}&mode=insecure"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,20 +108,27 @@ class SmtpReceiver:
         return f"mailto://127.0.0.1:{self.port}?from=newswatch@example.org&to={to}&mode=insecure"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class LocalController(Controller):  # type: ignore[misc]
+    """aiosmtpd's threaded server on 127.0.0.1, on a port the kernel picks (port 0): a port
+    chosen beforehand could be taken by another test process before the server binds it."""
+
+    def __init__(self, handler: Any) -> None:
+        super().__init__(handler, hostname="127.0.0.1", port=0)
+
+    def _trigger_server(self) -> None:
+        # start() connects to self.port to make sure the server answers: by now the server
+        # is bound, so this is where the real port becomes known.
+        self.port = int(self.server.sockets[0].getsockname()[1])
+        super()._trigger_server()
 
 
 @contextmanager
 def smtp_receiver() -> Iterator[SmtpReceiver]:
     inbox = _Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = LocalController(inbox)
     controller.start()
     try:
-        yield SmtpReceiver(port, inbox)
+        yield SmtpReceiver(controller.port, inbox)
     finally:
         controller.stop()
 

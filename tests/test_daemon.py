@@ -15,8 +15,9 @@ import pytest
 from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
+from .daemons import wait_for
 from .receivers import HttpReceiver
-from .texts import ALEPPO_BODY, WHEAT_BODY, wait_for
+from .texts import ALEPPO_BODY, WHEAT_BODY
 from .texts import DAEMON_CONFIG as CONFIG
 
 ALEPPO_RULE = "  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"

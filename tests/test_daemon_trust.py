@@ -4,23 +4,17 @@ a second daemon on one state file, a refused reload, a slow channel."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from newswatch.demo.server import SampleSite
 
-from .conftest import article, free_port, json_url, run_cli
+from .conftest import article, json_url, run_cli
+from .daemons import NotifySocket, daemon, http_get, logged_port, wait_for
 from .receivers import Request, http_receiver
-from .test_e2e import ALEPPO_BODY
-from .test_service_daemon import _get
+from .texts import ALEPPO_BODY
 
 CONFIG = """
 state: {state}
@@ -40,43 +34,13 @@ rules:
 """
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    return None
-
-
 def write_config(tmp_path: Path, site: SampleSite, port: int, hook: str) -> Path:
+    """Port 0: the daemon binds a port the kernel picks and logs it (see daemons.py)."""
     path = tmp_path / "newswatch.yaml"
     path.write_text(
         CONFIG.format(state=tmp_path / "state.db", port=port, base=site.base_url, hook=hook)
     )
     return path
-
-
-@contextmanager
-def daemon(config: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[Any]:
-    with open(log, "w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newswatch", "run", "-c", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        )
-        try:
-            yield proc
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
 
 
 def test_a_busy_port_is_one_line_and_an_exit_status_systemd_does_not_restart(
@@ -100,7 +64,7 @@ def test_a_busy_port_is_one_line_and_an_exit_status_systemd_does_not_restart(
 def test_a_second_run_on_one_state_file_refuses_but_once_may_run_beside(
     tmp_path: Path, site: SampleSite
 ) -> None:
-    config = write_config(tmp_path, site, free_port(), "json://127.0.0.1:9/x")
+    config = write_config(tmp_path, site, 0, "json://127.0.0.1:9/x")
     log = tmp_path / "first.log"
     with daemon(config, log) as first:
         assert wait_for(lambda: "newswatch running" in log.read_text()), log.read_text()
@@ -115,53 +79,41 @@ def test_a_second_run_on_one_state_file_refuses_but_once_may_run_beside(
 
 
 def test_a_refused_reload_is_reported_to_systemd_healthz_and_metrics(
-    tmp_path: Path, site: SampleSite
+    tmp_path: Path, site: SampleSite, notify_socket: NotifySocket
 ) -> None:
-    port = free_port()
-    config = write_config(tmp_path, site, port, "json://127.0.0.1:9/x")
+    config = write_config(tmp_path, site, 0, "json://127.0.0.1:9/x")
     good = config.read_text()
     log = tmp_path / "daemon.log"
-    notify_path = str(tmp_path / "notify.sock")
-    received: list[str] = []
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
-        notify.bind(notify_path)
-        notify.settimeout(0.2)
+    drain, received = notify_socket.drain, notify_socket.received
+    with daemon(config, log, {"NOTIFY_SOCKET": notify_socket.path}) as proc:
+        assert wait_for(lambda: "READY=1" in drain()), log.read_text()
+        port = logged_port(log.read_text)
+        metrics = wait_for(lambda: http_get(f"http://127.0.0.1:{port}/metrics")[1])
+        assert b"newswatch_config_last_reload_successful 1.0" in metrics
+        assert b'newswatch_build_info{version="' in metrics
+        assert b"newswatch_start_time_seconds 1.7" in metrics
 
-        def drain() -> list[str]:
-            try:
-                while True:
-                    received.append(notify.recv(4096).decode())
-            except TimeoutError:
-                return received
+        config.write_text(good.replace("intervall", "x").replace("interval:", "intervall:"))
+        received.clear()
+        proc.send_signal(signal.SIGHUP)
+        failed = wait_for(lambda: [m for m in drain() if "ERRNO=" in m], 20)
+        assert failed, (received, log.read_text())
+        assert received[0].startswith("RELOADING=1\nMONOTONIC_USEC=")
+        assert "READY=1" in failed[0].splitlines()
+        assert "STATUS=reload failed, running the previous config:" in failed[0]
+        assert "defaults.intervall: unknown key (did you mean 'interval'?)" in failed[0]
 
-        with daemon(config, log, {"NOTIFY_SOCKET": notify_path}) as proc:
-            assert wait_for(lambda: "READY=1" in drain()), log.read_text()
-            metrics = wait_for(lambda: _get(f"http://127.0.0.1:{port}/metrics")[1])
-            assert b"newswatch_config_last_reload_successful 1.0" in metrics
-            assert b'newswatch_build_info{version="' in metrics
-            assert b"newswatch_start_time_seconds 1.7" in metrics
+        status, body = http_get(f"http://127.0.0.1:{port}/healthz")
+        health = json.loads(body)
+        assert status == 200 and health["ok"] is True  # the old config still runs
+        assert "last reload failed" in health["warnings"][0]
+        metrics = http_get(f"http://127.0.0.1:{port}/metrics")[1]
+        assert b"newswatch_config_last_reload_successful 0.0" in metrics
 
-            config.write_text(good.replace("intervall", "x").replace("interval:", "intervall:"))
-            received.clear()
-            proc.send_signal(signal.SIGHUP)
-            failed = wait_for(lambda: [m for m in drain() if "ERRNO=" in m], 20)
-            assert failed, (received, log.read_text())
-            assert received[0].startswith("RELOADING=1\nMONOTONIC_USEC=")
-            assert "READY=1" in failed[0].splitlines()
-            assert "STATUS=reload failed, running the previous config:" in failed[0]
-            assert "defaults.intervall: unknown key (did you mean 'interval'?)" in failed[0]
-
-            status, body = _get(f"http://127.0.0.1:{port}/healthz")
-            health = json.loads(body)
-            assert status == 200 and health["ok"] is True  # the old config still runs
-            assert "last reload failed" in health["warnings"][0]
-            metrics = _get(f"http://127.0.0.1:{port}/metrics")[1]
-            assert b"newswatch_config_last_reload_successful 0.0" in metrics
-
-            config.write_text(good)
-            proc.send_signal(signal.SIGHUP)
-            assert wait_for(lambda: "reloaded" in log.read_text(), 20)
-            assert json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["warnings"] == []
+        config.write_text(good)
+        proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: "reloaded" in log.read_text(), 20)
+        assert json.loads(http_get(f"http://127.0.0.1:{port}/healthz")[1])["warnings"] == []
     text = log.read_text()
     assert text.count("intervall") == 1, text  # said once, in our words
     assert "Value error" not in text and "pydantic" not in text
@@ -176,7 +128,7 @@ def slow(_: int, request: Request) -> tuple[int, bytes, dict[str, str]]:
 def test_a_slow_channel_does_not_make_the_scheduler_warn(tmp_path: Path, site: SampleSite) -> None:
     site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
     with http_receiver(slow) as receiver:
-        config = write_config(tmp_path, site, free_port(), json_url(receiver))
+        config = write_config(tmp_path, site, 0, json_url(receiver))
         log = tmp_path / "daemon.log"
         with daemon(config, log):
             # apprise gives up waiting for the answer after a few seconds: still longer than

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,12 +98,26 @@ def test_minimum_delay_applies_per_origin(session: requests.Session) -> None:
 
 def test_a_shutdown_cuts_the_wait_for_an_origin_short(session: requests.Session) -> None:
     stopping = threading.Event()
-    fetcher = Fetcher(session, None, SystemClock(), per_origin_delay=30.0, stopping=stopping)
+
+    @contextmanager
+    def shut_down_while_waiting() -> Iterator[None]:
+        # The fetcher is about to wait the origin's delay: the shutdown comes during that
+        # wait (from another thread), whenever the robots.txt fetch before it finished.
+        threading.Timer(0.05, stopping.set).start()
+        yield
+
+    fetcher = Fetcher(
+        session,
+        None,
+        SystemClock(),
+        per_origin_delay=30.0,
+        stopping=stopping,
+        on_wait=shut_down_while_waiting,
+    )
     with serve(host="127.0.0.1") as local:
         local.routes["/"] = page(b"ok")
         local.routes["/robots.txt"] = page(b"", status=404)
-        # robots.txt now, so the page would wait 30 s for the origin's delay.
-        threading.Timer(0.3, stopping.set).start()
+        # robots.txt first, so the page would wait 30 s for the origin's delay.
         started = time.monotonic()
         with pytest.raises(FetchError, match="shutting down"):
             fetcher.fetch(local.url("/"), SETTINGS, allow_private=True)

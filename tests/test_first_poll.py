@@ -11,7 +11,7 @@ from newswatch.demo.server import SampleSite
 
 from .conftest import aleppo_config, article, json_url, run_cli
 from .receivers import HttpReceiver
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 SECOND_BODY = ALEPPO_BODY.replace("Aleppo", "Aleppo's eastern districts", 1)
 

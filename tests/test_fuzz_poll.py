@@ -26,7 +26,7 @@ from newswatch.config import parse_config
 from newswatch.ruleset import prepare
 from tests.servers_hostile import LocalServer, page, serve
 
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 SEED = 20261203
 ROUNDS = 6

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import free_port, run_cli
-from .test_daemon_trust import daemon, wait_for
-from .test_service_daemon import _get
+from .conftest import run_cli
+from .daemons import daemon, http_get, logged_port, wait_for
 
 REFUSED = """
 state: {state}
@@ -30,13 +29,13 @@ rules:
 
 
 def test_healthz_is_503_when_every_source_fails(tmp_path: Path) -> None:
-    port = free_port()
     config = tmp_path / "newswatch.yaml"
-    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=port))
+    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=0))
     log = tmp_path / "daemon.log"
     with daemon(config, log):
+        port = logged_port(log.read_text)
         answer = wait_for(
-            lambda: (r := _get(f"http://127.0.0.1:{port}/healthz"))[0] == 503 and r, 30
+            lambda: (r := http_get(f"http://127.0.0.1:{port}/healthz"))[0] == 503 and r, 30
         )
         assert answer, log.read_text()
         reasons = json.loads(answer[1])["reasons"]
@@ -75,7 +74,7 @@ def test_a_configured_share_of_failing_sources_is_enough(tmp_path: Path) -> None
 
 def test_status_shows_a_never_successful_source_and_its_cause_first(tmp_path: Path) -> None:
     config = tmp_path / "newswatch.yaml"
-    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=free_port()))
+    config.write_text(REFUSED.format(state=tmp_path / "state.db", port=0))
     assert run_cli("once", "-c", str(config)).returncode == 1
     lines = run_cli("status", "-c", str(config)).stdout.splitlines()
     first = next(line for line in lines if line.startswith("first "))

@@ -17,7 +17,7 @@ from newswatch.model import Article
 from newswatch.ruleset import RuleSet, prepare
 from tests.servers_hostile import LocalServer, page, serve
 
-from .test_e2e import ALEPPO_BODY
+from .texts import ALEPPO_BODY
 
 NOW = datetime.now(UTC)
 # JSON-LD nested 1,000 deep raised RecursionError, which failed the whole poll, every poll.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -285,31 +286,33 @@ def test_the_dashboard_listens_on_loopback_by_default(tmp_path: Path) -> None:
 
 
 def test_run_serves_the_dashboard_when_the_config_has_web(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
+    from tests.daemons import DASHBOARD_LINE, daemon, logged_port
 
-    from tests.conftest import free_port
-
-    port = free_port()
     config = tmp_path / "newswatch.yaml"
-    config.write_text(f"state: {tmp_path / 'state.db'}\nweb:\n  listen: 127.0.0.1:{port}\n")
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "newswatch", "run", "-c", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline, answer = time.monotonic() + 60, None
-        while answer is None and time.monotonic() < deadline:
-            try:
-                answer = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=2)
-            except requests.ConnectionError:
-                time.sleep(0.3)
-        assert answer is not None and answer.status_code == 303  # to the login page
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        _out, err = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, err
+    config.write_text(f"state: {tmp_path / 'state.db'}\nweb:\n  listen: 127.0.0.1:0\n")
+    log = tmp_path / "daemon.log"
+    with daemon(config, log) as proc:
+        port = logged_port(log.read_text, DASHBOARD_LINE)
+        answer = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=10)
+        assert answer.status_code == 303  # to the login page
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, log.read_text()
+
+
+def test_a_busy_dashboard_port_is_one_line_and_an_exit_status_systemd_does_not_restart(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        config = tmp_path / "newswatch.yaml"
+        config.write_text(f"state: {tmp_path / 'state.db'}\nweb:\n  listen: 127.0.0.1:{port}\n")
+        for command in ("web", "run"):
+            result = run_cli(command, "-c", str(config), timeout=60)
+            assert result.returncode == 78, (command, result.stderr)
+            assert (
+                f"newswatch: web: cannot listen on 127.0.0.1:{port}: Address already in use "
+                "(another process uses this port: stop it or change web.listen)" in result.stderr
+            ), result.stderr
+            assert "Traceback" not in result.stderr

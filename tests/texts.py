@@ -1,10 +1,7 @@
-"""Article texts, a config and a helper several test modules share: here, so that test
+"""Article texts and a config several test modules share: here, so that test
 modules never import each other (editing one test file must not break another)."""
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable
 
 ALEPPO_BODY = """
 <p>Russian and Syrian warplanes carried out a wave of airstrikes on villages west of Aleppo
@@ -41,12 +38,3 @@ channels:
 rules:
 {rules}
 """
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False

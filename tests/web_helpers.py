@@ -13,7 +13,8 @@ from pathlib import Path
 import requests
 
 from newswatch.demo.server import SampleSite
-from tests.conftest import free_port, run_cli
+from tests.conftest import run_cli
+from tests.daemons import DASHBOARD_LINE, logged_port
 
 PASSWORDS = {"editor": "editor-password-1", "viewer": "viewer-password-1"}
 SECRET = "s3cr3t-TOKEN-in-a-channel-url"
@@ -52,10 +53,10 @@ class Running:
 
 
 def start_dashboard(tmp: Path, site: SampleSite) -> Running:
-    port = free_port()
     config = tmp / "newswatch.yaml"
+    # Port 0: `newswatch web` binds a port the kernel picks and says which (daemons.py).
     config.write_text(
-        CONFIG.format(state=tmp / "state.db", base=site.base_url, port=port, secret=SECRET)
+        CONFIG.format(state=tmp / "state.db", base=site.base_url, port=0, secret=SECRET)
     )
     for name, password in PASSWORDS.items():
         added = run_cli(
@@ -71,29 +72,32 @@ def start_dashboard(tmp: Path, site: SampleSite) -> Running:
         )
         assert added.returncode == 0, added.stderr
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newswatch", "web", "-c", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    running = Running(f"http://127.0.0.1:{port}", config, site, process)
+    log = tmp / "web.log"
+    with open(log, "w") as out:  # a file, not a pipe nobody reads: a full pipe blocks the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newswatch", "web", "-c", str(config)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+    running = Running("", config, site, process)
     running.poll()
-    _wait_until_up(running)
+    running.base = f"http://127.0.0.1:{logged_port(log.read_text, DASHBOARD_LINE)}"
+    _wait_until_up(running, log)
     return running
 
 
-def _wait_until_up(running: Running, timeout: float = 60) -> None:
+def _wait_until_up(running: Running, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if running.process.poll() is not None:
-            raise AssertionError(f"newswatch web exited: {running.process.stdout.read()}")  # type: ignore[union-attr]
+            raise AssertionError(f"newswatch web exited: {log.read_text()}")
         try:
             requests.get(running.base + "/login", timeout=2)
             return
         except requests.ConnectionError:
-            time.sleep(0.2)
+            time.sleep(0.1)
     raise AssertionError("newswatch web did not start")
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from newswatch import __version__
 from newswatch.app import App
 from newswatch.config import Config, load_config
-from newswatch.errors import ConfigError, NewswatchError, ServiceError
+from newswatch.errors import EXIT_CANNOT_LISTEN, ConfigError, NewswatchError, ServiceError
 from newswatch.ops import (
     HealthReport,
     HealthServer,
@@ -39,9 +39,6 @@ log = logging.getLogger("newswatch.daemon")
 DELIVERY_EVERY_S = 5.0
 HEARTBEAT_EVERY_S = 5.0
 RETENTION_EVERY_S = 6 * 3600.0
-# EX_CONFIG: the configured address cannot be used; restarting cannot fix that, so the
-# unit lists it in RestartPreventExitStatus= instead of looping every RestartSec.
-EXIT_CANNOT_LISTEN = 78
 
 
 class Daemon:
@@ -71,9 +68,10 @@ class Daemon:
 
     # -- lifecycle -------------------------------------------------------------------
     def run(self) -> int:
-        # The port first: when it is taken, nothing else has started and the error is
+        # The ports first: when one is taken, nothing else has started and the error is
         # one line (ServiceError, an exit status the unit does not restart on).
         self._start_health_server()
+        self._start_web()
         self._install_signal_handlers()
         self.app.metrics.started(__version__, self._started.timestamp())
         self.app.start_workers()
@@ -82,7 +80,6 @@ class Daemon:
         self.scheduler.every("heartbeat", HEARTBEAT_EVERY_S, self._beat)
         self.scheduler.every("retention", RETENTION_EVERY_S, self._prune)
         self.scheduler.start()
-        self._start_web()
         sources = len([s for s in self.app.config.sources if s.enabled])
         log.info("newswatch running: %d source(s), %d rule(s)", sources, len(self.app.config.rules))
         self.notifier.ready()

@@ -43,6 +43,11 @@ class ConfigError(NewswatchError):
         self.path = path
 
 
+# EX_CONFIG: the configured address cannot be used; restarting cannot fix that, so the
+# unit lists it in RestartPreventExitStatus= instead of looping every RestartSec.
+EXIT_CANNOT_LISTEN = 78
+
+
 class ServiceError(NewswatchError):
     """The daemon cannot start here; ``exit_status`` tells systemd whether a restart can
     help (``RestartPreventExitStatus=`` lists the ones where it cannot)."""
