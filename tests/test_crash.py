@@ -18,12 +18,17 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
 from .daemons import wait_for
 from .receivers import HttpReceiver
 from .texts import DAEMON_CONFIG as CONFIG
+
+# Twelve daemon start-ups: on a loaded machine each takes seconds (imports, worker processes).
+pytestmark = pytest.mark.timeout(360)
 
 KILLS = 12
 RUNNING = "newswatch running"

@@ -151,7 +151,8 @@ def test_retry_after_fails_the_origins_next_poll_fast_instead_of_holding_a_worke
         pool.submit(
             a.url("/"), lambda: fetcher.fetch(a.url("/busy"), SETTINGS, allow_private=True)
         ).result(10)
-    assert time.monotonic() - started < 1.0
+    # Failing fast: not the 120 s asked for (the bound leaves room for a loaded machine).
+    assert time.monotonic() - started < 5.0
     assert a.count("/busy") == 1  # the second poll made no request
 
 
