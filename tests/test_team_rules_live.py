@@ -19,7 +19,8 @@ from newswatch.ruleset import prepare
 from newswatch.store import Store
 from newswatch.store.team_rules import TeamRuleRepo
 from newswatch.teamrules import LiveRules
-from tests.conftest import article, free_port, run_cli
+from tests.conftest import article, run_cli
+from tests.daemons import DASHBOARD_LINE, logged_port
 
 CONFIG = """state: {state}
 sources:
@@ -48,7 +49,8 @@ def _until(what: Callable[[], bool], timeout: float = 20) -> None:
 
 
 def test_run_dashboard_follows_sighup_and_team_rules_of_another_process(tmp_path: Path) -> None:
-    port, path, log = free_port(), tmp_path / "newswatch.yaml", tmp_path / "daemon.log"
+    path, log = tmp_path / "newswatch.yaml", tmp_path / "daemon.log"
+    port = 0  # the daemon binds a port the kernel picks and logs it (tests/daemons.py)
     with SampleSite([]) as site:
 
         def write(more: str = "") -> None:
@@ -63,7 +65,6 @@ def test_run_dashboard_follows_sighup_and_team_rules_of_another_process(tmp_path
         assert added.returncode == 0, added.stderr
         token = run_cli("user", "token", "amira", "-c", str(path)).stdout.strip()
         headers = {"Authorization": f"Bearer {token}"}
-        base = f"http://127.0.0.1:{port}"
 
         def rules() -> dict[str, str]:
             try:
@@ -79,6 +80,7 @@ def test_run_dashboard_follows_sighup_and_team_rules_of_another_process(tmp_path
                 stderr=err,
             )
         try:
+            base = f"http://127.0.0.1:{logged_port(log.read_text, DASHBOARD_LINE)}"
             _until(lambda: rules() == {"aleppo": "config"})
             write(HOMS)
             daemon.send_signal(signal.SIGHUP)
