@@ -20,6 +20,9 @@ from tests.web_helpers import (
     stop_dashboard,
 )
 
+# The module's dashboard starts with four processes (two `user add`, `once`, `web`): on a
+# loaded machine that alone can pass the default 120 s, charged to the first test.
+pytestmark = pytest.mark.timeout(300)
 STORY = "Russian and Syrian warplanes strike villages near Aleppo and Idlib"
 
 

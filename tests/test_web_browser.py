@@ -21,6 +21,9 @@ from tests.conftest import article, run_cli
 from tests.web_helpers import PASSWORDS, Running, start_dashboard, stop_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+# The module's dashboard starts with four processes (two `user add`, `once`, `web`): on a
+# loaded machine that alone can pass the default 120 s, charged to the first test.
+pytestmark = pytest.mark.timeout(300)
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",

@@ -16,8 +16,8 @@ import pytest
 from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url
+from .daemons import wait_for
 from .receivers import HttpReceiver, Request, http_receiver
-from .texts import wait_for
 from .workers_helpers import start, stop, write_config
 
 log = logging.getLogger(__name__)

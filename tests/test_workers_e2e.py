@@ -12,8 +12,9 @@ from pathlib import Path
 from newswatch.demo.server import SampleSite
 
 from .conftest import article, json_url, run_cli
+from .daemons import wait_for
 from .receivers import HttpReceiver
-from .texts import ALEPPO_BODY, WHEAT_BODY, wait_for
+from .texts import ALEPPO_BODY, WHEAT_BODY
 from .workers_helpers import (
     BODY_HOSPITAL,
     BODY_MARKET,
