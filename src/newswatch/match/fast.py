@@ -86,7 +86,8 @@ class FastDocument(BaseDocument):
         if len(term.tokens) != 1:
             return None
         if term.keys:
-            return sorted(self.forms(term.keys[0], field))
+            forms = self.forms(term.keys[0], field)
+            return list(forms) if len(forms) == 1 else sorted(forms)
         if term.prefix and self.stem_prefixed(term.tokens[0], field):
             return self.with_prefix(term.tokens[0], field)
         return None
@@ -204,9 +205,12 @@ class FastDocument(BaseDocument):
         """A cheap necessary condition from the token set alone (and the prefixes the scan
         found). Explaining asks it of every term in every field, most of them absent, and
         nearly every term is one token: no more calls than that needs."""
-        tokens = self.sets[field]
+        tokens = self.sets[field]  # the keys are in it too (``fields.FieldSets``)
+        keys = term.keys
+        if len(keys) == 1 and not term.prefix:  # an analysed word, nearly every term
+            return not keys[0].isdisjoint(tokens)
         *exact, last = term.tokens
-        if term.keys:  # an analysed word: a form of each word (the last may be a prefix)
+        if keys:  # analysed words: a form of each word (the last may be a prefix)
             keyset = self.keysets[field]
             words = term.keys[:-1] if term.prefix else term.keys
             if any(keys.isdisjoint(keyset) for keys in words):

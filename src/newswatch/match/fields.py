@@ -53,13 +53,15 @@ class FieldSets(dict[str, set[str]]):
             self.surfaces[field] = tokens
             found = [self.memo.keys(lang, tokens) for lang in _latin(self.langs)]
         else:
-            surfaces = self.surfaces[field] = surface_words(raw)
+            # Arabic is analysed in its normalised form: the tokens are its surfaces.
+            arabic = all(lang in ("ar", "ar!") for lang in self.langs)
+            surfaces = self.surfaces[field] = tokens if arabic else surface_words(raw)
             found = [self.memo.keys(lang, surfaces) for lang in self.langs]
             for lang, keys in zip(self.langs, found, strict=True):
                 if lang in ("ar", "ar!") and keys:
                     # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
                     self.texts[field] += stems_text(keys)
-        tokens.update(*found)
+        tokens.update(*found)  # after: ``surfaces`` may be ``tokens``
         return tokens
 
 
