@@ -223,6 +223,21 @@ def test_failures_never_reveal_the_channel_secrets(
     assert newswatch_logs and not any("abcdefghij" in m for m in newswatch_logs)
 
 
+def test_a_service_answer_quoting_a_credential_url_is_masked_like_a_log_line(
+    store: Store,
+) -> None:
+    """The adapter masks with the one Redactor: a token the config does not know (a service
+    quoting some webhook back) goes too, not only the config's own secrets."""
+    echoed = "https://api.example.org/bot987654321:ZZxxYYwwVVuu11223344/sendMessage"
+    body = f'{{"ok":false,"description":"bad request for {echoed}"}}'.encode()
+    with http_receiver(lambda n, r: (400, body, {})) as rx, point_apprise_at(rx.url):
+        config = make_config({"tg": TELEGRAM})
+        outcome = AppriseNotifier(config).send(Batch("tg", "alert", (make_message(),)))
+    assert not outcome.ok and "bad request for https://api.example.org/" in outcome.error
+    for text in (outcome.error, *outcome.transcript):
+        assert "ZZxxYYwwVVuu11223344" not in text, text
+
+
 def test_slack_429_without_a_stated_delay_waits_a_minute(store: Store) -> None:
     def respond(number: int, _: Request) -> tuple[int, bytes, dict[str, str]]:
         return (429, b"rate_limited", {"Retry-After": "30"}) if number == 0 else (200, b"ok", {})

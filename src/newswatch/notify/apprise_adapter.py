@@ -3,8 +3,9 @@
 Each URL of a channel is instantiated once and rendered in the dialect its service
 understands (``email``, ``chat`` for Slack/Telegram, ``markdown``, ``text``, ``console``).
 URLs appear in logs only as ``url(privacy=True)``; apprise's own log lines are scanned for
-a rate-limit answer (Telegram's ``retry_after``, a ``Retry-After``) and scrubbed of the
-config's secrets before they become an error message.
+a rate-limit answer (Telegram's ``retry_after``, a ``Retry-After``) and masked by the one
+:class:`~newswatch.redact.Redactor` (known secrets, URL passwords, token-looking URL parts)
+before they become an error message.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from newswatch.config import Config
 from newswatch.config.loader import config_secrets
 from newswatch.notify.console import register_console_plugin, stdout_is_tty
 from newswatch.notify.render import Batch, Rendered, render
+from newswatch.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ class AppriseNotifier:
         logging.getLogger("apprise").setLevel(logging.DEBUG)
         self.config = config
         self.tty = stdout_is_tty() if tty is None else tty
-        self._secrets = sorted(config_secrets(config), key=len, reverse=True)
+        self._scrub = Redactor(config_secrets(config))
         self._targets: dict[str, list[Target]] = {}
 
     def targets(self, channel: str) -> list[Target]:
@@ -200,11 +202,6 @@ class AppriseNotifier:
         error = failure_text(entries)
         transcript = tuple(self._scrub(f"{e.level} {e.message}") for e in entries)
         return SendOutcome(False, self._scrub(error)[:500], retry_after, transcript=transcript)
-
-    def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
 
 
 _CAUSE = re.compile(r"\bexception:\s*(.+)", re.IGNORECASE | re.DOTALL)
