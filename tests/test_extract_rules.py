@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newswatch.extract import extract_article
 from newswatch.extract.cleanup import cut_trailer, drop_byline, drop_repeated_title
-from newswatch.extract.metadata import clean_authors, parse_datetime
+from newswatch.extract.metadata import clean_authors
 from newswatch.fetch import decode
 from newswatch.fetch.encoding import declared_charset
 
@@ -111,22 +111,6 @@ def test_cut_trailer(lines: list[str], kept: list[str]) -> None:
 )
 def test_clean_authors(names: list[str], authors: tuple[str, ...]) -> None:
     assert clean_authors(names) == authors
-
-
-@pytest.mark.parametrize(
-    ("text", "when"),
-    [
-        ("2024-03-05T14:30:00+02:00", datetime(2024, 3, 5, 12, 30, tzinfo=UTC)),
-        ("2024-03-05T14:30:00Z", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
-        ("2021-11-01T10:52:50+0100", datetime(2021, 11, 1, 9, 52, 50, tzinfo=UTC)),
-        ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),  # naive: taken as UTC
-        ("Tue, 05 Mar 2024 14:30:00 +0200", datetime(2024, 3, 5, 12, 30, tzinfo=UTC)),
-        ("yesterday", None),
-        ("", None),
-    ],
-)
-def test_parse_datetime(text: str, when: datetime | None) -> None:
-    assert parse_datetime(text) == when
 
 
 STORY = "<p>" + LONG + "</p><p>" + LONG + "</p>"

@@ -8,13 +8,13 @@ page (``<title>``, ``<time>``, ``<h1>``), then trafilatura's own guesses.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 from tld import get_fld
 
+from newswatch.dates import parse_date
 from newswatch.extract.jsonld import LdArticle
 
 _TITLE_KEYS = ("og:title", "dc.title", "dcterms.title", "twitter:title")
@@ -113,27 +113,10 @@ def find_published(
     candidates += [tags.get(key, "") for key in _DATE_KEYS]
     candidates += [t.get("datetime", "") for t in tree.iterfind(".//time[@datetime]")][:3]
     for text in candidates:
-        when = parse_datetime(text)
+        when = parse_date(text)
         if when is not None:
             return when
     return None
-
-
-def parse_datetime(text: str) -> datetime | None:
-    """An ISO 8601 or RFC 2822 date as aware UTC; a naive time is taken as UTC."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
 
 
 def find_authors(tags: dict[str, str], ld: LdArticle | None) -> tuple[str, ...]:

@@ -11,7 +11,8 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_title
 
-from newswatch.extract.metadata import clean_authors, parse_datetime
+from newswatch.dates import parse_date
+from newswatch.extract.metadata import clean_authors
 
 # Where pages put a visible byline, most specific markup first. (trafilatura's own author
 # search is thorough but copies and prunes the whole tree: ~50 ms a page.)
@@ -33,7 +34,7 @@ def title(tree: HtmlElement) -> str:
 def published(tree: HtmlElement, url: str) -> datetime | None:
     # No extensive (free-text) search: it runs dateparser, ~1 s a page, and guesses often.
     found = find_date(tree, extensive_search=False, original_date=True, url=url)
-    return parse_datetime(found) if found else None
+    return parse_date(found) if found else None
 
 
 def authors(tree: HtmlElement) -> tuple[str, ...]:

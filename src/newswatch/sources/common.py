@@ -1,9 +1,8 @@
-"""Helpers every source kind shares: the parse result, URL and date normalisation."""
+"""Helpers every source kind shares: the parse result, URL normalisation (dates: ``dates``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from newswatch.fetch import is_private_url
@@ -20,15 +19,6 @@ class Parsed:
 def absolute(base: str, href: str) -> str:
     """``href`` made absolute against ``base``, without its fragment."""
     return urljoin(base, href.strip()).split("#", 1)[0]
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """Aware UTC datetimes; naive ones are taken as UTC (what feeds that omit it mean)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def is_followable(url: str, allow_private: bool) -> bool:

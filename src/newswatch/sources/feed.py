@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from html import unescape
 from typing import Any
 
 import feedparser
 
 from newswatch.config.schema import SourceConfig
+from newswatch.dates import from_struct
 from newswatch.errors import SourceError
 from newswatch.fetch import FetchResult
 from newswatch.model import Entry
@@ -46,14 +46,7 @@ def plain_text(html: str) -> str:
 
 
 def _published(item: Any) -> datetime | None:
-    parsed: time.struct_time | None = item.get("published_parsed") or item.get("updated_parsed")
-    if not parsed:
-        return None
-    try:
-        # feedparser has already converted the date to UTC.
-        return datetime(*parsed[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
+    return from_struct(item.get("published_parsed") or item.get("updated_parsed"))
 
 
 def _entry(source: SourceConfig, base: str, item: Any) -> Entry | None:

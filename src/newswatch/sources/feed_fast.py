@@ -9,21 +9,16 @@ the fast path never has to be clever.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from newswatch.sources.common import utc
+from newswatch.dates import iso_date, rfc2822_date
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
-RFC822 = re.compile(
-    r"^(\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(:\d{2})?\s+([+-]\d{4}|[A-Z]{1,5})$"
-)
 
 
 class _Unusual(Exception):
@@ -44,32 +39,20 @@ def _text(node: etree._Element | None) -> str:
     return str(node.text or "").strip() if node is not None else ""
 
 
-def _date(value: str, parse: Callable[[str], datetime]) -> datetime | None:
+def _date(value: str, parse: Callable[[str], datetime | None]) -> datetime | None:
     if not value:
         return None
-    try:
-        return utc(parse(value))
-    except (TypeError, ValueError, IndexError, OverflowError):
-        raise _Unusual(value) from None
-
-
-def _iso(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _rfc822(value: str) -> datetime:
-    # email.utils is lenient: it would read "13:30 +03:00 pm" as UTC. Only the plain
-    # RFC 822 shape is taken here; feedparser knows the odd ones.
-    if not RFC822.match(value):
-        raise ValueError(value)
-    return parsedate_to_datetime(value)
+    found = parse(value)
+    if found is None:
+        raise _Unusual(value)  # a shape newswatch.dates does not take: feedparser's turn
+    return found
 
 
 def _rss_items(channel: etree._Element) -> Iterable[RawItem]:
     for item in channel.iterfind("item"):
         summary = _text(item.find("description")) or _text(item.find(CONTENT_ENCODED))
-        published = _date(_text(item.find("pubDate")), _rfc822) or _date(
-            _text(item.find(DC_DATE)), _iso
+        published = _date(_text(item.find("pubDate")), rfc2822_date) or _date(
+            _text(item.find(DC_DATE)), iso_date
         )
         guid = _text(item.find("guid")) or None
         link = _text(item.find("link"))
@@ -90,8 +73,8 @@ def _atom_items(feed: etree._Element) -> Iterable[RawItem]:
         if any(n.get("type") == "xhtml" for n in entry.iterfind(f"{ATOM}*")):
             raise _Unusual("xhtml content")
         summary = _text(entry.find(f"{ATOM}summary")) or _text(entry.find(f"{ATOM}content"))
-        published = _date(_text(entry.find(f"{ATOM}published")), _iso) or _date(
-            _text(entry.find(f"{ATOM}updated")), _iso
+        published = _date(_text(entry.find(f"{ATOM}published")), iso_date) or _date(
+            _text(entry.find(f"{ATOM}updated")), iso_date
         )
         guid = _text(entry.find(f"{ATOM}id")) or None
         yield _atom_link(entry), _text(entry.find(f"{ATOM}title")), summary, published, guid

@@ -22,11 +22,11 @@ from bs4.exceptions import ParserRejectedMarkup
 from soupsieve import SelectorSyntaxError
 
 from newswatch.config.schema import SourceConfig
+from newswatch.dates import parse_date
 from newswatch.errors import SourceError
 from newswatch.fetch import FetchResult
 from newswatch.model import Entry
 from newswatch.sources.common import Parsed, absolute
-from newswatch.sources.sitemap import parse_date
 
 log = logging.getLogger(__name__)
 

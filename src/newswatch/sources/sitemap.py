@@ -24,10 +24,11 @@ from typing import Generic, TypeVar
 from lxml import etree
 
 from newswatch.config.schema import SourceConfig
+from newswatch.dates import parse_date
 from newswatch.errors import SourceError
 from newswatch.fetch import FetchResult
 from newswatch.model import Entry
-from newswatch.sources.common import Parsed, absolute, utc
+from newswatch.sources.common import Parsed, absolute
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +91,6 @@ def _fields(element: etree._Element) -> dict[str, str]:
             if name not in found and text.strip():
                 found[name] = text.strip()
     return found
-
-
-def parse_date(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return utc(datetime.fromisoformat(value.strip()))
-    except ValueError:
-        return None
 
 
 @dataclass
