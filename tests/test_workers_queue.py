@@ -17,31 +17,9 @@ from newswatch.clock import SystemClock
 from newswatch.errors import FetchError
 from newswatch.fetch.politeness import Politeness
 from newswatch.workers.coord import Coordination
-from newswatch.workers.queue import SourceSpec, Timing, build_queue, defer_due, retry_stalled
+from newswatch.workers.queue import Timing, build_queue, defer_due, retry_stalled
 
-
-class Recorded:
-    """A Work whose polls only count (the real one runs newswatch's pipeline)."""
-
-    def __init__(self, sources: dict[str, SourceSpec]) -> None:
-        self._sources = sources
-        self.polled: list[str] = []
-
-    def sources(self) -> dict[str, SourceSpec]:
-        return self._sources
-
-    def poll(self, source: str) -> None:
-        self.polled.append(source)
-
-    def deliver(self) -> None:
-        pass
-
-    def prune(self) -> None:
-        pass
-
-
-def specs(n: int, *, every: float = 60.0, origins: int = 3) -> dict[str, SourceSpec]:
-    return {f"s{i}": SourceSpec(f"http://site{i % origins}:80", every) for i in range(n)}
+from .workers_helpers import Recorded, specs
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from newswatch.config import parse_config
 from newswatch.workers.coord import Coordination
 from newswatch.workers.queue import Timing, build_queue
 
-from .test_workers_queue import Recorded, specs
+from .workers_helpers import Recorded, specs
 
 
 def config_for(dsn: str) -> object:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import psycopg
 
+from newswatch.workers.queue import SourceSpec
+
 BODY_MARKET = """
 <p>An airstrike hit the crowded vegetable market of Aleppo's al-Sukkari district on Monday
 afternoon, medics said, the third attack on the neighbourhood this month.</p>
@@ -76,3 +78,27 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> int:
 def sql(dsn: str, query: str) -> list[tuple[object, ...]]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         return conn.execute(query).fetchall()  # type: ignore[arg-type]
+
+
+class Recorded:
+    """A Work whose polls only count (the real one runs newswatch's pipeline)."""
+
+    def __init__(self, sources: dict[str, SourceSpec]) -> None:
+        self._sources = sources
+        self.polled: list[str] = []
+
+    def sources(self) -> dict[str, SourceSpec]:
+        return self._sources
+
+    def poll(self, source: str) -> None:
+        self.polled.append(source)
+
+    def deliver(self) -> None:
+        pass
+
+    def prune(self) -> None:
+        pass
+
+
+def specs(n: int, *, every: float = 60.0, origins: int = 3) -> dict[str, SourceSpec]:
+    return {f"s{i}": SourceSpec(f"http://site{i % origins}:80", every) for i in range(n)}
