@@ -25,7 +25,6 @@ from pathlib import Path
 import requests
 
 from newswatch.clock import SystemClock
-from newswatch.config import parse_config
 from newswatch.model import Article
 from newswatch.store import Store
 
@@ -80,21 +79,19 @@ def main() -> int:
             started = time.perf_counter()
             populate(path, args.alerts)
             print(f"populated {args.alerts:,} alerts in {time.perf_counter() - started:.0f} s")
-        from newswatch.ruleset import prepare
+        from newswatch.ruleset import parse_rules
         from newswatch.store.team_rules import TeamRuleRepo
         from newswatch.teamrules import LiveRules
         from newswatch.web.server import WebServer
 
-        config = parse_config(
-            f"state: {path}\nweb: {{listen: '127.0.0.1:0'}}\n", {}, path="<bench>"
-        )
+        rules = parse_rules(f"state: {path}\nweb: {{listen: '127.0.0.1:0'}}\n", {}, path="<bench>")
         store = Store(path)
         token = "bench-token-" + "x" * 32
         users = store.users
         if users.get("bench") is None:
             users.add("bench", "viewer", "unused", datetime.now(UTC))
             users.add_token("bench", token, datetime.now(UTC))
-        live = LiveRules(TeamRuleRepo(store.db), prepare(config))
+        live = LiveRules(TeamRuleRepo(store.db), rules)
         server = WebServer(live, store, SystemClock())
         server.start()
         while not server.server.started:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newswatch.app import App
-from newswatch.config import load_config
-from newswatch.config.loader import checked_gazetteer
-from newswatch.ruleset import prepare
+from newswatch.ruleset import load_rules
 
 
 def _config(tmp_path: Path, rule: str) -> Path:
@@ -22,12 +20,13 @@ def _config(tmp_path: Path, rule: str) -> Path:
 
 
 def test_the_app_uses_the_gazetteer_the_config_check_loaded(tmp_path: Path) -> None:
-    config = load_config(
-        _config(tmp_path, "    query: strike\n    near: {place: Aleppo, km: 50}\n")
-    )
-    checked = checked_gazetteer(config)
+    rules = load_rules(_config(tmp_path, "    query: strike\n    near: {place: Aleppo, km: 50}\n"))
+    checked = rules.gazetteer
     assert checked is not None
-    app = App(prepare(config))
+    # What is built from this rule set (``match --rule``, team rules) loads it no more.
+    assert rules.only(rules.config.rules[:1]).gazetteer is checked
+    assert rules.plus([]).gazetteer is checked
+    app = App(rules)
     try:
         assert app.rules.gazetteer is checked
         assert app.rules.geo is not None
@@ -36,6 +35,6 @@ def test_the_app_uses_the_gazetteer_the_config_check_loaded(tmp_path: Path) -> N
 
 
 def test_rules_without_places_load_no_gazetteer(tmp_path: Path) -> None:
-    config = load_config(_config(tmp_path, "    query: strike\n"))
-    assert checked_gazetteer(config) is None
-    assert prepare(config).gazetteer is None
+    rules = load_rules(_config(tmp_path, "    query: strike\n"))
+    assert rules.gazetteer is None
+    assert rules.checked().gazetteer is None

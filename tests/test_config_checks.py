@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newswatch.config import parse_config
+from newswatch.ruleset import parse_rules
 
 from .conftest import run_cli
 
@@ -59,8 +59,10 @@ def test_a_set_but_empty_variable_is_an_error(tmp_path: Path) -> None:
 
 def test_shell_defaults_allow_an_explicit_empty_or_default_value() -> None:
     text = 'channels:\n  mail: "json://127.0.0.1:${PORT:-8080}/x${SUFFIX:-}"\n'
-    assert parse_config(text, {"SUFFIX": ""}).channels["mail"].urls == ["json://127.0.0.1:8080/x"]
-    assert parse_config(text, {"PORT": "9"}).channels["mail"].urls == ["json://127.0.0.1:9/x"]
+    assert parse_rules(text, {"SUFFIX": ""}).config.channels["mail"].urls == [
+        "json://127.0.0.1:8080/x"
+    ]
+    assert parse_rules(text, {"PORT": "9"}).config.channels["mail"].urls == ["json://127.0.0.1:9/x"]
 
 
 def test_a_duplicate_key_is_an_error_with_both_lines(tmp_path: Path) -> None:

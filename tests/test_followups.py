@@ -10,10 +10,9 @@ import pytest
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
 from newswatch.notify import message_from_payload
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 from newswatch.store.dashboard import AlertFilter, DashboardRepo
 
 from .conftest import aleppo_config, article
@@ -29,7 +28,7 @@ def sites() -> Iterator[list[SampleSite]]:
 def make_app(tmp_path: Path, sites: list[SampleSite], updates: bool) -> App:
     feeds = {f"wire-{name}": site.base_url for name, site in zip("abc", sites, strict=True)}
     text = aleppo_config(tmp_path / "state.db", feeds, updates=str(updates).lower())
-    return App(prepare(parse_config(text, {})), clock=FakeClock(datetime.now(UTC)))
+    return App(parse_rules(text, {}), clock=FakeClock(datetime.now(UTC)))
 
 
 def queued(app: App) -> list[tuple[str, str]]:

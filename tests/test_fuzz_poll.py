@@ -22,8 +22,7 @@ import pytest
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 from tests.servers_hostile import LocalServer, page, serve
 
 from .texts import ALEPPO_BODY
@@ -164,7 +163,7 @@ def app(tmp_path: Path, server: LocalServer) -> Iterator[App]:
         "channels:\n  hook: 'json://127.0.0.1:9/never'\n"
         "rules:\n  - {name: aleppo, query: 'Aleppo AND airstrike*', notify: [hook]}\n"
     )
-    running = App(prepare(parse_config(text, {})), clock=FakeClock(NOW))
+    running = App(parse_rules(text, {}), clock=FakeClock(NOW))
     running.runtime.fetcher.politeness.delay = 0  # one origin serves every source
     yield running
     running.close()

@@ -52,12 +52,12 @@ def test_healthz_is_503_when_every_source_fails(tmp_path: Path) -> None:
 def test_a_configured_share_of_failing_sources_is_enough(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from newswatch.config import parse_config
     from newswatch.ops import check_liveness
+    from newswatch.ruleset import parse_rules
     from newswatch.store import SourceState
 
     text = REFUSED.format(state=tmp_path / "s.db", port=1) + "health:\n  failing_share: 0.5\n"
-    config = parse_config(text, {})
+    config = parse_rules(text, {}).config
     now = datetime.now(UTC)
     states = [
         SourceState(

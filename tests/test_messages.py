@@ -38,13 +38,14 @@ def test_notify_test_verbose_shows_apprise_account(tmp_path: Path, smtp: SMTPInb
 def test_status_shows_the_smtp_cause_of_a_pending_alert(tmp_path: Path, smtp: SMTPInbox) -> None:
     from datetime import UTC, datetime
 
-    from newswatch.config import load_config, state_path
+    from newswatch.config import state_path
     from newswatch.model import AlertMessage, Snippet
     from newswatch.notify import DeliveryWorker, enqueue_alerts
+    from newswatch.ruleset import load_rules
     from newswatch.store import Store
 
     config_path = smtp_config(tmp_path, smtp)
-    config = load_config(config_path)
+    config = load_rules(config_path).config
     store = Store(state_path(config))
     now = datetime.now(UTC)
     message = AlertMessage(

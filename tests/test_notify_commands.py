@@ -81,7 +81,7 @@ def test_silence_mistakes_exit_1_with_a_message(
 
 
 def test_the_config_example_in_docs_notify_loads(tmp_path: Path) -> None:
-    from newswatch.config.loader import parse_config
+    from newswatch.ruleset import parse_rules
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "notify.md").read_text("utf-8")
     example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
@@ -93,6 +93,6 @@ def test_the_config_example_in_docs_notify_loads(tmp_path: Path) -> None:
         k: "x" * 20 for k in ("SMTP_PASSWORD", "SLACK_TOKEN_A", "SLACK_TOKEN_B", "SLACK_TOKEN_C")
     }
     env |= {"TELEGRAM_BOT_TOKEN": "123456789:abcdefghijklmnopqrstu", "TELEGRAM_CHAT_ID": "-100"}
-    config = parse_config(example, env)
+    config = parse_rules(example, env).config
     assert config.channels["desk-slack"].quiet_hours is not None
     assert [r.digest is not None for r in config.rules] == [False, True]

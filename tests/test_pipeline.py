@@ -10,12 +10,11 @@ import pytest
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 from newswatch.fetch import decode
 from newswatch.notify import message_from_payload
 from newswatch.pipeline import backoff_delay
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 
 from .conftest import aleppo_config, article
 from .servers_hostile import page, serve
@@ -30,7 +29,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def app(tmp_path: Path, site: SampleSite, clock: FakeClock) -> Iterator[App]:
     text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
-    running = App(prepare(parse_config(text, {})), clock=clock)
+    running = App(parse_rules(text, {}), clock=clock)
     yield running
     running.close()
 
@@ -117,7 +116,7 @@ def test_the_daemon_logs_a_rule_that_alerts_on_nearly_everything(
     text = aleppo_config(tmp_path / "state.db", {"levant": site.base_url})
     text += "  - name: no-sport\n    query: 'NOT football'\n"
     with caplog.at_level("WARNING", logger="newswatch.app"):
-        App(prepare(parse_config(text, {})), clock=clock).close()
+        App(parse_rules(text, {}), clock=clock).close()
     assert "rule no-sport matches any article without its excluded words" in caplog.text
     assert "rule aleppo" not in caplog.text
 
@@ -150,7 +149,7 @@ def test_an_article_is_decoded_by_the_charset_only_its_content_type_declares(
             "channels:\n  hook: json://127.0.0.1:9/x\n"
             "rules:\n  - name: idlib\n    query: 'İdlib'\n    notify: [hook]\n"
         )
-        app = App(prepare(parse_config(text, {})), clock=clock)
+        app = App(parse_rules(text, {}), clock=clock)
         try:
             report = app.pipeline.run_source(app.config.sources[0])
             [payload] = pending_payloads(app)

@@ -12,9 +12,8 @@ import pytest
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
 from newswatch.model import Article
-from newswatch.ruleset import RuleSet, prepare
+from newswatch.ruleset import RuleSet, parse_rules
 from tests.servers_hostile import LocalServer, page, serve
 
 from .texts import ALEPPO_BODY
@@ -63,7 +62,7 @@ def app(tmp_path: Path, server: LocalServer) -> Iterator[App]:
         "channels:\n  hook: 'json://127.0.0.1:9/never'\n"
         "rules:\n  - name: aleppo\n    query: 'Aleppo AND airstrike*'\n    notify: [hook]\n"
     )
-    running = App(prepare(parse_config(text, {})), clock=FakeClock(NOW))
+    running = App(parse_rules(text, {}), clock=FakeClock(NOW))
     running.runtime.fetcher.politeness.delay = 0
     yield running
     running.close()

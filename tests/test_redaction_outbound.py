@@ -16,8 +16,7 @@ import pytest
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 from tests.receivers import HttpReceiver, Request, http_receiver
 from tests.servers_hostile import LocalServer, page, serve
 
@@ -49,7 +48,7 @@ rules:
   - {{name: aleppo, query: Aleppo, notify: [hook]}}
 """
     environ = {"FEED_TOKEN": PATH_TOKEN, "HOOK_TOKEN": HOOK_TOKEN}
-    return App(prepare(parse_config(text, environ)), clock=FakeClock(datetime.now(UTC)))
+    return App(parse_rules(text, environ), clock=FakeClock(datetime.now(UTC)))
 
 
 def _leaks(text: str) -> list[str]:

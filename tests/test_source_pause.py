@@ -8,10 +8,9 @@ from pathlib import Path
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
 from newswatch.ops.liveness import check_liveness
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 from newswatch.store import Store
 from tests.conftest import aleppo_config, run_cli
 
@@ -20,13 +19,14 @@ def test_a_paused_source_is_skipped_until_resumed_across_restarts(tmp_path: Path
     with SampleSite() as site:
         text = aleppo_config(tmp_path / "state.db", {"wire": site.base_url})
         (tmp_path / "newswatch.yaml").write_text(text)
-        config = parse_config(text, {})
+        rules = parse_rules(text, {})
+        config = rules.config
         source = config.sources[0]
         web = Store(tmp_path / "state.db")  # the dashboard's process
         web.sources.pause("wire", "amira", datetime.now(UTC))
         web.close()
         clock = FakeClock(datetime.now(UTC))
-        app = App(prepare(config), clock=clock)
+        app = App(rules, clock=clock)
         try:
             report = app.poll(source)
             assert report.paused and report.skipped and report.new_articles == 0
@@ -53,7 +53,7 @@ def test_a_paused_source_is_skipped_until_resumed_across_restarts(tmp_path: Path
         store = Store(tmp_path / "state.db")
         assert store.sources.resume("wire") and not store.sources.resume("wire")
         store.close()
-        app = App(prepare(config), clock=clock)
+        app = App(rules, clock=clock)
         try:
             assert app.poll(source).new_articles == 3  # the feed's three
         finally:

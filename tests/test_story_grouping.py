@@ -7,9 +7,8 @@ from pathlib import Path
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import parse_config
 from newswatch.demo.server import SampleSite
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 
 from .conftest import article, json_url
 from .receivers import HttpReceiver
@@ -41,7 +40,7 @@ def test_two_rules_one_story_one_channel_make_one_message_naming_both(
     text = CONFIG.format(
         state=tmp_path / "state.db", base=site.base_url, hook=hook, other=hook + "-other"
     )
-    app = App(prepare(parse_config(text, {})), clock=FakeClock(datetime.now(UTC)))
+    app = App(parse_rules(text, {}), clock=FakeClock(datetime.now(UTC)))
     try:
         report = app.run_cycle()
         counts = app.store.outbox.counts()

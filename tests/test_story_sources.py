@@ -8,9 +8,9 @@ from pathlib import Path
 from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.commands.status import collect
-from newswatch.config import parse_config, state_path
+from newswatch.config import state_path
 from newswatch.demo.server import SampleSite
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 
 from .conftest import aleppo_config, article, json_url
 from .receivers import HttpReceiver
@@ -26,8 +26,9 @@ def test_digest_names_the_other_sources_of_the_story(
         b.publish(article("strike-copy", title, ALEPPO_BODY.replace("Thursday", "Thursday,")))
         feeds = {"wire-a": a.base_url, "wire-b": b.base_url}
         text = aleppo_config(tmp_path / "state.db", feeds, hook=json_url(receiver), digest="30m")
-        config = parse_config(text, {})
-        app = App(prepare(config), clock=FakeClock(datetime.now(UTC)))
+        rules = parse_rules(text, {})
+        config = rules.config
+        app = App(rules, clock=FakeClock(datetime.now(UTC)))
         try:
             for source in config.sources:
                 assert app.pipeline.run_source(source).ok

@@ -12,9 +12,8 @@ import yaml
 
 from newswatch.app import App
 from newswatch.clock import FakeClock
-from newswatch.config import load_config
 from newswatch.demo.server import SampleSite
-from newswatch.ruleset import prepare
+from newswatch.ruleset import load_rules
 from newswatch.store import Store
 from newswatch.store.dashboard import AlertFilter, DashboardRepo
 from newswatch.store.team_rules import TeamRuleRepo
@@ -48,9 +47,9 @@ def _config(tmp: Path, base: str = "http://127.0.0.1:9", drop_field: bool = Fals
 
 
 def _live(path: Path) -> tuple[LiveRules, Store]:
-    config = load_config(path)
-    store = Store(config.state or "")
-    return LiveRules(TeamRuleRepo(store.db), prepare(config)), store
+    rules = load_rules(path)
+    store = Store(rules.config.state or "")
+    return LiveRules(TeamRuleRepo(store.db), rules), store
 
 
 def _entry(body: dict[str, object]) -> str:
@@ -110,9 +109,10 @@ def test_a_name_of_the_config_or_of_another_team_rule_is_taken(tmp_path: Path) -
 def test_a_saved_team_rule_alerts_in_a_running_app_of_another_process(tmp_path: Path) -> None:
     with SampleSite([]) as site:
         path = _config(tmp_path, site.base_url)
-        config = load_config(path)
+        rules = load_rules(path)
+        config = rules.config
         app = App(
-            prepare(config),
+            rules,
             clock=FakeClock(datetime.now(UTC)),
             store=Store(path.parent / "state.db"),
         )
@@ -142,11 +142,11 @@ def test_a_team_rule_the_config_no_longer_accepts_does_not_block_a_reload(tmp_pa
     live, store = _live(path)
     live.save({"name": "field-watch", "query": "Homs", "notify": ["field"]}, "amira", NOW)
     assert "field-watch" in live.current.by_name
-    live.use_file(prepare(load_config(_config(tmp_path, drop_field=True))))  # SIGHUP
+    live.use_file(load_rules(_config(tmp_path, drop_field=True)))  # SIGHUP
     assert "field-watch" not in live.current.by_name
     assert "aleppo" in live.current.by_name
     assert live.refused == {"field-watch": ["notify[0]: unknown channel 'field' (channels: desk)"]}
-    live.use_file(prepare(load_config(_config(tmp_path))))  # the channel is back
+    live.use_file(load_rules(_config(tmp_path)))  # the channel is back
     assert "field-watch" in live.current.by_name and not live.refused
     store.close()
 

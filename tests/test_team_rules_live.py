@@ -13,9 +13,8 @@ from pathlib import Path
 
 import requests
 
-from newswatch.config import load_config
 from newswatch.demo.server import SampleSite
-from newswatch.ruleset import prepare
+from newswatch.ruleset import load_rules
 from newswatch.store import Store
 from newswatch.store.team_rules import TeamRuleRepo
 from newswatch.teamrules import LiveRules
@@ -87,7 +86,7 @@ def test_run_dashboard_follows_sighup_and_team_rules_of_another_process(tmp_path
             _until(lambda: rules() == {"aleppo": "config", "homs": "config"})
             # The dashboard of another process saves a team rule into the same state.
             other = Store(tmp_path / "state.db")
-            live = LiveRules(TeamRuleRepo(other.db), prepare(load_config(path)))
+            live = LiveRules(TeamRuleRepo(other.db), load_rules(path))
             live.save(
                 {"name": "idlib", "query": "Idlib", "notify": ["desk"]}, "omar", datetime.now(UTC)
             )

@@ -282,9 +282,9 @@ def test_user_commands(web: Running) -> None:
 
 
 def test_the_dashboard_listens_on_loopback_by_default(tmp_path: Path) -> None:
-    from newswatch.config import parse_config
+    from newswatch.ruleset import parse_rules
 
-    config = parse_config("web: {}\n", {}, path="<test>")
+    config = parse_rules("web: {}\n", {}, path="<test>").config
     assert config.web is not None and config.web.listen.startswith("127.0.0.1:")
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from newswatch.config import parse_config
-from newswatch.ruleset import prepare
+from newswatch.ruleset import parse_rules
 from newswatch.store import Store
 from newswatch.store.team_rules import TeamRuleRepo
 from newswatch.teamrules import LiveRules
@@ -29,7 +28,7 @@ rules:
 
 def test_every_near_rule_is_a_circle_around_its_centre(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.db")
-    live = LiveRules(TeamRuleRepo(store.db), prepare(parse_config(CONFIG, {})))
+    live = LiveRules(TeamRuleRepo(store.db), parse_rules(CONFIG, {}))
     circles = _circles(SimpleNamespace(live=live, places=StoryPlaces(live)))  # type: ignore[arg-type]
     store.close()
     assert [(c["rule"], c["km"], c["centre"]) for c in circles] == [

@@ -9,7 +9,7 @@ import psycopg
 
 from newswatch.commands.status_text import render
 from newswatch.commands.status_workers import render_workers, workers_report
-from newswatch.config import parse_config
+from newswatch.ruleset import parse_rules
 from newswatch.workers.coord import Coordination
 from newswatch.workers.queue import Timing, build_queue
 
@@ -17,7 +17,7 @@ from .workers_helpers import Recorded, specs
 
 
 def config_for(dsn: str) -> object:
-    return parse_config(f'state: "{dsn}"\nsources: []\n', {})
+    return parse_rules(f'state: "{dsn}"\nsources: []\n', {}).config
 
 
 def test_status_lists_each_worker_with_its_heartbeat_and_jobs_in_flight(pg_dsn: str) -> None:
@@ -62,7 +62,7 @@ def test_status_lists_each_worker_with_its_heartbeat_and_jobs_in_flight(pg_dsn: 
 
 
 def test_status_on_sqlite_state_has_no_workers_section(tmp_path: object) -> None:
-    config = parse_config(f"state: {tmp_path}/state.db\nsources: []\n", {})
+    config = parse_rules(f"state: {tmp_path}/state.db\nsources: []\n", {}).config
     assert workers_report(config, datetime.now(UTC)) == {}
     assert "WORKERS" not in render(
         {"state": "x", "database": None, "sources": [], "recent_alerts": [],

@@ -20,7 +20,6 @@ import requests
 from newswatch.clock import Clock, SystemClock
 from newswatch.config import Config, SourceConfig
 from newswatch.config.paths import state_location
-from newswatch.config.warnings import config_warnings
 from newswatch.dedup import StoryIndex
 from newswatch.extract.pool import Extractor, ProcessExtractor
 from newswatch.fetch import Fetcher
@@ -31,6 +30,7 @@ from newswatch.model import OpsAlert
 from newswatch.notify import DeliveryWorker, enqueue_ops, register_console_plugin
 from newswatch.ops import Metrics
 from newswatch.pipeline import Pipeline, PollReport
+from newswatch.rulecheck import config_warnings
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
 from newswatch.sources import kind_of
@@ -86,7 +86,7 @@ def build_runtime(
         store=store,
         fetcher=fetcher,
         stories=StoryIndex(store, clock, config.dedup),
-        delivery=DeliveryWorker(store, config, clock, metrics=metrics),
+        delivery=DeliveryWorker(store, config, clock, metrics=metrics, secrets=rules.secrets),
         health=SourceHealthTracker(store, clock, metrics=metrics),
         metrics=metrics,
         polls=polls,

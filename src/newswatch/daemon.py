@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from newswatch import __version__
 from newswatch.app import App
-from newswatch.config import Config, load_config
 from newswatch.errors import EXIT_CANNOT_LISTEN, ConfigError, NewswatchError, ServiceError
 from newswatch.ops import (
     HealthReport,
@@ -27,7 +26,7 @@ from newswatch.ops import (
     check_liveness,
 )
 from newswatch.ops.outage import next_try, outage_summary
-from newswatch.ruleset import prepare
+from newswatch.ruleset import RuleSet, load_rules
 from newswatch.scheduler import Scheduler
 from newswatch.store.retention import prune
 
@@ -48,7 +47,7 @@ class Daemon:
         config_path: Path,
         *,
         notifier: SystemdNotifier | None = None,
-        on_reload: Callable[[Config], None] | None = None,
+        on_reload: Callable[[RuleSet], None] | None = None,
     ) -> None:
         self.app = app
         self.config_path = config_path
@@ -127,19 +126,18 @@ class Daemon:
         """Apply a changed config file; keep the old one if the new one is invalid."""
         self.notifier.reloading()
         try:
-            config = load_config(self.config_path)
+            rules = load_rules(self.config_path)
         except ConfigError as exc:
             self._reload_failed(f"{len(exc.problems)} error(s): " + "; ".join(exc.problems))
             return
-        try:
-            rules = prepare(config)
         except (NewswatchError, OSError, ValueError) as exc:
             self._reload_failed(str(exc))
             return
+        config = rules.config
         self.app.reload(rules)
         self.scheduler.sync_sources(config, self.app.poll_soon)
         if self.on_reload:
-            self.on_reload(config)
+            self.on_reload(rules)
         self._reload_failure = None
         self.app.metrics.reloaded(True, self.app.clock.now().timestamp())
         log.info(

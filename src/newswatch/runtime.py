@@ -46,7 +46,7 @@ class Runtime:
         """Hand the long-lived parts the settings of a new rule set (SIGHUP)."""
         self.polls.resize(rules.config.workers)
         self.stories.configure(rules.config.dedup)
-        self.delivery.configure(rules.config)
+        self.delivery.configure(rules.config, rules.secrets)
 
 
 __all__ = ["Runtime"]

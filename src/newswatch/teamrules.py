@@ -7,7 +7,7 @@ dashboard, here or in another process, raises the state's revision, which
 :meth:`LiveRules.refresh` notices (the daemon asks every few seconds). A poll reads
 ``current`` once, at its start, as it did with the file's rules alone.
 
-A team rule is checked as ``check`` checks the file (``config.added_rules``). One that
+A team rule is checked as ``check`` checks the file (``rulecheck.check_added_rule``). One that
 the file's config no longer accepts (its channel was removed, a file rule took its name)
 is left out and reported in ``refused``, never allowed to block a config reload.
 """
@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from newswatch.config import RuleConfig
-from newswatch.config.added_rules import check_added_rule, with_rules
 from newswatch.errors import NewswatchError
-from newswatch.ruleset import RuleSet, prepare
+from newswatch.rulecheck import check_added_rule
+from newswatch.ruleset import RuleSet
 from newswatch.store.team_rules import TeamRule, TeamRuleRepo
 
 log = logging.getLogger("newswatch.teamrules")
@@ -77,7 +77,7 @@ class LiveRules:
     def check(self, raw: Any, editing: str = "") -> tuple[RuleConfig | None, list[str]]:
         """``raw`` (a rule's mapping) as it would be saved in place of team rule ``editing``."""
         taken = self._taken(exclude=editing)
-        return check_added_rule(raw, self.file.config, taken)
+        return check_added_rule(raw, self.file.checked(), taken)
 
     def save(self, raw: Any, user: str, at: datetime, editing: str = "") -> RuleConfig:
         """Check, store and put in force at once; raises TeamRuleError when invalid."""
@@ -104,12 +104,12 @@ class LiveRules:
     def _combine(self) -> None:
         """Under the lock: read the team rules, check each beside the file's, swap."""
         revision, stored = self.repo.revision(), self.repo.all()
-        config = self.file.config
+        config, checked = self.file.config, self.file.checked()
         taken = {r.name: f"rules[{n}] of the config" for n, r in enumerate(config.rules)}
         accepted: list[RuleConfig] = []
         refused: dict[str, list[str]] = {}
         for team_rule in stored:
-            rule, problems = check_added_rule(team_rule.body, config, taken)
+            rule, problems = check_added_rule(team_rule.body, checked, taken)
             if rule is None:
                 refused[team_rule.name] = problems
                 log.error("team rule %s left out: %s", team_rule.name, "; ".join(problems))
@@ -119,7 +119,7 @@ class LiveRules:
         current = self.file
         if accepted:
             try:
-                current = prepare(with_rules(config, accepted))
+                current = self.file.plus(accepted)
             except (NewswatchError, OSError, ValueError) as exc:  # e.g. an unreadable gazetteer
                 log.error("team rules left out, the rule set did not build: %s", exc)
         self.team, self.refused, self.revision = tuple(stored), refused, revision

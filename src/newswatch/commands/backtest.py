@@ -17,9 +17,9 @@ from pathlib import Path
 from newswatch.backtest import Hit, backtest
 from newswatch.commands.common import add_config_argument
 from newswatch.commands.match import _config
-from newswatch.config import Config, RuleConfig, is_database_url, state_location
+from newswatch.config import RuleConfig, is_database_url, state_location
 from newswatch.config.durations import parse_duration
-from newswatch.ruleset import prepare
+from newswatch.ruleset import RuleSet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,10 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
-    config = _config(args)
+    file_rules = _config(args)
+    config = file_rules.config
     since = since_time(args.since, datetime.now(UTC))
-    rule = rule_for(config, query=args.query, rule=args.rule)
-    ruleset = prepare(config, [rule])  # a bad --query: QueryError, exit 2 with the column
+    rule = rule_for(file_rules, query=args.query, rule=args.rule)
+    ruleset = file_rules.only([rule])  # a bad --query: QueryError, exit 2 with the column
     store = Store(state_location(config), read_only=True)
     progress = _Progress() if sys.stderr.isatty() else None
     found = 0
@@ -62,26 +63,27 @@ def since_time(period: str, now: datetime) -> datetime:
         raise _usage(f"--since: {exc}") from None
 
 
-def rule_for(config: Config, *, query: str | None, rule: str | None) -> RuleConfig:
+def rule_for(file_rules: RuleSet, *, query: str | None, rule: str | None) -> RuleConfig:
     """The rule to backtest: the named rule of the config, or an ad-hoc one for a query."""
     if query is not None:
         return RuleConfig(name="query", query=query)
+    config = file_rules.config
     for candidate in config.rules:
         if candidate.name == rule:
             return candidate
-    team = _team_rule(config, str(rule))
+    team = _team_rule(file_rules, str(rule))
     if team is not None:
         return team
     known = ", ".join(r.name for r in config.rules) or "none"
     raise _usage(f"no rule named {rule!r} (rules: {known})")
 
 
-def _team_rule(config: Config, name: str) -> RuleConfig | None:
+def _team_rule(file_rules: RuleSet, name: str) -> RuleConfig | None:
     """A team rule (made in the dashboard) of that name, as the daemon runs it."""
-    from newswatch.config.added_rules import check_added_rule
+    from newswatch.rulecheck import check_added_rule
     from newswatch.store import Store
 
-    path = state_location(config)
+    path = state_location(file_rules.config)
     if not is_database_url(path) and not Path(path).is_file():
         return None
     store = Store(path, read_only=True)
@@ -91,7 +93,7 @@ def _team_rule(config: Config, name: str) -> RuleConfig | None:
         store.close()
     if found is None:
         return None
-    rule, problems = check_added_rule(found.body, config, {})
+    rule, problems = check_added_rule(found.body, file_rules.checked(), {})
     if rule is None:
         raise _usage(f"team rule {name} is not in force: {'; '.join(problems)}")
     return rule

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newswatch.config import Config, default_config_path, load_config
+from newswatch.config import default_config_path
+
+if TYPE_CHECKING:
+    from newswatch.ruleset import RuleSet
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +26,11 @@ def config_path(args: argparse.Namespace) -> Path:
     return Path(args.config) if getattr(args, "config", None) else default_config_path()
 
 
-def load(args: argparse.Namespace) -> Config:
-    return load_config(config_path(args))
+def load(args: argparse.Namespace) -> RuleSet:
+    """The config file's rule set, checked as ``check`` checks it (exit 2 when invalid)."""
+    from newswatch.ruleset import load_rules  # the CLI imports every command for --help
+
+    return load_rules(config_path(args))
 
 
 def add_log_format_argument(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 from newswatch.commands.common import add_log_format_argument
-from newswatch.config import parse_config
 from newswatch.ops import setup_logging
 
 DEMO_CONFIG = """
@@ -48,13 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.app import App
     from newswatch.demo.server import SampleSite
-    from newswatch.ruleset import prepare
+    from newswatch.ruleset import parse_rules
 
     setup_logging(args.log_format, verbose=args.verbose)
     with SampleSite() as site, tempfile.TemporaryDirectory(prefix="newswatch-demo-") as tmp:
         print(f"Sample news site on {site.base_url} — polling it once.\n", file=sys.stderr)
         text = DEMO_CONFIG.format(base=site.base_url, state=Path(tmp) / "demo.db")
-        app = App(prepare(parse_config(text, {}, path="<demo>")))
+        app = App(parse_rules(text, {}, path="<demo>"))
         try:
             report = app.run_cycle()
         finally:

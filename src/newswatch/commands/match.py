@@ -12,9 +12,9 @@ import json
 import sys
 
 from newswatch.commands.common import add_config_argument, add_page_url_argument, config_path
-from newswatch.config import Config, RuleConfig, load_config
+from newswatch.config import Config, RuleConfig
 from newswatch.model import Article, Match
-from newswatch.ruleset import prepare
+from newswatch.ruleset import RuleSet, load_rules, prepare
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,11 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.commands.inputs import load_inputs
 
-    config = _config(args)
-    rules = _rules(args, config)
-    # A broken --query raises QueryError here (exit 2, with the column): prepare compiles
+    file_rules = _config(args)
+    rules = _rules(args, file_rules.config)
+    # A broken --query raises QueryError here (exit 2, with the column): ``only`` compiles
     # every query the config's check did not.
-    ruleset = prepare(config, rules)
+    ruleset = file_rules.only(rules)
     matched_any = False
     for loaded in load_inputs(args.inputs, args.url, allow_jsonl=True):
         if loaded.article is None:
@@ -67,11 +67,12 @@ def _rules(args: argparse.Namespace, config: Config) -> list[RuleConfig]:
     return [r.model_copy(update={"sources": None}) for r in rules]
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _config(args: argparse.Namespace) -> RuleSet:
+    """The config file's rule set; with ``--query`` and no config file, an empty one."""
     path = config_path(args)
     if args.query and not args.config and not path.exists():
-        return Config()
-    return load_config(path)
+        return prepare(Config())
+    return load_rules(path)
 
 
 def _analysers(article: Article, rules: list[RuleConfig]) -> str:

@@ -9,7 +9,6 @@ import argparse
 import sys
 
 from newswatch.commands.common import add_config_argument, load
-from newswatch.config import config_secrets
 from newswatch.errors import NewswatchError
 from newswatch.ops import Redactor, setup_logging
 
@@ -28,17 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.notify import send_test  # apprise is slow to import; --help need not wait
 
-    config = load(args)
+    rules = load(args)
+    config = rules.config
     if args.channel not in config.channels:
         valid = ", ".join(sorted(config.channels)) or "none configured"
         raise NewswatchError(
             f"unknown channel {args.channel!r}", hint=f"channels in the config: {valid}"
         )
-    secrets = config_secrets(config)
+    secrets = rules.secrets
     setup_logging("text", secrets=secrets)
     # Printed, not logged: the same redactor as the log, or the cause carries the token.
     redact = Redactor(secrets)
-    outcome = send_test(config, args.channel)
+    outcome = send_test(config, args.channel, secrets)
     if outcome.ok:
         print(f"test alert delivered to channel {args.channel}", file=sys.stderr)
         return 0

@@ -13,7 +13,6 @@ import logging
 import sys
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import config_secrets, load_config
 from newswatch.ops import setup_logging
 from newswatch.ops.outage import explain, shared_cause
 from newswatch.pipeline import PollReport
@@ -34,12 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.app import App
-    from newswatch.ruleset import prepare
+    from newswatch.ruleset import load_rules
 
     setup_logging(args.log_format, verbose=args.verbose)
-    config = load_config(config_path(args))
-    setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
-    app = App(prepare(config))
+    rules = load_rules(config_path(args))
+    setup_logging(args.log_format, verbose=args.verbose, secrets=rules.secrets)
+    app = App(rules)
     try:
         report = app.run_cycle(progress=sys.stderr.isatty(), baseline=args.baseline)
     finally:

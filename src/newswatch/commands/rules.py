@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
-    config = load(args)
+    config = load(args).config
     path = state_location(config)
     if not is_database_url(path) and not Path(path).is_file():
         # No daemon or dashboard ran yet: no team rule either.

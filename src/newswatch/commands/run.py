@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import Config, config_secrets, is_database_url, load_config, state_path
+from newswatch.config import is_database_url, state_path
 from newswatch.ops import setup_logging
 from newswatch.ops.memory import limit_malloc_arenas
 from newswatch.ops.runlock import RunLock
+
+if TYPE_CHECKING:
+    from newswatch.ruleset import RuleSet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,35 +37,37 @@ def main(args: argparse.Namespace) -> int:
     limit_malloc_arenas()  # before any thread starts: see service/memory.py
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
-    config = load_config(path)
-    setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    from newswatch.ruleset import load_rules  # the CLI imports every command for --help
+
+    rules = load_rules(path)
+    setup_logging(args.log_format, verbose=args.verbose, secrets=rules.secrets)
+    config = rules.config
     if config.state and is_database_url(config.state):
         # Several processes and machines share the state: no run lock; the work runs in
         # worker processes (newswatch.workers), this machine's started here.
-        return _run_postgres(args, path, config, config.state)
+        return _run_postgres(args, path, rules, config.state)
     lock = RunLock(state_path(config))
     lock.acquire()  # before the store opens: a second daemon touches nothing
     try:
-        return _run(args, path, config)
+        return _run(args, path, rules)
     finally:
         lock.release()
 
 
-def _run(args: argparse.Namespace, path: Path, config: Config) -> int:
+def _run(args: argparse.Namespace, path: Path, rules: RuleSet) -> int:
     from newswatch.app import App
     from newswatch.daemon import Daemon
-    from newswatch.ruleset import prepare
 
-    app = App(prepare(config))
+    app = App(rules)
 
-    def refresh_log_secrets(new: Config) -> None:
+    def refresh_log_secrets(new: RuleSet) -> None:
         # A reload may bring new ${VAR} values or channel passwords: mask those too.
-        setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(new))
+        setup_logging(args.log_format, verbose=args.verbose, secrets=new.secrets)
 
     return Daemon(app, path, on_reload=refresh_log_secrets).run()
 
 
-def _run_postgres(args: argparse.Namespace, path: Path, config: Config, dsn: str) -> int:
+def _run_postgres(args: argparse.Namespace, path: Path, rules: RuleSet, dsn: str) -> int:
     """Local workers (``newswatch.workers.supervisor``), plus ``http:`` and ``web:``."""
     import os
 
@@ -73,20 +79,20 @@ def _run_postgres(args: argparse.Namespace, path: Path, config: Config, dsn: str
     extra = ["--log-format", args.log_format] + (["-v"] if args.verbose else [])
     coord = Coordination(dsn, size=2)
     supervisor = Supervisor(path, max(count, 0), worker_args=extra, coord=coord)
+    config = rules.config
     health = (
         HealthServer(config.http, supervisor.health, supervisor.metrics) if config.http else None
     )
     web = None
     if config.web is not None:
         from newswatch.clock import SystemClock
-        from newswatch.ruleset import prepare
         from newswatch.store import Store
         from newswatch.store.team_rules import TeamRuleRepo
         from newswatch.teamrules import LiveRules
         from newswatch.web.server import WebServer
 
         store = Store(dsn)
-        web = WebServer(LiveRules(TeamRuleRepo(store.db), prepare(config)), store, SystemClock())
+        web = WebServer(LiveRules(TeamRuleRepo(store.db), rules), store, SystemClock())
     try:
         if health:
             health.start()

@@ -29,7 +29,7 @@ def main(args: argparse.Namespace) -> int:
     # Imported here: the CLI imports every command module just to build --help.
     from newswatch.store import Store
 
-    config = load(args)
+    config = load(args).config
     store = Store(state_location(config))
     try:
         repo = store.silences

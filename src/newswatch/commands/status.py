@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    config = load(args)
-    path = state_location(config)
-    report = collect(config, path, datetime.now(UTC), recent=args.alerts)
+    rules = load(args)
+    config, path = rules.config, state_location(rules.config)
+    now = datetime.now(UTC)
+    report = collect(config, path, now, recent=args.alerts, secrets=rules.secrets)
     report.update(workers_report(config, datetime.now(UTC)))  # PostgreSQL state only
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -48,10 +49,16 @@ def main(args: argparse.Namespace) -> int:
 
 
 def collect(
-    config: Config, path: str | Path, now: datetime, *, recent: int = RECENT_ALERTS
+    config: Config,
+    path: str | Path,
+    now: datetime,
+    *,
+    recent: int = RECENT_ALERTS,
+    secrets: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Everything ``status`` shows, as JSON-ready data with secrets masked."""
-    redact = Redactor(config_secrets(config))
+    """Everything ``status`` shows, as JSON-ready data with secrets masked (``secrets``: the
+    ``${VAR}`` values, ``RuleSet.secrets``, besides what the config's URLs hold)."""
+    redact = Redactor(config_secrets(config, secrets))
     report: dict[str, Any] = {"state": redact(str(path)), "now": to_iso(now)}
     if not is_database_url(str(path)) and not Path(path).exists():
         # Opening would create an empty database; a status check must not do that.

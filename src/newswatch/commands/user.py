@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.store import Store
 
-    config = load(args)
+    config = load(args).config
     store = Store(state_location(config))
     try:
         users, now = store.users, datetime.now(UTC)

@@ -38,14 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from newswatch.clock import SystemClock
     from newswatch.ops import setup_logging
-    from newswatch.ruleset import prepare
     from newswatch.store import Store
     from newswatch.teamrules import LiveRules
     from newswatch.web.server import WebServer
 
     setup_logging(args.log_format, verbose=args.verbose)
-    config = load(args)
-    store = Store(state_location(config))
+    rules = load(args)
+    store = Store(state_location(rules.config))
     try:
         if not store.users.all():
             print(
@@ -53,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
                 "Make one with: newswatch user add NAME --role admin",
                 file=sys.stderr,
             )
-        live = LiveRules(store.team_rules, prepare(config))
+        live = LiveRules(store.team_rules, rules)
         server = WebServer(live, store, SystemClock())
         _reload_on_hup(config_path(args), live)
         print(f"newswatch: dashboard on {server.url}", file=sys.stderr)
@@ -66,13 +65,12 @@ def main(args: argparse.Namespace) -> int:
 def _reload_on_hup(path: Path, live: LiveRules) -> None:
     """SIGHUP reads the config file again, as ``run`` does (the listen address stays);
     an invalid file is logged and the running rules kept."""
-    from newswatch.config import load_config
     from newswatch.errors import ConfigError, NewswatchError
-    from newswatch.ruleset import prepare
+    from newswatch.ruleset import load_rules
 
     def reload() -> None:
         try:
-            live.use_file(prepare(load_config(path)))
+            live.use_file(load_rules(path))
         except ConfigError as exc:
             log.error("reload failed, keeping the running config: %s", "; ".join(exc.problems))
         except (NewswatchError, OSError, ValueError) as exc:

@@ -12,7 +12,6 @@ import argparse
 import logging
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.config import config_secrets, load_config
 from newswatch.ops import setup_logging
 from newswatch.ops.memory import limit_malloc_arenas
 
@@ -45,8 +44,10 @@ def main(args: argparse.Namespace) -> int:
     limit_malloc_arenas()  # before any thread starts: see ops/memory.py
     path = config_path(args)
     setup_logging(args.log_format, verbose=args.verbose)
-    config = load_config(path)
-    setup_logging(args.log_format, verbose=args.verbose, secrets=config_secrets(config))
+    from newswatch.ruleset import load_rules
+
+    rules = load_rules(path)
+    setup_logging(args.log_format, verbose=args.verbose, secrets=rules.secrets)
     if not args.verbose:  # a line per job is procrastinate's debugging, not our log
         logging.getLogger("procrastinate").setLevel(logging.WARNING)
 
@@ -59,5 +60,6 @@ def main(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         timing=Timing(heartbeat=beat, stalled_after=3 * beat),
         http=args.http,
+        rules=rules,
     )
     return worker.serve()

@@ -16,7 +16,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -382,11 +381,6 @@ class Config(Strict):
     """A channel for newswatch's own alerts: a source turning unhealthy or recovering."""
     places: str | None = None  # optional user gazetteer file
     """A gazetteer file of your own places (docs/geo.md)."""
-    # Not configuration: the gazetteer the config check loaded (rules with places), kept so
-    # the daemon does not load it a second time. A pydantic private attribute: never
-    # validated or dumped.
-    _gazetteer: Any = PrivateAttr(default=None)
-    _compiled: Any = PrivateAttr(default=None)  # query text -> CompiledQuery, from the check
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

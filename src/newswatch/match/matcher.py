@@ -39,7 +39,7 @@ class Matcher:
         compiled: Mapping[str, CompiledQuery] | None = None,
     ) -> None:
         """``compiled``: queries already compiled with the same ``terms`` and ``places``
-        (``config.loader.compiled_queries``: checking the config compiles every query)."""
+        (``rulecheck.Checked.compiled``: checking the config compiles every query)."""
         self.rules = list(rules)
         known = compiled or {}
         self.queries: list[CompiledQuery] = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -103,14 +104,18 @@ def choose_dialect(url: str, plugin: Any, configured: str, tty: bool) -> str:
 
 
 class AppriseNotifier:
-    def __init__(self, config: Config, *, tty: bool | None = None) -> None:
+    def __init__(
+        self, config: Config, *, tty: bool | None = None, secrets: Iterable[str] = ()
+    ) -> None:
+        """``secrets``: what else to mask besides the URLs' own (the ``${VAR}`` values,
+        ``RuleSet.secrets``)."""
         register_console_plugin()  # console:// must resolve wherever a notifier exists
         # apprise's capture of a failed try's cause needs its DEBUG records to exist;
         # our log handler keeps them off stderr (logsetup.CAPTURED_LOGGERS).
         logging.getLogger("apprise").setLevel(logging.DEBUG)
         self.config = config
         self.tty = stdout_is_tty() if tty is None else tty
-        self._scrub = Redactor(config_secrets(config))
+        self._scrub = Redactor(config_secrets(config, secrets))
         self._targets: dict[str, list[Target]] = {}
 
     def targets(self, channel: str) -> list[Target]:

@@ -92,13 +92,16 @@ class DeliveryWorker:
         notifier: Notifier | None = None,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
+        """``secrets``: masked in errors besides the URLs' own (``RuleSet.secrets``)."""
         self.outbox = store.outbox
         self.silences = store.silences
         self.stories = store.stories
         self.clock = clock
         self._own_notifier = notifier is None  # an injected one (tests) survives reloads
-        self._settings = _settings(config, notifier or AppriseNotifier(config))
+        notifier = notifier or AppriseNotifier(config, secrets=secrets)
+        self._settings = _settings(config, notifier, secrets)
         self.rng = rng or random.Random()
         self.metrics = metrics
         # Last send per channel (monotonic): rate limits concern this process's pace.
@@ -111,11 +114,12 @@ class DeliveryWorker:
                 released,
             )
 
-    def configure(self, config: Config) -> None:
+    def configure(self, config: Config, secrets: Iterable[str] = ()) -> None:
         """Use ``config`` from the next round on (SIGHUP); a round in progress finishes
         with the settings it began with."""
-        notifier = AppriseNotifier(config) if self._own_notifier else self._settings.notifier
-        self._settings = _settings(config, notifier)
+        own = self._own_notifier
+        notifier = AppriseNotifier(config, secrets=secrets) if own else self._settings.notifier
+        self._settings = _settings(config, notifier, secrets)
 
     @property
     def config(self) -> Config:
@@ -310,8 +314,9 @@ class DeliveryWorker:
             )
 
 
-def _settings(config: Config, notifier: Notifier) -> _Settings:
-    return _Settings(config, notifier, _priorities(config), Redactor(config_secrets(config)))
+def _settings(config: Config, notifier: Notifier, secrets: Iterable[str]) -> _Settings:
+    redact = Redactor(config_secrets(config, secrets))
+    return _Settings(config, notifier, _priorities(config), redact)
 
 
 def _priorities(config: Config) -> dict[str, str]:

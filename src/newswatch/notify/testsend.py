@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from newswatch.config import Config
@@ -29,7 +30,8 @@ def test_message(now: datetime | None = None) -> AlertMessage:
     )
 
 
-def send_test(config: Config, channel: str) -> SendOutcome:
-    """Send a test alert through ``channel``; ``ok`` when every URL accepted it."""
+def send_test(config: Config, channel: str, secrets: Iterable[str] = ()) -> SendOutcome:
+    """Send a test alert through ``channel``; ``ok`` when every URL accepted it.
+    ``secrets``: masked in the outcome besides the URLs' own (``RuleSet.secrets``)."""
     register_console_plugin()
-    return AppriseNotifier(config).send(Batch(channel, "alert", (test_message(),)))
+    return AppriseNotifier(config, secrets=secrets).send(Batch(channel, "alert", (test_message(),)))

@@ -145,11 +145,12 @@ async def backtest(request: Request) -> Response:
         return JSONResponse({"error": 'give "query" or "rule", and "since"'}, status_code=400)
     try:
         since = tester.period(str(body.get("since") or "7d"), dash.clock.now())
+        rules = dash.live.current  # read once: a SIGHUP may swap it meanwhile
         if body.get("rule"):
-            rule = tester.config_rule(dash.config, str(body["rule"]))
+            rule = tester.config_rule(rules.config, str(body["rule"]))
         else:
             rule = RuleConfig(name="query", query=str(body["query"]))
-        result = await run_in_threadpool(tester.run, dash.store, dash.config, rule, since)
+        result = await run_in_threadpool(tester.run, dash.store, rules, rule, since)
     except tester.TesterInputError as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     return JSONResponse({"articles": [hit_json(h) for h in result.hits]})

@@ -136,14 +136,15 @@ async def tester_page(request: Request) -> Response:
 
 def _test(dash: Dashboard, query: str, name: str, since_text: str) -> dict[str, object]:
     since = tester.period(since_text, dash.clock.now())
-    result = tester.run(dash.store, dash.config, RuleConfig(name="tester", query=query), since)
+    rules = dash.live.current  # read once: a SIGHUP may swap it meanwhile
+    result = tester.run(dash.store, rules, RuleConfig(name="tester", query=query), since)
     context: dict[str, object] = {"result": result, "per_day": result.per_day()}
     context["peak"] = max((n for _d, n in result.per_day()), default=1)
     if name:
-        current = tester.config_rule(dash.config, name)
+        current = tester.config_rule(rules.config, name)
         context["current"] = current
         if current.query != query:
-            before = tester.run(dash.store, dash.config, current, since)
+            before = tester.run(dash.store, rules, current, since)
             now_urls, old_urls = result.urls(), before.urls()
             context["added"] = [h for h in result.hits if _url(h) not in old_urls]
             context["removed"] = [h for h in before.hits if _url(h) not in now_urls]

@@ -14,7 +14,7 @@ from newswatch.backtest import Hit, backtest
 from newswatch.config import Config, RuleConfig
 from newswatch.config.durations import parse_duration
 from newswatch.errors import QueryError
-from newswatch.ruleset import prepare
+from newswatch.ruleset import RuleSet
 from newswatch.store import Store
 
 MAX_PERIOD_DAYS = 90
@@ -54,11 +54,11 @@ def config_rule(config: Config, name: str) -> RuleConfig:
     raise TesterInputError(f"no rule named {name!r}")
 
 
-def run(store: Store, config: Config, rule: RuleConfig, since: datetime) -> Result:
+def run(store: Store, rules: RuleSet, rule: RuleConfig, since: datetime) -> Result:
     """What ``rule`` matches among the articles seen since ``since``, newest first, as
     ``newswatch backtest`` finds it (``sources:`` and ``near:`` of a config rule included)."""
     try:
-        ruleset = prepare(config, [rule])
+        ruleset = rules.only([rule])
     except QueryError as exc:
         raise TesterInputError(f"query: {exc}") from None
     return Result(rule.query, list(backtest(store.archive, ruleset, since)))

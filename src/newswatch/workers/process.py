@@ -22,11 +22,11 @@ import procrastinate
 from procrastinate.worker import Worker
 
 from newswatch.app import App
-from newswatch.config import Config, SourceConfig, is_database_url, load_config
+from newswatch.config import Config, SourceConfig, is_database_url
 from newswatch.errors import ConfigError, NewswatchError
 from newswatch.fetch.politeness import origin_key, origin_of
 from newswatch.ops import HealthReport, HealthServer
-from newswatch.ruleset import prepare
+from newswatch.ruleset import RuleSet, load_rules
 from newswatch.store.retention import prune
 from newswatch.workers.coord import Coordination, worker_name
 from newswatch.workers.queue import QUEUE, SourceSpec, Timing, build_queue, first_offsets
@@ -184,14 +184,13 @@ class WorkerProcess:
 
     def _reload(self) -> None:
         try:
-            config = load_config(self.config_path)
-            rules = prepare(config)
+            rules = load_rules(self.config_path)
         except (ConfigError, NewswatchError, OSError, ValueError) as exc:
             log.error("reload failed, keeping the running config: %s", exc)
             return
         self.work.app.reload(rules)
         self.coord.sync_sources(first_offsets(self.work.sources(), random.Random()))
-        log.info("reloaded %s: %d source(s)", self.config_path, len(config.sources))
+        log.info("reloaded %s: %d source(s)", self.config_path, len(rules.config.sources))
 
 
 def start_worker(
@@ -200,11 +199,14 @@ def start_worker(
     concurrency: int | None = None,
     timing: Timing | None = None,
     http: str | None = None,
+    rules: RuleSet | None = None,
 ) -> WorkerProcess:
-    """Everything a worker needs, connected and migrated; ``serve()`` runs it."""
+    """Everything a worker needs, connected and migrated; ``serve()`` runs it. ``rules``:
+    the config file's, when the caller has read it already."""
     from newswatch.store import Store
 
-    config = load_config(config_path)
+    rules = rules or load_rules(config_path)
+    config = rules.config
     dsn = postgres_dsn(config)
     if dsn is None:
         raise ConfigError(
@@ -215,7 +217,7 @@ def start_worker(
     timing = timing or Timing()
     store = Store(dsn)  # first: an unreachable database is one clear error, at once
     coord = Coordination(dsn)
-    app = App(prepare(config), store=store)
+    app = App(rules, store=store)
     app.runtime.fetcher.politeness.share(coord)
     work = NewswatchWork(app)
     queue = build_queue(dsn, work, coord, timing)
