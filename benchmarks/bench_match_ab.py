@@ -9,6 +9,12 @@ side's compile time (best of 3 builds) and indexed rate (articles per CPU-second
 of ``--passes`` passes after one untimed warm-up pass). The machine's speed drifts from
 minute to minute; alternating rounds and comparing medians cancels most of it.
 
+Both sides' processes run with the collector's first threshold at 50,000, as every
+newswatch process sets it at start-up (``newswatch.gctune``'s value, passed in: an
+older checkout may not have the module). Matchers from before that module paused the
+collector while building themselves; under CPython's default threshold a matcher that
+does not would pay thousands of collections a newswatch process never runs.
+
 Articles are given the language of their script (``ar``, ``ru``, ``en``), as extraction
 gives them; ``--unknown-language`` leaves it unset, so every analyser reads every article
 (the union newswatch falls back to).
@@ -24,6 +30,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newswatch.gctune import YOUNG_THRESHOLD
+
 HERE = Path(__file__).resolve().parent.parent
 
 _CHILD = r"""
@@ -32,6 +40,7 @@ sys.path[:0] = [{src!r}, {root!r}]
 from benchmarks.bench_match import Corpus, best_rate
 from newswatch.match import Matcher
 
+gc.set_threshold({young}, *gc.get_threshold()[1:])
 corpus = Corpus({seed})
 articles = [corpus.article(n) for n in range({articles})]
 if {declare}:
@@ -62,6 +71,7 @@ def run(side: Path, args: argparse.Namespace) -> dict[str, float]:
         rules=args.rules,
         passes=args.passes,
         declare=not args.unknown_language,
+        young=YOUNG_THRESHOLD,
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
