@@ -85,7 +85,7 @@ def conjuncts(node: Node, cost: Cost | None = None) -> list[KeySet] | None:
     if isinstance(node, Term):
         if len(node.tokens) == 1:  # nearly every term; 10,000 rules
             if node.keys and not node.prefix:  # any form: the word or one of its keys
-                return [frozenset((False, key) for key in node.keys[0])]
+                return [_word_set(node.keys[0])]
             return [frozenset(((node.prefix, node.tokens[0]),))]
         return _best(list(_term_sets(node)), cost)
     if isinstance(node, Regex | Not):
@@ -135,7 +135,13 @@ def _filters(key_set: KeySet) -> bool:
     return not any(token in _COMMON or (prefix and len(token) < 3) for prefix, token in key_set)
 
 
-# A memo, not state: a term's key sets depend only on it; rules share terms (incident words).
+# Memos, not state: a term's key sets depend only on it; rules share terms (incident words).
+@lru_cache(maxsize=1 << 16)
+def _word_set(keys: frozenset[str]) -> KeySet:
+    """An analysed word's key set: the word or any of its keys."""
+    return frozenset((False, key) for key in keys)
+
+
 @lru_cache(maxsize=1 << 16)
 def _term_sets(term: Term) -> tuple[KeySet, ...]:
     """One key set per word of a phrase: the word, or any of its forms' keys."""
@@ -164,21 +170,10 @@ def shared_cost(roots: Iterable[Node]) -> Cost:
     users: Counter[Key] = Counter()
     written: set[str] = set()
     for root in roots:
-        written.update(
-            token
-            for leaf in positive_leaves(root)
-            if isinstance(leaf, Term)
-            for token in leaf.tokens
-        )
-        users.update(
-            {
-                key
-                for leaf in positive_leaves(root)
-                if isinstance(leaf, Term)
-                for key_set in _term_sets(leaf)
-                for key in key_set
-            }
-        )
+        terms = [leaf for leaf in positive_leaves(root) if isinstance(leaf, Term)]
+        for term in terms:
+            written.update(term.tokens)
+        users.update({key for term in terms for key_set in _term_sets(term) for key in key_set})
     return cache(lambda key: key_cost(key) * users[key] if key[1] in written else 0.0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from newswatch.config.schema import RuleConfig
 from newswatch.match.documents import NaiveDocument, article_fields
@@ -100,16 +101,24 @@ def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
     arabic_prefix = False
     for query in queries:
         for leaf in all_leaves(query.root):
-            if isinstance(leaf, Term):
+            if isinstance(leaf, Term) and leaf.keys:
                 for token, keys in zip(leaf.tokens, leaf.keys, strict=False):
-                    found = [key for key in keys if ":" in key]
+                    found, others = _analysed(token, keys)
                     used.update(found)
-                    own.update(key for key in found if key[key.index(":") + 1 :] != token)
-                arabic_prefix = arabic_prefix or bool(
-                    leaf.prefix and prefix_keys(leaf.tokens[-1], ("ar",))
-                )
+                    own.update(others)
+            if isinstance(leaf, Term) and leaf.prefix and not arabic_prefix:
+                arabic_prefix = bool(prefix_keys(leaf.tokens[-1], ("ar",)))
     keep = ("ar:", "ar!:") if arabic_prefix else ()
     return KeyMemo(frozenset(used), keep, frozenset(own))
+
+
+# A memo, not state: rules share their words, and 10,000 rules have ~30,000 of them.
+@lru_cache(maxsize=1 << 16)
+def _analysed(token: str, keys: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """A query word's keys (those with a ``:``) and, among them, those that are not its own
+    form (``en:strike`` for ``strikes``)."""
+    found = frozenset(key for key in keys if ":" in key)
+    return found, frozenset(key for key in found if key[key.index(":") + 1 :] != token)
 
 
 def _compiled(
