@@ -4,7 +4,11 @@ never succeeded is not "ok", and a shared cause is said once, in words."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
+
+from newswatch.store import SourceState
 
 from .conftest import run_cli
 from .daemons import daemon, http_get, logged_port, wait_for
@@ -108,3 +112,20 @@ def test_the_fetchers_own_errors_are_classified() -> None:
     assert classify("connection failed: [Errno 101] Network is unreachable") == "unreachable"
     assert classify("HTTP 404") is None  # the source's own problem, not a shared cause
     assert classify("https://proxy-news.example/ssl/feed: HTTP 404") is None  # URL not read
+
+
+def test_one_health_word_per_state_for_status_and_the_dashboard() -> None:
+    """status, status --json and the Sources page all read ``SourceState.health``; before,
+    the page had its own copy and showed a source that never succeeded as "failing"."""
+    at = datetime(2026, 12, 4, tzinfo=UTC)
+    cases = {
+        "never polled": SourceState("a"),
+        "never succeeded": SourceState("b", last_poll_at=at, consecutive_failures=1),
+        "failing": SourceState("c", last_poll_at=at, last_success_at=at, consecutive_failures=2),
+        "unhealthy": SourceState("d", last_poll_at=at, healthy=False),
+        "paused": SourceState("e", last_poll_at=at, healthy=False, paused_at=at),
+        "ok": SourceState("f", last_poll_at=at, last_success_at=at),
+    }
+    assert {word: state.health for word, state in cases.items()} == {w: w for w in cases}
+    template = resources.files("newswatch.web").joinpath("templates/sources.html").read_text()
+    assert "st.health" in template and "failing" not in template

@@ -96,6 +96,30 @@ def test_login_refuses_a_wrong_password_then_shows_the_alerts(
     page.context.close()
 
 
+def test_every_page_loads_without_a_failed_request_or_console_error(
+    browser: object, web: Running
+) -> None:
+    """The login page and each page of the menu: no 404 (a favicon included), no error."""
+    failed: list[str] = []
+    errors: list[str] = []
+    context = browser.new_context(base_url=web.base)  # type: ignore[attr-defined]
+    context.on(
+        "response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/login")
+    page.fill("input[name=name]", "viewer")
+    page.fill("input[name=password]", PASSWORDS["viewer"])
+    page.click("button[type=submit]")
+    page.wait_for_url(web.base + "/")
+    for link in ["Rules", "Rule tester", "Map", "Sources", "Silences", "Alerts"]:
+        page.click(f"nav a:text-is('{link}')")
+        page.wait_for_load_state("networkidle")
+    assert failed == [] and errors == [], (failed, errors)
+    context.close()
+
+
 def test_a_new_alert_appears_on_the_open_page_within_3_seconds(
     browser: object, web: Running
 ) -> None:

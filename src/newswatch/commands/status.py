@@ -129,17 +129,7 @@ def _source(
 
 
 def _health(state: SourceState | None) -> str:
-    """``ok`` only for a source whose last poll succeeded: one that never succeeded, or
-    fails below the unhealthy threshold, says so instead of looking fine."""
-    if state is not None and state.paused_at is not None:
-        return "paused"
-    if state is None or state.last_poll_at is None:
-        return "never polled"
-    if not state.healthy:
-        return "unhealthy"
-    if state.last_success_at is None:
-        return "never succeeded"
-    return "failing" if state.consecutive_failures > 0 else "ok"
+    return state.health if state is not None else "never polled"
 
 
 def _alert(alert: AlertSummary, redact: Callable[[str], str]) -> dict[str, Any]:

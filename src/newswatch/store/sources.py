@@ -26,6 +26,21 @@ class SourceState:
     paused_at: datetime | None = None  # paused from the dashboard: polls are skipped
     paused_by: str | None = None
 
+    @property
+    def health(self) -> str:
+        """The one word status, /healthz readers and the dashboard show: ``ok`` only for a
+        source whose last poll succeeded; one that never succeeded, or fails below the
+        unhealthy threshold, says so instead of looking fine."""
+        if self.paused_at is not None:
+            return "paused"
+        if self.last_poll_at is None:
+            return "never polled"
+        if not self.healthy:
+            return "unhealthy"
+        if self.last_success_at is None:
+            return "never succeeded"
+        return "failing" if self.consecutive_failures > 0 else "ok"
+
 
 class SourceStateRepo:
     def __init__(self, db: Executor) -> None:
