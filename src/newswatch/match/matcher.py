@@ -96,18 +96,20 @@ def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
     """A memo of article words' keys that keeps only the keys these rules have (and the
     Arabic stems when some rule has an Arabic prefix); a word's own form only when a rule
     has it for another word (``en:strike`` from ``strikes``: the article's ``strike``)."""
-    used: set[str] = set()
-    own: set[str] = set()
+    words: set[tuple[str, frozenset[str]]] = set()  # rules share words: each once
     arabic_prefix = False
     for query in queries:
         for leaf in all_leaves(query.root):
             if isinstance(leaf, Term) and leaf.keys:
-                for token, keys in zip(leaf.tokens, leaf.keys, strict=False):
-                    found, others = _analysed(token, keys)
-                    used.update(found)
-                    own.update(others)
+                words.update(zip(leaf.tokens, leaf.keys, strict=False))
             if isinstance(leaf, Term) and leaf.prefix and not arabic_prefix:
                 arabic_prefix = bool(prefix_keys(leaf.tokens[-1], ("ar",)))
+    used: set[str] = set()
+    own: set[str] = set()
+    for token, keys in words:
+        found, others = _analysed(token, keys)
+        used.update(found)
+        own.update(others)
     keep = ("ar:", "ar!:") if arabic_prefix else ()
     return KeyMemo(frozenset(used), keep, frozenset(own))
 

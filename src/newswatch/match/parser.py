@@ -207,17 +207,36 @@ def word_term(
 ) -> Term:
     """A word, prefix or phrase: a hyphenated or multi-word term is a phrase of its tokens.
     Its words match their inflected forms (``keys``) unless written ``=word``."""
+    found = _word(text, quoted, langs)
+    if isinstance(found, str):
+        raise QueryError(lexeme.col, found)
+    tokens, prefix, keys = found
+    if quoted and lexeme.kind == "PHRASE":
+        exact = text.startswith("=") and len(text) > 1
+        label = f'="{text[1:]}"' if exact else f'"{text}"'
+    else:
+        label = text
+    return Term(tokens, prefix, label, field, lexeme.col, keys)
+
+
+# A memo, not state: the answer depends only on the arguments, and rules share their words
+# (10,000 rules write ~30,000 words, a few thousand distinct).
+@lru_cache(maxsize=1 << 16)
+def _word(
+    text: str, quoted: bool, langs: tuple[str, ...]
+) -> tuple[tuple[str, ...], bool, tuple[frozenset[str], ...]] | str:
+    """A query word's tokens, whether it is a prefix, and its keys; or what is wrong with
+    it (``word_term`` raises it at the word's column)."""
     exact = text.startswith("=") and len(text) > 1
-    written = text
     text = text[1:] if exact else text
     prefix = text.endswith("*")
     body = text[:-1] if prefix else text
     if prefix and not body:
-        raise QueryError(lexeme.col, '"*" needs letters or digits before it')
+        return '"*" needs letters or digits before it'
     if "*" in body:
-        raise QueryError(lexeme.col, f'"*" only at the end of a word, in "{text}"')
+        return f'"*" only at the end of a word, in "{text}"'
     if text == "-":
-        raise QueryError(lexeme.col, '"-" needs a term right after it')
+        return '"-" needs a term right after it'
     # Most query words are plain ASCII words: skip the general tokeniser (and, as they end
     # in a letter or digit, the prefix check) for them.
     if body.isalnum() and body.isascii():
@@ -226,21 +245,14 @@ def word_term(
     else:
         tokens = tuple(token_words(body))
         if not tokens:
-            what = (
-                "empty phrase"
-                if quoted and not body.strip()
-                else f'nothing to search for in "{text}"'
-            )
-            raise QueryError(lexeme.col, what)
+            if quoted and not body.strip():
+                return "empty phrase"
+            return f'nothing to search for in "{text}"'
         if prefix and not token_words(body[-1:]):
-            raise QueryError(lexeme.col, f'"*" must follow a letter or digit, in "{text}"')
+            return f'"*" must follow a letter or digit, in "{text}"'
         surfaces = [body[t.start : t.end] for t in tokenize(body)]
-    if quoted and lexeme.kind == "PHRASE":
-        label = f'="{text}"' if exact else f'"{text}"'
-    else:
-        label = written
     keys = () if exact else _keys(tokens, tuple(surfaces), prefix, langs)
-    return Term(tokens, prefix, label, field, lexeme.col, keys)
+    return tokens, prefix, keys
 
 
 # A memo, not state: the keys depend only on the arguments, and rules share their words.
