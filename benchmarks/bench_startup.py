@@ -1,13 +1,15 @@
 """CLI start-up: wall and CPU time of short ``newswatch`` invocations, optionally A/B.
 
     git worktree add /tmp/newswatch-base <commit>       # the CLI to compare with
-    python benchmarks/bench_startup.py --baseline /tmp/newswatch-base
+    python benchmarks/bench_startup.py --baseline /tmp/newswatch-base [--this /tmp/other]
 
 Runs ``python -m newswatch ARGS`` for ``--help``, ``check``, ``status`` (on a SQLite state
 that exists) and ``once --help``, each ``--rounds`` times; with ``--baseline`` the two
 sides alternate within each round (the baseline's ``src`` first on ``PYTHONPATH``), so the
-machine's drift falls on both. Prints each side's median wall time and CPU time (user +
-system of the child, from ``wait4``) and this side's ratio to the baseline's.
+machine's drift falls on both. ``--this`` measures another checkout instead of this one
+(only a side's ``src`` differs: both run in this interpreter, with its dependencies).
+Prints each side's median wall time and CPU time (user + system of the child, from
+``wait4``) and this side's ratio to the baseline's.
 """
 
 from __future__ import annotations
@@ -79,9 +81,10 @@ def make_state(config: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, help="a checkout to compare with")
+    parser.add_argument("--this", type=Path, help="a checkout to measure instead of this one")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    sides: list[tuple[str, Path | None]] = [("this", None)]
+    sides: list[tuple[str, Path | None]] = [("this", args.this and args.this.resolve())]
     if args.baseline:
         sides.insert(0, ("baseline", args.baseline.resolve()))
     with tempfile.TemporaryDirectory() as tmp:

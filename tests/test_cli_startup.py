@@ -21,6 +21,8 @@ from newswatch.cli import COMMANDS, Command, build_parser, main
 
 # What the daemon, the dashboard and PostgreSQL state need, and a light command does not.
 HEAVY = ("trafilatura", "procrastinate", "psycopg", "psycopg_pool", "apprise", "starlette")
+# What only polling, serving /metrics or scheduling needs.
+DAEMON = ("requests", "numpy", "apscheduler", "prometheus_client", "bs4")
 
 _CHILD = """
 import contextlib, io, json, sys
@@ -115,7 +117,7 @@ def test_check_imports_no_network_dashboard_or_database_stack(config: Path) -> N
     status, out, modules = run_child("check", "-c", str(config))
     assert status == 0, out
     assert "ok" in out
-    assert not loaded(modules, (*HEAVY, "requests", "numpy"))
+    assert not loaded(modules, (*HEAVY, *DAEMON))
 
 
 def test_status_on_sqlite_imports_no_worker_or_postgresql_stack(
@@ -128,5 +130,13 @@ def test_status_on_sqlite_imports_no_worker_or_postgresql_stack(
     report = json.loads(out)
     assert report["database"] is not None  # it read the SQLite file
     assert report["sources"][0]["name"] == "example"
-    assert not loaded(modules, HEAVY)
+    assert not loaded(modules, (*HEAVY, *DAEMON))
     assert "newswatch.commands.status_workers" not in modules
+
+
+def test_once_help_imports_neither_the_pipeline_nor_its_stack() -> None:
+    status, out, modules = run_child("once", "--help")
+    assert status == 0
+    assert "--baseline" in out
+    assert not loaded(modules, (*HEAVY, *DAEMON))
+    assert "newswatch.pipeline" not in modules

@@ -283,7 +283,7 @@ def test_alerts_are_written_in_the_callers_transaction(store: Store, clock: Fake
 def test_outcomes_and_latency_reach_the_metrics(store: Store, clock: FakeClock) -> None:
     from prometheus_client import generate_latest
 
-    from newswatch.ops import Metrics
+    from newswatch.ops.metrics import Metrics
 
     metrics = Metrics()
     with http_receiver(failing_first(1)) as rx:

@@ -11,7 +11,7 @@ import pytest
 from newswatch.clock import FakeClock
 from newswatch.config import Config
 from newswatch.health import SourceHealthTracker
-from newswatch.ops import Metrics
+from newswatch.ops.metrics import Metrics
 from newswatch.store import Store
 
 CONFIG = Config.model_validate(

@@ -56,7 +56,7 @@ def test_healthz_is_503_when_every_source_fails(tmp_path: Path) -> None:
 def test_a_configured_share_of_failing_sources_is_enough(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from newswatch.ops import check_liveness
+    from newswatch.ops.liveness import check_liveness
     from newswatch.ruleset import parse_rules
     from newswatch.store import SourceState
 

@@ -11,7 +11,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from newswatch.ops import HealthReport, HealthServer, Metrics
+from newswatch.ops.health import HealthReport, HealthServer
+from newswatch.ops.metrics import Metrics
 
 
 def _get(port: int, path: str) -> tuple[int, str, bytes]:

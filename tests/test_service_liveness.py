@@ -8,8 +8,7 @@ import pytest
 
 from newswatch.config import Config
 from newswatch.config.schema import Interval
-from newswatch.ops import check_liveness
-from newswatch.ops.liveness import period
+from newswatch.ops.liveness import check_liveness, period
 from newswatch.store import SourceState
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newswatch.ops import Redactor, setup_logging
+from newswatch.ops.logsetup import setup_logging
+from newswatch.redact import Redactor
 
 SECRETS = frozenset({"hunter2-smtp", "xoxb-SLACKTOKEN"})
 

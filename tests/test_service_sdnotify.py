@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.ops import SystemdNotifier
+from newswatch.ops.sdnotify import SystemdNotifier
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ MDWE_PROBE = textwrap.dedent(
     if libc.prctl(65, 1, 0, 0, 0) != 0:  # PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN
         sys.exit(77)
     import lxml.html, trafilatura, apprise, feedparser, re2, ahocorasick, datasketch, requests
-    import newswatch.ops, newswatch.store
+    import newswatch.ops.health, newswatch.ops.liveness, newswatch.store
     page = "<html><body><article><p>" + "Words here. " * 40 + "</p></article></body></html>"
     trafilatura.extract(page)
     apprise.Apprise().add("json://127.0.0.1:1/")

@@ -28,7 +28,7 @@ from newswatch.health import SourceHealthTracker
 from newswatch.match.matcher import UNCONDITIONAL
 from newswatch.model import OpsAlert
 from newswatch.notify import DeliveryWorker, enqueue_ops, register_console_plugin
-from newswatch.ops import Metrics
+from newswatch.ops.metrics import Metrics
 from newswatch.pipeline import Pipeline, PollReport
 from newswatch.rulecheck import config_warnings
 from newswatch.ruleset import RuleSet

@@ -19,13 +19,10 @@ from typing import TYPE_CHECKING
 from newswatch import __version__
 from newswatch.app import App
 from newswatch.errors import EXIT_CANNOT_LISTEN, ConfigError, NewswatchError, ServiceError
-from newswatch.ops import (
-    HealthReport,
-    HealthServer,
-    SystemdNotifier,
-    check_liveness,
-)
+from newswatch.ops.health import HealthReport, HealthServer
+from newswatch.ops.liveness import check_liveness
 from newswatch.ops.outage import next_try, outage_summary
+from newswatch.ops.sdnotify import SystemdNotifier
 from newswatch.ruleset import RuleSet, load_rules
 from newswatch.scheduler import Scheduler
 from newswatch.store.retention import prune

@@ -19,7 +19,7 @@ from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
 from newswatch.health import SourceHealthTracker
 from newswatch.notify import DeliveryWorker
-from newswatch.ops import Metrics
+from newswatch.ops.metrics import Metrics
 from newswatch.ruleset import RuleSet
 from newswatch.store import Store
 

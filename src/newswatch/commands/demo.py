@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from newswatch.commands.common import add_log_format_argument
-from newswatch.ops import setup_logging
+from newswatch.ops.logsetup import setup_logging
 
 DEMO_CONFIG = """
 state: {state}

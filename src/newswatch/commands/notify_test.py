@@ -10,7 +10,8 @@ import sys
 
 from newswatch.commands.common import add_config_argument, load
 from newswatch.errors import NewswatchError
-from newswatch.ops import Redactor, setup_logging
+from newswatch.ops.logsetup import setup_logging
+from newswatch.redact import Redactor
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.ops import setup_logging
+from newswatch.ops.logsetup import setup_logging
 from newswatch.ops.outage import explain, shared_cause
-from newswatch.pipeline import PollReport
+
+if TYPE_CHECKING:  # main() imports the pipeline through App; --help need not
+    from newswatch.pipeline import PollReport
 
 log = logging.getLogger("newswatch.once")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
 from newswatch.config import is_database_url, state_path
-from newswatch.ops import setup_logging
+from newswatch.ops.logsetup import setup_logging
 from newswatch.ops.memory import limit_malloc_arenas
 from newswatch.ops.runlock import RunLock
 
@@ -71,7 +71,7 @@ def _run_postgres(args: argparse.Namespace, path: Path, rules: RuleSet, dsn: str
     """Local workers (``newswatch.workers.supervisor``), plus ``http:`` and ``web:``."""
     import os
 
-    from newswatch.ops import HealthServer
+    from newswatch.ops.health import HealthServer
     from newswatch.workers.coord import Coordination
     from newswatch.workers.supervisor import Supervisor
 

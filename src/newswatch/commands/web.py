@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from newswatch.clock import SystemClock
-    from newswatch.ops import setup_logging
+    from newswatch.ops.logsetup import setup_logging
     from newswatch.store import Store
     from newswatch.teamrules import LiveRules
     from newswatch.web.server import WebServer

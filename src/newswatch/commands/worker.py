@@ -12,7 +12,7 @@ import argparse
 import logging
 
 from newswatch.commands.common import add_config_argument, add_log_format_argument, config_path
-from newswatch.ops import setup_logging
+from newswatch.ops.logsetup import setup_logging
 from newswatch.ops.memory import limit_malloc_arenas
 
 

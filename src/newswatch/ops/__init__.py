@@ -1,24 +1,12 @@
-"""Operating newswatch: the HTTP endpoints (/healthz, /metrics), sd_notify, logging,
-metrics, secret redaction, the run lock. Source health lives beside the pipeline
-(``newswatch.health``), retention in the store (``newswatch.store.retention``).
+"""Operating newswatch: the HTTP endpoints (/healthz, /metrics: ``health``), sd_notify
+(``sdnotify``), logging (``logsetup``), metrics (``metrics``), liveness, the run lock, memory
+limits, outage wording. Secret redaction is ``newswatch.redact``; source health lives beside
+the pipeline (``newswatch.health``), retention in the store (``newswatch.store.retention``).
 
 ``app``/``commands.run`` wire these together; nothing here reaches for process-wide state
-except :func:`setup_logging`, which by nature configures the root logger.
+except ``logsetup.setup_logging``, which by nature configures the root logger.
+
+Import each from its module: this package imports none of them, so a command that only
+logs or words an outage (``status``, ``once --help``) does not load the HTTP server,
+prometheus_client and apscheduler.
 """
-
-from newswatch.ops.health import HealthReport, HealthServer
-from newswatch.ops.liveness import check_liveness
-from newswatch.ops.logsetup import setup_logging
-from newswatch.ops.metrics import Metrics
-from newswatch.ops.sdnotify import SystemdNotifier
-from newswatch.redact import Redactor
-
-__all__ = [
-    "HealthReport",
-    "HealthServer",
-    "Metrics",
-    "Redactor",
-    "SystemdNotifier",
-    "check_liveness",
-    "setup_logging",
-]

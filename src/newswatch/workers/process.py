@@ -25,7 +25,7 @@ from newswatch.app import App
 from newswatch.config import Config, SourceConfig, is_database_url
 from newswatch.errors import ConfigError, NewswatchError
 from newswatch.fetch.politeness import origin_key, origin_of
-from newswatch.ops import HealthReport, HealthServer
+from newswatch.ops.health import HealthReport, HealthServer
 from newswatch.ruleset import RuleSet, load_rules
 from newswatch.store.retention import prune
 from newswatch.workers.coord import Coordination, worker_name

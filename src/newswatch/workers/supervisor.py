@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from newswatch.ops import HealthReport, Metrics
+from newswatch.ops.health import HealthReport
+from newswatch.ops.metrics import Metrics
 from newswatch.workers.coord import Coordination
 
 log = logging.getLogger("newswatch.run")
