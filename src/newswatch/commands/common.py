@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newswatch.config import default_config_path
-
 if TYPE_CHECKING:
     from newswatch.ruleset import RuleSet
 
@@ -23,12 +21,18 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def config_path(args: argparse.Namespace) -> Path:
-    return Path(args.config) if getattr(args, "config", None) else default_config_path()
+    if getattr(args, "config", None):
+        return Path(args.config)
+    # late, as below: the config package brings pydantic (~0.1 s), which a command's
+    # --help and ``extract`` never use
+    from newswatch.config import default_config_path
+
+    return default_config_path()
 
 
 def load(args: argparse.Namespace) -> RuleSet:
     """The config file's rule set, checked as ``check`` checks it (exit 2 when invalid)."""
-    from newswatch.ruleset import load_rules  # the CLI imports every command for --help
+    from newswatch.ruleset import load_rules  # late: the rule compiler; --help needs none
 
     return load_rules(config_path(args))
 
