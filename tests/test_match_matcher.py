@@ -181,6 +181,26 @@ def test_presearch_conjuncts(query: str, expected: list[set[tuple[bool, str]]] |
     assert ([_plain(s, query) for s in found] if found is not None else None) == expected
 
 
+def test_words_seen_before_still_wake_their_rules() -> None:
+    """The memo sets aside words it knows to have no keys (most of an article's); a word
+    a rule is keyed on is never one of them, in any later article or language."""
+    matcher = Matcher(
+        [
+            RuleConfig(name="aleppo", query="aleppo"),
+            RuleConfig(name="idlib", query="idlib civilians"),
+        ]
+    )
+    for language in ("en", "en", "fr", "tr", None):
+        for text, expected in [
+            ("strikes on aleppo", ["aleppo"]),
+            ("aleppo", ["aleppo"]),
+            ("idlib and its civilians", ["idlib"]),
+            ("on the road", []),
+        ]:
+            art = Article(url="u", canonical_url="", title="", text=text, language=language)
+            assert matcher.matching_rules(art) == expected, (language, text)
+
+
 def test_matching_rules_names_the_same_rules_without_explaining() -> None:
     matcher = Matcher([rule("a", "aleppo"), rule("b", "gaza"), rule("c", "idlib civilians")])
     assert matcher.matching_rules(article()) == ["a", "c"]

@@ -76,6 +76,26 @@ def test_indexed_and_naive_agree_on_ascii(queries: list[str], title: str, body: 
     assert Matcher(rules).match(art) == NaiveMatcher(rules).match(art)
 
 
+languages = st.sampled_from([None, "en", "fr", "tr", "ru", "uk", "ar", "de"])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(query, min_size=1, max_size=5),
+    st.lists(st.tuples(st.one_of(text, ascii_text), text, languages), min_size=1, max_size=4),
+)
+def test_one_matcher_agrees_over_a_stream_of_articles(
+    queries: list[str], articles: list[tuple[str, str, str | None]]
+) -> None:
+    """A matcher's memo learns across articles which words have keys and which are plain
+    (``KeyMemo.lookup``): later articles, and the same ones again, match as fresh ones."""
+    rules = [RuleConfig(name=f"r{i}", query=q) for i, q in enumerate(queries)]
+    matcher, naive = Matcher(rules), NaiveMatcher(rules)
+    for title, body, language in articles + articles:
+        art = Article(url="u", canonical_url="", title=title, text=body, language=language)
+        assert matcher.match(art) == naive.match(art)
+
+
 # NEAR pairs are found by bisection over the right side's starts; the definition is every
 # pair of spans at most ``distance`` words apart, as below, in any order and with duplicates.
 span = st.tuples(st.integers(0, 60), st.integers(1, 3)).map(lambda s: (s[0], s[0] + s[1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +12,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newswatch.match import compile_query, match_query
+from newswatch.match.fields import FieldSets
 from newswatch.model import Article
+from newswatch.text.memo import KeyMemo
 from newswatch.text.normalize import (
+    INVISIBLE,
+    MARKS,
     normalize,
     token_forms,
     token_offsets,
     token_words,
     tokenize,
 )
-from newswatch.text.surface import keyed_text
+from newswatch.text.surface import keyed_text, keyed_word
 
 
 def hit(query: str, text: str) -> bool:
@@ -122,6 +127,38 @@ def test_fast_paths_equal_tokenize(text: str) -> None:
         # What the presearcher's prefix automaton scans: every token, each after a space.
         assert all(f" {t.text}" in scan_text for t in tokens)
     assert token_offsets(text) == [(t.start, t.end) for t in tokens]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"))
+    | st.text("ab -'_.\u0301é,حَلَбЖйїё1\u00ad\u200bıIİłŁæœßکی٢۱\u0345ǅ"),
+    st.sampled_from([("ru",), ("uk",), ("fr",), ("en", "uk!"), ("ar", "ru"), ("ar",), ()]),
+)
+def test_a_field_read_by_its_surface_words_has_the_tokenizers_tokens(
+    text: str, langs: tuple[str, ...]
+) -> None:
+    """A non-ASCII field read by Cyrillic or Latin analysers takes its tokens from its
+    surface words (one split of the text): the same tokens, and scan text, as ever."""
+    sets = FieldSets({"text": text}, ("text",), langs, KeyMemo())
+    tokens = {t.text for t in tokenize(text)}
+    assert {t for t in sets["text"] if ":" not in t} == tokens
+    assert all(f" {t}" in sets.texts["text"] for t in tokens)
+
+
+def test_one_for_one_characters_are_token_characters_exactly_when_their_forms_are() -> None:
+    """What lets a field's tokens be its surface words' keyed forms (``KeyedForms``):
+    wherever a character has a one-character keyed form, the tokeniser takes it into a
+    word exactly when the keyed copy's split does its form."""
+    inside = re.compile(f"[{MARKS}{INVISIBLE}]")
+    odd = []
+    for code in range(0x110000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000 or (form := keyed_word(char)) is None:
+            continue
+        if (char.isalnum() or inside.match(char) is not None) != form.isalnum():
+            odd.append(hex(code))
+    assert not odd
 
 
 def test_a_soft_hyphenated_word_is_highlighted_whole() -> None:

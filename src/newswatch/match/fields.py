@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import cast
 
 from newswatch.text.analysis import stems_text
 from newswatch.text.memo import KeyMemo
@@ -31,6 +32,10 @@ class FieldSets(dict[str, set[str]]):
         self.keysets: dict[str, set[str]] = {}
         # Each field's words as the analysers read them (lower case, not normalised).
         self.surfaces: dict[str, set[str]] = {}
+        # Per field, when known, the part of its token set a presearcher need look up:
+        # its keys and its tokens but those the memo knows to have no keys and to be no
+        # index word (``KeyMemo.lookup``); most of an article's words are left out.
+        self.probes: dict[str, set[str]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -39,9 +44,29 @@ class FieldSets(dict[str, set[str]]):
         keyed = None
         if not raw.isascii():
             keyed = self.keyed[field] = keyed_text(raw)
+            if keyed is not None and _by_surface(self.langs):
+                return self._from_surfaces(field, raw)
         tokens, self.texts[field] = token_forms(raw, keyed)
         self[field] = tokens
         self.keysets[field] = self._keys(raw, tokens, field)
+        return tokens
+
+    def _from_surfaces(self, field: str, raw: str) -> set[str]:
+        """A field whose keyed copy exists, read in languages that analyse the words as
+        written (Cyrillic, accented Latin): one split of the text gives the surface words,
+        and the tokens are their keyed forms (``surface.KeyedForms``), as ``token_forms``
+        would find them in the keyed copy, without a second split."""
+        surfaces = surface_words(raw)
+        forms = set(map(self.memo.forms.__getitem__, surfaces))
+        if None in forms:  # not expected where the keyed copy exists: the general way
+            tokens, self.texts[field] = token_forms(raw, self.keyed[field])
+            self[field] = tokens
+            self.keysets[field] = self._keys(raw, tokens, field)
+            return tokens
+        tokens = self[field] = cast(set[str], forms)
+        self.surfaces[field] = surfaces
+        self.texts[field] = " " + " ".join(tokens)
+        self.keysets[field] = self._add_keys(field, tokens, surfaces, self.langs)
         return tokens
 
     def _keys(self, raw: str, tokens: set[str], field: str) -> set[str]:
@@ -50,19 +75,36 @@ class FieldSets(dict[str, set[str]]):
         if not self.langs or not tokens:
             return tokens
         if raw.isascii():  # lower-case ASCII tokens are their own surfaces
-            self.surfaces[field] = tokens
-            found = [self.memo.keys(lang, tokens) for lang in _latin(self.langs)]
+            surfaces = self.surfaces[field] = tokens
+            langs = _latin(self.langs)
         else:
             # Arabic is analysed in its normalised form: the tokens are its surfaces.
             arabic = all(lang in ("ar", "ar!") for lang in self.langs)
             surfaces = self.surfaces[field] = tokens if arabic else surface_words(raw)
-            found = [self.memo.keys(lang, surfaces) for lang in self.langs]
-            for lang, keys in zip(self.langs, found, strict=True):
-                if lang in ("ar", "ar!") and keys:
-                    # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-                    self.texts[field] += stems_text(keys)
+            langs = self.langs
+        return self._add_keys(field, tokens, surfaces, langs)
+
+    def _add_keys(
+        self, field: str, tokens: set[str], surfaces: set[str], langs: tuple[str, ...]
+    ) -> set[str]:
+        looked = [self.memo.lookup(lang, surfaces) for lang in langs]
+        found = [keys for keys, _rest in looked]
+        for lang, keys in zip(langs, found, strict=True):
+            if lang in ("ar", "ar!") and keys:
+                # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+                self.texts[field] += stems_text(keys)
+        if looked and surfaces is tokens:
+            # What the memo left out has no keys and is no index word: no need to look.
+            self.probes[field] = set().union(*found, *(rest for _keys, rest in looked))
         tokens.update(*found)  # after: ``surfaces`` may be ``tokens``
         return tokens
+
+
+@lru_cache(maxsize=256)
+def _by_surface(langs: tuple[str, ...]) -> bool:
+    """Whether some analyser of ``langs`` reads words as written, not normalised (all but
+    Arabic's; none when there are no analysers)."""
+    return any(lang.rstrip("!") != "ar" for lang in langs)
 
 
 @lru_cache(maxsize=256)

@@ -262,13 +262,17 @@ class Presearcher:
             self.prefixes.make_automaton()
 
     def scan(
-        self, token_sets: Mapping[str, set[str]], texts: Mapping[str, str] | None = None
+        self,
+        token_sets: Mapping[str, set[str]],
+        texts: Mapping[str, str] | None = None,
+        probes: Mapping[str, set[str]] | None = None,
     ) -> tuple[list[int], dict[str, AbstractSet[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
         in each field (among those the rules use). A field missing from ``token_sets`` is
         empty; only the fields some rule looks in (``fields``) are read. ``texts`` may give,
         per field, a string holding each token after a space (``normalize.token_forms``);
-        else the sets are joined."""
+        else the sets are joined. ``probes`` may give, per field, the part of its set that
+        holds every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``)."""
         first: set[int] = set()
         present: dict[str, AbstractSet[str]] = dict.fromkeys(FIELDS, _NOTHING)
         words = self.words
@@ -276,8 +280,9 @@ class Presearcher:
             tokens = token_sets.get(field)
             if not tokens:
                 continue
+            probe = probes.get(field, tokens) if probes else tokens
             # One C-level intersection, then the woken rules merged in C as well.
-            first.update(*map(words.__getitem__, self.word_keys.intersection(tokens)))
+            first.update(*map(words.__getitem__, self.word_keys.intersection(probe)))
             present[field] = in_field = set()
             if self.prefixes is not None:
                 text = texts[field] if texts is not None else " " + " ".join(tokens)

@@ -51,7 +51,7 @@ class Matcher:
         self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
         self.index = Presearcher(q.root for q in self.queries)
         self.predicates = [predicate(q.root) for q in self.queries]
-        self.memo = _memo(self.queries)
+        self.memo = _memo(self.queries, self.index.word_keys)
 
     def unconditional(self) -> list[int]:
         """The rules that match an article holding none of their words (``NOT football``
@@ -83,7 +83,9 @@ class Matcher:
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
-        candidates, doc.prefixes_present = self.index.scan(doc.keysets, doc.scan_texts)
+        candidates, doc.prefixes_present = self.index.scan(
+            doc.keysets, doc.scan_texts, doc.sets.probes
+        )
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
             number
@@ -92,10 +94,11 @@ class Matcher:
         ]
 
 
-def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
+def _memo(queries: Sequence[CompiledQuery], indexed: frozenset[str]) -> KeyMemo:
     """A memo of article words' keys that keeps only the keys these rules have (and the
     Arabic stems when some rule has an Arabic prefix); a word's own form only when a rule
-    has it for another word (``en:strike`` from ``strikes``: the article's ``strike``)."""
+    has it for another word (``en:strike`` from ``strikes``: the article's ``strike``).
+    ``indexed``: the presearcher's words, which the memo never sets aside as plain."""
     words: set[tuple[str, frozenset[str]]] = set()  # rules share words: each once
     arabic_prefix = False
     for query in queries:
@@ -111,7 +114,7 @@ def _memo(queries: Sequence[CompiledQuery]) -> KeyMemo:
         used.update(found)
         own.update(others)
     keep = ("ar:", "ar!:") if arabic_prefix else ()
-    return KeyMemo(frozenset(used), keep, frozenset(own))
+    return KeyMemo(frozenset(used), keep, frozenset(own), indexed)
 
 
 # A memo, not state: rules share their words, and 10,000 rules have ~30,000 of them.

@@ -7,6 +7,7 @@ from collections.abc import Set as AbstractSet
 
 from newswatch.text.analysis import Keys, tagged, word_keys
 from newswatch.text.normalize import normalize_word
+from newswatch.text.surface import KeyedForms
 
 
 class _LangMemo:
@@ -18,6 +19,9 @@ class _LangMemo:
         self.keys: dict[str, Keys] = {}
         self.known: set[str] = set()  # the words of ``keys``: set operations take sets fast
         self.keyed: set[str] = set()
+        # The known words with no keys that are no index word either (``KeyMemo.lookup``):
+        # nearly every word of an article, set aside by one C-level difference.
+        self.plain: set[str] = set()
         # key → the words (of the memo) that have it: which article words a key stands for.
         self.words: dict[str, list[str]] = {}
 
@@ -25,6 +29,7 @@ class _LangMemo:
         self.keys.clear()
         self.known.clear()
         self.keyed.clear()
+        self.plain.clear()
         self.words.clear()
 
 
@@ -39,6 +44,7 @@ class KeyMemo:
         used: AbstractSet[str] | None = None,
         keep: tuple[str, ...] = (),
         own: AbstractSet[str] = frozenset(),
+        indexed: AbstractSet[str] = frozenset(),
     ) -> None:
         """``used``: the only keys worth keeping (those some rule has; None: all), plus
         any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
@@ -46,11 +52,16 @@ class KeyMemo:
         keys: most article words then have none, and a field's key set stays small.
         ``own``: with ``used``, the keys worth keeping when they are the word's own form
         (``en:strike`` for ``strike``): those a rule has for another word it wrote
-        (``strikes``). A rule that wrote ``strike`` finds the word itself as written."""
+        (``strikes``). A rule that wrote ``strike`` finds the word itself as written.
+        ``indexed``: the words a presearcher looks for (``lookup``'s second answer keeps
+        them)."""
         self._memo: dict[str, _LangMemo] = {}
+        # Words as written → their tokens, for the fields read that way (``FieldSets``).
+        self.forms = KeyedForms()
         self._used = used
         self._keep = keep
         self._own = own
+        self._indexed = indexed
 
     def _of(self, lang: str) -> _LangMemo:
         memo = self._memo.get(lang)
@@ -74,6 +85,8 @@ class KeyMemo:
         memo.known.add(word)
         if keys:
             memo.keyed.add(word)
+        elif word not in self._indexed:
+            memo.plain.add(word)
         for key in keys:
             memo.words.setdefault(key, []).append(word)
         return keys
@@ -85,16 +98,28 @@ class KeyMemo:
 
     def keys(self, lang: str, words: set[str]) -> set[str]:
         """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
+        return self.lookup(lang, words)[0]
+
+    def lookup(self, lang: str, words: set[str]) -> tuple[set[str], set[str]]:
+        """The union of the keys of ``words`` (distinct lower-case surface tokens), and
+        the words that may matter: all but those known to have no keys and to be no
+        ``indexed`` word (so a presearcher need look up only these and the keys).
+
+        One C-level pass over the words (most are plain); the few left are then sorted
+        into new and keyed ones, which costs less than one pass to find the new words and
+        another for the keyed."""
         memo = self._of(lang)
-        missing = words.difference(memo.known)
+        rest = words.difference(memo.plain)
+        missing = rest.difference(memo.known)
         if missing:
             if len(memo.keys) + len(missing) > self.MAX:
                 memo.clear()
-                missing = words
+                missing = rest = set(words)
             for word in missing:
                 self._fill(lang, memo, word)
-        hits = memo.keyed.intersection(words)
-        return set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
+        hits = memo.keyed.intersection(rest)
+        keys = set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
+        return keys, rest
 
     def of(self, lang: str, word: str) -> Keys:
         memo = self._of(lang)

@@ -42,6 +42,11 @@ def keyed_text(text: str) -> str | None:
     lowered = text.lower()
     if len(lowered) != len(text):
         return None
+    return keyed_word(lowered)
+
+
+def keyed_word(lowered: str) -> str | None:
+    """``keyed_text`` of a text already lower-cased (a word of one: ``KeyedForms``)."""
     # One search per distinct character to replace, not per occurrence: each is replaced
     # throughout at once (same length, so the search goes on from where it was).
     found = _CANDIDATE.search(lowered)
@@ -54,6 +59,23 @@ def keyed_text(text: str) -> str | None:
             lowered = lowered.replace(char, norm)
         found = _CANDIDATE.search(lowered, found.end())
     return lowered
+
+
+class KeyedForms(dict[str, str | None]):
+    """A word as written (lower case, a token of ``normalize.surface_words``) → its token
+    in the keyed copy: ``keyed_word``, remembered (news repeats its words). Where the
+    field's keyed copy exists, its tokens are exactly these of its surface words, since a
+    character that normalises to one character is a token character exactly when its
+    normalisation is (checked over every code point), so one split of the text gives both.
+    Bounded; owned by a matcher's memo (``memo.KeyMemo``)."""
+
+    MAX = 1 << 17
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= self.MAX:
+            self.clear()
+        found = self[word] = keyed_word(word) if _CURRENT else None
+        return found
 
 
 @lru_cache(maxsize=1 << 12)
