@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from itertools import islice, product
 
 from newswatch.match.documents import BaseDocument, matches_at
 from newswatch.match.evaluate import Span
@@ -14,6 +15,9 @@ from newswatch.match.nodes import FIELDS, Term
 from newswatch.text.memo import MEMO, KeyMemo
 from newswatch.text.normalize import ascii_folded, normalize_word, token_words
 from newswatch.text.surface import find_prefix, find_term, find_word, find_words, keyed_text
+
+# Beyond this many sequences of forms a phrase is found by word positions instead.
+_MAX_SEQUENCES = 8
 
 
 class FastDocument(BaseDocument):
@@ -72,8 +76,10 @@ class FastDocument(BaseDocument):
         forms = self._word_forms(term, field)
         if forms is not None:
             found = self._forms_spans(forms, field, limit)
-        elif term.keys or (term.prefix and self.stem_prefixed(term.tokens[-1], field)):
-            found = None  # a phrase of analysed words: by word positions
+        elif term.keys:
+            found = self._phrase_spans(term, field, limit)  # None: by word positions
+        elif term.prefix and self.stem_prefixed(term.tokens[-1], field):
+            found = None  # a prefix reaching behind Arabic proclitics: by word positions
         else:
             found = self._ascii_spans(term, field, limit)
             if found is None:
@@ -129,10 +135,37 @@ class FastDocument(BaseDocument):
         that would cost more than the rest of the explanation.
         """
         if term.keys or (term.prefix and self.langs):
-            return None
+            return self._phrase_spans(term, field, limit)
         if not self._present(term, field):
             return []
         return self._ascii_spans(term, field, limit)
+
+    def _phrase_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
+        """``char_spans`` of a phrase whose words take other forms, in an ASCII field: the
+        forms of each word present in the field are few (usually one), so each sequence
+        of them is searched as an exact phrase is. None where that does not apply (other
+        text, a prefix reaching behind Arabic proclitics, many forms): word positions."""
+        if not self.raw[field].isascii():
+            return None
+        if not self._present(term, field):
+            return []
+        last = len(term.tokens) - 1
+        options: list[Iterable[str]] = []
+        for j, token in enumerate(term.tokens):
+            if term.prefix and j == last:
+                if self.stem_prefixed(token, field):
+                    return None
+                options.append((token,))
+            else:
+                options.append(sorted(self.forms(term.keys[j], field)) if term.keys else (token,))
+        sequences = list(islice(product(*options), _MAX_SEQUENCES + 1))
+        if len(sequences) > _MAX_SEQUENCES:
+            return None
+        folded = self._folded_text(field)
+        found: list[tuple[int, int]] = []
+        for words in sequences:
+            found += find_words(folded, words, term.prefix, limit)
+        return sorted(found)[:limit] if len(sequences) > 1 else found
 
     def _ascii_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]] | None:
         folded = self._folded.get(field)

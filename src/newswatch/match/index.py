@@ -251,6 +251,9 @@ class Presearcher:
         self.with_second_words = frozenset(n for n, w in self.second_words.items() if w)
         self.with_second_prefixes = frozenset(n for n, p in self.second_prefixes.items() if p)
         self.any_field = frozenset(any_field)
+        # Per tuple of article languages, the second words without the other languages'
+        # keys (an analysed word has one per language: seven lookups where two can hit).
+        self._views: dict[tuple[str, ...], _InLanguages] = {}
         self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
         self.prefixes: ahocorasick.Automaton | None = None
@@ -266,13 +269,16 @@ class Presearcher:
         token_sets: Mapping[str, set[str]],
         texts: Mapping[str, str] | None = None,
         probes: Mapping[str, set[str]] | None = None,
+        langs: tuple[str, ...] | None = None,
     ) -> tuple[list[int], dict[str, AbstractSet[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
         in each field (among those the rules use). A field missing from ``token_sets`` is
         empty; only the fields some rule looks in (``fields``) are read. ``texts`` may give,
         per field, a string holding each token after a space (``normalize.token_forms``);
         else the sets are joined. ``probes`` may give, per field, the part of its set that
-        holds every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``)."""
+        holds every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``).
+        ``langs``, if given, are the only languages whose keys the sets hold (the article's
+        analysers): the second pass then checks only the words' keys in those."""
         first: set[int] = set()
         present: dict[str, AbstractSet[str]] = dict.fromkeys(FIELDS, _NOTHING)
         words = self.words
@@ -289,22 +295,30 @@ class Presearcher:
                 for _end, (prefix, numbers) in self.prefixes.iter(text):
                     in_field.add(prefix)
                     first.update(numbers)
-        found = self._second_pass(first, token_sets, present)
+        seconds = self.second_words if langs is None else self._seconds(langs)
+        found = self._second_pass(first, token_sets, present, seconds)
         found.update(self.always)
         return sorted(found), present
+
+    def _seconds(self, langs: tuple[str, ...]) -> Mapping[int, frozenset[str]]:
+        view = self._views.get(langs)
+        if view is None:
+            view = self._views.setdefault(langs, _InLanguages(self.second_words, langs))
+        return view
 
     def _second_pass(
         self,
         first: set[int],
         token_sets: Mapping[str, set[str]],
         present: Mapping[str, AbstractSet[str]],
+        words: Mapping[int, frozenset[str]],
     ) -> set[int]:
         """``first`` without the rules whose second key set is absent."""
         pending = first & self.two_pass  # both sets: C iterates the smaller
         if not pending:
             return first
         first -= pending
-        words, prefixes = self.second_words, self.second_prefixes
+        prefixes = self.second_prefixes
         with_words = pending & self.with_second_words
         if with_words:
             # Keys of unqualified terms can only be in the title or the text: two checks
@@ -330,3 +344,23 @@ class Presearcher:
         """Rules with a key of each of their key sets among the tokens of ``token_sets``
         (taken as the text: where every key may be)."""
         return self.scan({"text": set().union(*token_sets)})[0]
+
+
+class _InLanguages(dict[int, frozenset[str]]):
+    """Rule → its second words without the keys of languages other than ``langs``: those
+    can never be in the token set of an article read in ``langs``. Filled as rules wake."""
+
+    def __init__(self, words: Mapping[int, frozenset[str]], langs: tuple[str, ...]) -> None:
+        super().__init__()
+        self.words = words
+        self.langs = frozenset(langs)
+
+    def __missing__(self, number: int) -> frozenset[str]:
+        found = self[number] = _in_languages(self.words[number], self.langs)
+        return found
+
+
+# A memo, not state: rules share their second sets (incident words).
+@lru_cache(maxsize=1 << 16)
+def _in_languages(words: frozenset[str], langs: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in words if ":" not in w or w[: w.index(":")] in langs)

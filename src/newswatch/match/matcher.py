@@ -84,7 +84,7 @@ class Matcher:
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
         candidates, doc.prefixes_present = self.index.scan(
-            doc.keysets, doc.scan_texts, doc.sets.probes
+            doc.keysets, doc.scan_texts, doc.sets.probes, doc.langs
         )
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
