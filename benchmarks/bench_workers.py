@@ -133,10 +133,12 @@ def throughput(pg: PgCluster, workers: int, args: argparse.Namespace, tmp: Path)
 
 
 def _drained(dsn: str, sources: int) -> bool:
-    """Every source's poll queued since the start, and none waiting or running."""
+    """Every source's poll queued since the start, and no poll or article job (the polls'
+    new entries, on builds that have them) waiting or running."""
     queued = one(dsn, "SELECT count(*) FROM newswatch_schedule WHERE last_deferred IS NOT NULL")
-    busy = one(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = "
-                    "'newswatch.poll' AND status IN ('todo', 'doing')")  # fmt: skip
+    busy = one(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE task_name IN "
+                    "('newswatch.poll', 'newswatch.article') "
+                    "AND status IN ('todo', 'doing')")  # fmt: skip
     return queued == sources and busy == 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 
+from newswatch.model import Entry
 from newswatch.workers.queue import SourceSpec
 
 BODY_MARKET = """
@@ -92,6 +93,9 @@ class Recorded:
 
     def poll(self, source: str) -> None:
         self.polled.append(source)
+
+    def article(self, source: str, entry: Entry, quiet: bool) -> None:
+        pass
 
     def deliver(self) -> None:
         pass

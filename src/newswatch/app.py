@@ -26,7 +26,7 @@ from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
 from newswatch.health import SourceHealthTracker
 from newswatch.match.matcher import UNCONDITIONAL
-from newswatch.model import OpsAlert
+from newswatch.model import Entry, OpsAlert
 from newswatch.notify import DeliveryWorker, enqueue_ops, register_console_plugin
 from newswatch.ops.metrics import Metrics
 from newswatch.pipeline import Pipeline, PollReport
@@ -195,6 +195,10 @@ class App:
         if not report.skipped:
             self._track_health(source, report, rules)
         return report
+
+    def article(self, source: SourceConfig, entry: Entry, quiet: bool) -> int | None:
+        """One entry a worker's poll queued (``newswatch.article``): alerts queued, or None."""
+        return Pipeline(self.runtime, self.rules).run_entry(source, entry, quiet)
 
     def start_workers(self) -> None:
         """Start the extraction processes ahead of the first article (the daemon)."""

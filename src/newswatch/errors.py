@@ -12,6 +12,7 @@ message and an exit status::
     ├── ExtractError         nothing could be extracted from a page
     ├── StoreError           the state database is unusable (locked, corrupt, too new)
     │   └── StoreConflict    a write lost to another's (a unique key taken a moment ago)
+    ├── Interrupted          work cut short by a shutdown, to be done again (a worker's job)
     └── ServiceError         ``run`` cannot start (port in use, state file held): own exit status
 
 A channel's failure is not an exception: the delivery worker records it on the alert
@@ -94,6 +95,11 @@ class ExtractError(NewswatchError):
 
 class StoreError(NewswatchError):
     """The state database is unusable."""
+
+
+class Interrupted(NewswatchError):
+    """A shutdown cut this work short; it is not a failure of what it worked on, and it is
+    done again later (a worker's article job goes back to the queue for another worker)."""
 
 
 class StoreConflict(StoreError):

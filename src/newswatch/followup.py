@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from newswatch.config import RuleConfig
 from newswatch.dedup import StoryDecision, substantive_change
 from newswatch.model import AlertMessage, Article, Match
+from newswatch.store import Unit
 from newswatch.store.matches import AlertedBasis
 
 log = logging.getLogger("newswatch.followup")
@@ -108,3 +109,15 @@ def _describe_change(
         return change
     newly = f"newly matched: {', '.join(added)}"
     return f"{change}; {newly}" if change else newly
+
+
+def alerted_on(tx: Unit, story: StoryDecision, matches: Sequence[Match]) -> dict[str, AlertedBasis]:
+    """What each matching rule last alerted on for this story (none for a new story)."""
+    if story.new_story:
+        return {}
+    found = {}
+    for rule in dict.fromkeys(m.rule for m in matches):
+        basis = tx.matches.alerted_basis(rule, story.cluster_id)
+        if basis is not None:
+            found[rule] = basis
+    return found

@@ -9,28 +9,38 @@
 5. match     — every rule through the indexed matcher; ``near:`` rules also need a place
 6. record    — article, matches and outbox alerts in one transaction: an alert exists
                before any attempt to send it, and a rule alerts once per story
+
+With PostgreSQL workers (``runtime.articles`` set), a poll stops after 2.: each new entry
+becomes an article job (``workers.queue``) that runs 2.-6. through :meth:`run_entry` on
+whichever worker is free.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newswatch.config import SourceConfig
-from newswatch.dedup import StoryDecision, canonical_url, identity_keys
-from newswatch.errors import ExtractError, FetchError, SourceError, StoreConflict, StoreError
+from newswatch.dedup import identity_keys
+from newswatch.errors import (
+    ExtractError,
+    FetchError,
+    Interrupted,
+    SourceError,
+    StoreConflict,
+    StoreError,
+)
 from newswatch.fetch import FetchSettings, is_private_url
-from newswatch.followup import AlertPlan, plan_alerts
+from newswatch.followup import AlertPlan, alerted_on, plan_alerts
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
 from newswatch.ops.logfields import log_fields
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
-from newswatch.sources import discover
+from newswatch.sources import Discovery, article_from_entry, discover, with_entry_metadata
 from newswatch.store import Unit
-from newswatch.store.matches import AlertedBasis
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -79,6 +89,7 @@ class Pipeline:
         self.metrics = runtime.metrics
         self.stopping = runtime.stopping
         self.extract = runtime.extract
+        self.articles = runtime.articles  # workers: new entries become article jobs
         # Errors are stored and reported (status, ops alerts): never with a secret in them.
         self.redact = rules.redact
 
@@ -103,6 +114,44 @@ class Pipeline:
             return self._failed(source, exc, started)
         outcome = "not_modified" if discovery.not_modified else "ok"
         self.metrics.fetch(source.name, outcome, discovery.bytes, self.clock.monotonic() - started)
+        # 2.-6. for each entry: here, or (workers) in an article job of its own
+        if self.articles is not None:
+            new, alerts = self._hand_over(source, discovery, quiet), 0
+        else:
+            new, alerts = self._entries(source, settings, discovery, quiet)
+        # A queued article counts as new (or seen) when its job has run.
+        counted = 0 if self.articles is not None else new
+        self.metrics.articles(source.name, counted, len(discovery.entries) - new)
+        self.store.sources.record_success(
+            source.name, self.clock.now(), len(discovery.entries), new
+        )
+        self._log_poll(source, new, alerts, quiet)
+        return PollReport(
+            source.name,
+            ok=True,
+            entries=len(discovery.entries),
+            new_articles=new,
+            alerts=alerts,
+            not_modified=discovery.not_modified,
+        )
+
+    def run_entry(self, source: SourceConfig, entry: Entry, quiet: bool) -> int | None:
+        """One entry a worker's poll queued (``newswatch.article``), as the poll's own loop
+        does it (2.-6.). Returns the alerts queued, None when it was not new. Raises
+        ``Interrupted`` when a shutdown cut its fetch off: the job goes back to the queue."""
+        settings = FetchSettings.for_source(self.config, source)
+        created = self._guarded_entry(source, settings, entry, quiet)
+        self.metrics.articles(source.name, int(created is not None), int(created is None))
+        if created is not None:
+            what = "recorded as seen (baseline)" if quiet else f"{created} alert(s) queued"
+            log.info("%s: new article %s: %s", source.name, entry.url, what,
+                     extra=log_fields(source=source.name))  # fmt: skip
+        return created
+
+    def _entries(
+        self, source: SourceConfig, settings: FetchSettings, discovery: Discovery, quiet: bool
+    ) -> tuple[int, int]:
+        """2.-6. for each entry, in this poll: (new articles, alerts queued)."""
         new = alerts = 0
         for entry in discovery.entries[: source.max_items]:
             if self.stopping.is_set():
@@ -115,33 +164,35 @@ class Pipeline:
             if created is not None:
                 new += 1
                 alerts += created
-        self.metrics.articles(source.name, new, len(discovery.entries) - new)
-        self.store.sources.record_success(
-            source.name, self.clock.now(), len(discovery.entries), new
-        )
-        if new and quiet:
-            log.info(
-                "%s: baseline: %d article(s) recorded as seen, no alerts; new ones alert",
-                source.name,
-                new,
-                extra=log_fields(source=source.name),
-            )
+        return new, alerts
+
+    def _hand_over(self, source: SourceConfig, discovery: Discovery, quiet: bool) -> int:
+        """Workers: one article job per entry not seen yet (a key lookup each); the jobs
+        run 2.-6. wherever a worker is free. Returns how many were queued."""
+        assert self.articles is not None
+        entries = discovery.entries[: source.max_items]
+        fresh = [e for e in entries if not self._seen(identity_keys(e.url, e.guid), e)]
+        try:
+            return self.articles.defer(source.name, fresh, quiet) if fresh else 0
+        except Exception:
+            # Not queued: the listing's validators go, or a 304 would hide these entries.
+            self.store.fetch_state.forget(discovery.url)
+            raise
+
+    def _seen(self, keys: list[str], entry: Entry) -> bool:
+        """2. seen? Known by its URL or GUID, or too old to be news."""
+        return self.store.articles.find_by_keys(keys) is not None or self._too_old(entry)
+
+    def _log_poll(self, source: SourceConfig, new: int, alerts: int, quiet: bool) -> None:
+        fields = log_fields(source=source.name)
+        if self.articles is not None and new:
+            log.info("%s: %d new article(s) queued", source.name, new, extra=fields)
+        elif new and quiet:
+            log.info("%s: baseline: %d article(s) recorded as seen, no alerts; new ones alert",
+                     source.name, new, extra=fields)  # fmt: skip
         elif new:
-            log.info(
-                "%s: %d new article(s), %d alert(s) queued",
-                source.name,
-                new,
-                alerts,
-                extra=log_fields(source=source.name),
-            )
-        return PollReport(
-            source.name,
-            ok=True,
-            entries=len(discovery.entries),
-            new_articles=new,
-            alerts=alerts,
-            not_modified=discovery.not_modified,
-        )
+            log.info("%s: %d new article(s), %d alert(s) queued", source.name, new, alerts,
+                     extra=fields)  # fmt: skip
 
     def _failed(self, source: SourceConfig, exc: Exception, started: float) -> PollReport:
         if self.stopping.is_set():
@@ -199,7 +250,7 @@ class Pipeline:
         """
         try:
             return self._process_entry(source, settings, entry, quiet)
-        except StoreError:
+        except (StoreError, Interrupted):
             raise
         except Exception:
             self.metrics.entry_failed(source.name)
@@ -212,7 +263,7 @@ class Pipeline:
         """Returns the number of alerts queued for a new article, None if it was not new."""
         # 2. seen?
         keys = identity_keys(entry.url, entry.guid)
-        if self.store.articles.find_by_keys(keys) is not None or self._too_old(entry):
+        if self._seen(keys, entry):
             return None
         # 3. extract
         article = self._article_for(source, settings, entry)
@@ -267,9 +318,13 @@ class Pipeline:
                 )
                 article = self.extract(page.text(), page.url, source.name)
                 if article.text.strip():
-                    return _with_entry_metadata(article, entry)
+                    return with_entry_metadata(article, entry)
                 log.info("%s: no article text in %s; using the feed entry", source.name, entry.url)
             except (FetchError, ExtractError) as exc:
+                if self.articles is not None and self.stopping.is_set():
+                    # A stopping worker cut the fetch off, not the page's fault: no
+                    # feed-text fallback; the job goes back to the queue for another worker.
+                    raise Interrupted(f"{entry.url}: cut off by the shutdown") from exc
                 log.warning("%s: article %s: %s; using the feed entry", source.name, entry.url, exc)
             except Exception:  # a hostile page must not cost the entry its feed text
                 log.exception(
@@ -277,7 +332,7 @@ class Pipeline:
                     source.name,
                     entry.url,
                 )
-        return _article_from_entry(source, entry)
+        return article_from_entry(source.name, entry)
 
     def _record(self, article: Article, keys: list[str], matches: Sequence[Match]) -> int:
         """6. record: the article, its story and its alerts in one unit of work."""
@@ -285,7 +340,7 @@ class Pipeline:
         with self.store.unit() as tx:
             article_id = tx.articles.add(article, keys, now)
             story = self.stories.assign(tx, article_id, article)
-            alerted = _alerted(tx, story, matches)
+            alerted = alerted_on(tx, story, matches)
             plans = plan_alerts(self.rules, article, story, matches, alerted, now)
             return sum(self._write(tx, plan, article_id, story.cluster_id, now) for plan in plans)
 
@@ -320,43 +375,6 @@ class Pipeline:
             tx.outbox, rule, plan.message, now, cluster_id=cluster_id, match_id=match_id
         )
         return len(ids)
-
-
-def _alerted(tx: Unit, story: StoryDecision, matches: Sequence[Match]) -> dict[str, AlertedBasis]:
-    """What each matching rule last alerted on for this story (none for a new story)."""
-    if story.new_story:
-        return {}
-    found = {}
-    for rule in dict.fromkeys(m.rule for m in matches):
-        basis = tx.matches.alerted_basis(rule, story.cluster_id)
-        if basis is not None:
-            found[rule] = basis
-    return found
-
-
-def _article_from_entry(source: SourceConfig, entry: Entry) -> Article | None:
-    if not (entry.title or entry.summary):
-        return None
-    return Article(
-        url=entry.url,
-        canonical_url=canonical_url(entry.url),
-        title=entry.title,
-        text=entry.summary,
-        published=entry.published,
-        source=source.name,
-        guid=entry.guid,
-        feed_only=True,
-    )
-
-
-def _with_entry_metadata(article: Article, entry: Entry) -> Article:
-    """The feed knows the title and date better than page heuristics when the page lacks them."""
-    return replace(
-        article,
-        title=article.title or entry.title,
-        published=article.published or entry.published,
-        guid=entry.guid,
-    )
 
 
 def _spans(match: Match) -> list[list[int]]:

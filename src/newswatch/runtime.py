@@ -10,7 +10,9 @@ A reload only hands them the new rule set's settings (:meth:`Runtime.apply`).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from newswatch.clock import Clock
 from newswatch.dedup import StoryIndex
@@ -18,10 +20,20 @@ from newswatch.extract.pool import Extractor, extract_inline
 from newswatch.fetch import Fetcher
 from newswatch.fetch.schedule import OriginPool
 from newswatch.health import SourceHealthTracker
+from newswatch.model import Entry
 from newswatch.notify import DeliveryWorker
 from newswatch.ops.metrics import Metrics
 from newswatch.ruleset import RuleSet
 from newswatch.store import Store
+
+
+class ArticleQueue(Protocol):
+    """Where a poll hands over its new entries with PostgreSQL workers (``workers.queue``):
+    one article job each, run by whichever worker is free, one at a time per site."""
+
+    def defer(self, source: str, entries: Sequence[Entry], quiet: bool) -> int:
+        """Queue the entries; returns how many were queued (one already waiting is not)."""
+        ...
 
 
 @dataclass
@@ -41,6 +53,9 @@ class Runtime:
     # Set on shutdown: running polls stop between articles instead of finishing, and
     # requests queued behind an origin's politeness delay are not made.
     stopping: threading.Event = field(default_factory=threading.Event)
+    # Worker processes: a poll queues its new entries here instead of processing them
+    # itself. None (the daemon, once): the poll fetches, extracts and records each one.
+    articles: ArticleQueue | None = None
 
     def apply(self, rules: RuleSet) -> None:
         """Hand the long-lived parts the settings of a new rule set (SIGHUP)."""
@@ -49,4 +64,4 @@ class Runtime:
         self.delivery.configure(rules.config, rules.secrets)
 
 
-__all__ = ["Runtime"]
+__all__ = ["ArticleQueue", "Runtime"]

@@ -90,7 +90,11 @@ class Metrics:
                 "newswatch_queue_jobs", "Jobs in the shared queue, by task and status.",
                 ["task", "status"], registry=self.registry,
             )  # fmt: skip
-        for task in {t for t, _ in depth} | {"newswatch.poll", "newswatch.deliver"}:
+        for task in {t for t, _ in depth} | {
+            "newswatch.poll",
+            "newswatch.article",
+            "newswatch.deliver",
+        }:
             for status in ("todo", "doing"):
                 self._queue.labels(task, status).set(depth.get((task, status), 0))
 

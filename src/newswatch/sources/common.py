@@ -1,12 +1,14 @@
-"""Helpers every source kind shares: the parse result, URL normalisation (dates: ``dates``)."""
+"""Helpers every source kind shares: the parse result, URL normalisation (dates: ``dates``),
+and an entry's own text as an article when its page cannot be used."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
+from newswatch.dedup import canonical_url
 from newswatch.fetch import is_private_url
-from newswatch.model import Entry
+from newswatch.model import Article, Entry
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,29 @@ def is_followable(url: str, allow_private: bool) -> bool:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     return allow_private or not is_private_url(url)
+
+
+def article_from_entry(source: str, entry: Entry) -> Article | None:
+    """The feed's own title and summary as the article (its page unusable); None if empty."""
+    if not (entry.title or entry.summary):
+        return None
+    return Article(
+        url=entry.url,
+        canonical_url=canonical_url(entry.url),
+        title=entry.title,
+        text=entry.summary,
+        published=entry.published,
+        source=source,
+        guid=entry.guid,
+        feed_only=True,
+    )
+
+
+def with_entry_metadata(article: Article, entry: Entry) -> Article:
+    """The feed knows the title and date better than page heuristics when the page lacks them."""
+    return replace(
+        article,
+        title=article.title or entry.title,
+        published=article.published or entry.published,
+        guid=entry.guid,
+    )

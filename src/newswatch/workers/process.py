@@ -1,9 +1,11 @@
 """``newswatch worker``: one worker process over the state database.
 
 The process builds the same runtime as the daemon (store, fetcher, story index, delivery,
-extraction processes) and hands procrastinate's jobs to it. SIGTERM/SIGINT drain: no new
-job is taken, running polls stop between articles (the rest waits for the next poll, as
-in the daemon), and the process exits 0. SIGHUP reloads the config (rules and sources).
+extraction processes) and hands procrastinate's jobs to it; its polls queue their new
+entries as article jobs (``runtime.articles``). SIGTERM/SIGINT drain: no new job is
+taken, queued articles wait in the queue for the next worker, an article whose page fetch
+the shutdown cut off goes back to the queue (its retry), and the process exits 0. SIGHUP
+reloads the config (rules and sources).
 """
 
 from __future__ import annotations
@@ -25,11 +27,19 @@ from newswatch.app import App
 from newswatch.config import Config, SourceConfig, is_database_url
 from newswatch.errors import ConfigError, NewswatchError
 from newswatch.fetch.politeness import origin_key, origin_of
+from newswatch.model import Entry
 from newswatch.ops.health import HealthReport, HealthServer
 from newswatch.ruleset import RuleSet, load_rules
 from newswatch.store.retention import prune
 from newswatch.workers.coord import Coordination, worker_name
-from newswatch.workers.queue import QUEUE, SourceSpec, Timing, build_queue, first_offsets
+from newswatch.workers.queue import (
+    QUEUE,
+    ArticleJobs,
+    SourceSpec,
+    Timing,
+    build_queue,
+    first_offsets,
+)
 
 log = logging.getLogger("newswatch.worker")
 
@@ -58,13 +68,23 @@ class NewswatchWork:
         config = self.app.config
         return {s.name: source_spec(s, config) for s in config.sources if s.enabled}
 
+    def _source(self, name: str) -> SourceConfig | None:
+        """None when removed or disabled since its job was queued."""
+        found = [s for s in self.app.config.sources if s.name == name and s.enabled]
+        return found[0] if found else None
+
     def poll(self, source: str) -> None:
-        found = [s for s in self.app.config.sources if s.name == source and s.enabled]
-        if not found:
-            return  # removed or disabled since the poll was queued
-        self.app.poll(found[0])
+        config = self._source(source)
+        if config is None:
+            return
+        self.app.poll(config)
         with self._count:
             self.polls += 1
+
+    def article(self, source: str, entry: Entry, quiet: bool) -> None:
+        config = self._source(source)
+        if config is not None:
+            self.app.article(config, entry, quiet)
 
     def deliver(self) -> None:
         report = self.app.delivery.deliver_due()
@@ -130,6 +150,7 @@ class WorkerProcess:
                 install_signal_handlers=False, delete_jobs="successful",
                 update_heartbeat_interval=self.timing.heartbeat,
                 stalled_worker_timeout=self.timing.stalled_after,
+                fetch_job_polling_interval=self.timing.fetch_every,
             )  # fmt: skip
             self._worker = worker
             loop.add_signal_handler(signal.SIGTERM, self.stop)
@@ -221,6 +242,7 @@ def start_worker(
     app.runtime.fetcher.politeness.share(coord)
     work = NewswatchWork(app)
     queue = build_queue(dsn, work, coord, timing)
+    app.runtime.articles = ArticleJobs(queue.job_manager)  # polls hand over their entries
     coord.create_schema(queue.schema_manager.get_schema())
     app.start_workers()
     return WorkerProcess(config_path, work, coord, queue, timing, concurrency or config.workers)

@@ -4,10 +4,17 @@
   run once across every worker, and the task's lock runs one tick at a time): defers a
   ``poll`` for each due source and moves the source one interval on. A source has at most
   one poll waiting (its queueing lock), so a slow or backed-up queue never piles polls up.
-- ``newswatch.poll``: one poll of one source. Its lock is the source's origin, so one poll
-  per origin runs at a time across every worker (the per-origin politeness of one process,
-  extended); the delay between requests and Retry-After are shared through
-  ``newswatch_origins`` (see :mod:`.coord`).
+- ``newswatch.poll``: one poll of one source: it fetches the listing, looks up which
+  entries are new (a key lookup each) and queues an ``article`` job for each of them. Its
+  lock is the source's origin, so one poll per origin runs at a time across every worker
+  (the per-origin politeness of one process, extended); the delay between requests and
+  Retry-After are shared through ``newswatch_origins`` (see :mod:`.coord`).
+- ``newswatch.article``: one new entry: fetch and extract its page, dedup, match, record
+  (the pipeline's stages 2-6). Its lock is the origin of the article's URL, the key the
+  polls use: one request in flight per site across workers, for links to other sites
+  too. Its queueing lock is the article's identity: it waits in the queue once, however
+  many polls (or sources) list it meanwhile. A source's new articles spread over every
+  free worker instead of running one after another in its poll.
 - ``newswatch.deliver`` (periodic): the outbox, through its leases (SKIP LOCKED on PostgreSQL).
 - ``newswatch.recover`` (periodic): the jobs of a worker whose heartbeat stopped (a crash,
   ``kill -9``, a lost machine) go back to the queue, so another worker runs them.
@@ -16,26 +23,40 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import procrastinate
 from apscheduler.triggers.cron import CronTrigger
 from procrastinate.jobs import Job, Status
 from procrastinate.manager import JobManager
 
+from newswatch.dedup import identity_keys
+from newswatch.errors import Interrupted, StoreError
+from newswatch.fetch.politeness import origin_key, origin_of
+from newswatch.model import Entry
 from newswatch.workers.coord import Coordination
 
 log = logging.getLogger("newswatch.workers")
 
 QUEUE = "newswatch"
 TICK_BATCH = 5000  # due sources deferred per tick at most; the next tick takes the rest
-DEFER_BATCH = 500  # polls queued in one round trip
-# Higher runs first: an alert never waits behind thousands of queued polls.
-PRIORITY = {"deliver": 20, "tick": 30, "recover": 30, "prune": 10, "poll": 0}
+DEFER_BATCH = 500  # jobs queued in one round trip
+# Higher runs first: an alert never waits behind thousands of queued polls, and a poll's
+# articles (work begun: the listing is fetched, the entries are known new) go before
+# further polls, so an article's alert does not wait for the whole poll backlog, and a
+# site's next poll (same lock) finds its previous entries recorded, not queued again.
+PRIORITY = {"deliver": 20, "tick": 30, "recover": 30, "prune": 10, "article": 5, "poll": 0}
+# A database error, or a worker's shutdown cutting the page's fetch off: the article goes
+# back to the queue (a short wait, so its origin's other jobs are not held back long).
+ARTICLE_RETRY = procrastinate.RetryStrategy(
+    max_attempts=5, wait=2, retry_exceptions={StoreError, Interrupted}
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,11 @@ class Timing:
     tick: int = 5  # seconds between ticks (and deliveries)
     heartbeat: float = 10.0  # seconds between a worker's heartbeats
     stalled_after: float = 30.0  # a worker silent this long is dead; its jobs are retried
+    # Seconds between an idle worker's looks for jobs. A job held back by its origin's
+    # lock becomes runnable when the one before it ends, which procrastinate announces to
+    # no one (only new jobs are notified): a site's queued articles follow each other this
+    # fast, not at procrastinate's default 5 s.
+    fetch_every: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,8 @@ class Work(Protocol):
     def sources(self) -> dict[str, SourceSpec]: ...
 
     def poll(self, source: str) -> None: ...
+
+    def article(self, source: str, entry: Entry, quiet: bool) -> None: ...
 
     def deliver(self) -> None: ...
 
@@ -91,6 +119,11 @@ def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> pr
     @app.task(name="newswatch.poll", queue=QUEUE, priority=PRIORITY["poll"])
     def poll(source: str) -> None:
         work.poll(source)
+
+    @app.task(name="newswatch.article", queue=QUEUE, priority=PRIORITY["article"],
+              retry=ARTICLE_RETRY)  # fmt: skip
+    def article(source: str, entry: dict[str, Any], quiet: bool) -> None:
+        work.article(source, entry_from(source, entry), quiet)
 
     @app.periodic(cron=every, periodic_id="tick")
     @app.task(name="newswatch.tick", queue=QUEUE, lock="newswatch.tick",
@@ -143,8 +176,50 @@ def _poll_job(name: str, spec: SourceSpec) -> Job:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class ArticleJobs:
+    """Where a worker's polls hand over their new entries (``runtime.ArticleQueue``)."""
+
+    manager: JobManager
+
+    def defer(self, source: str, entries: Sequence[Entry], quiet: bool) -> int:
+        jobs = [article_job(source, entry, quiet) for entry in entries]
+        return sum(
+            _defer(self.manager, jobs[start : start + DEFER_BATCH])
+            for start in range(0, len(jobs), DEFER_BATCH)
+        )
+
+
+def article_job(source: str, entry: Entry, quiet: bool) -> Job:
+    # Hashed: a URL may be longer than an index entry (the queueing lock's unique index).
+    identity = hashlib.sha1(identity_keys(entry.url, entry.guid)[0].encode()).hexdigest()
+    return Job(
+        id=None, queue=QUEUE, lock=f"origin:{origin_key(origin_of(entry.url))}",
+        queueing_lock=f"article:{identity}", task_name="newswatch.article",
+        priority=PRIORITY["article"],
+        task_kwargs={"source": source, "entry": entry_args(entry), "quiet": quiet},
+    )  # fmt: skip
+
+
+def entry_args(entry: Entry) -> dict[str, Any]:
+    """The entry as the job's JSON arguments (its source travels beside it)."""
+    published = entry.published.isoformat() if entry.published else None
+    return {"url": entry.url, "title": entry.title, "summary": entry.summary,
+            "published": published, "guid": entry.guid}  # fmt: skip
+
+
+def entry_from(source: str, args: dict[str, Any]) -> Entry:
+    published = args.get("published")
+    return Entry(
+        url=str(args["url"]), source=source, title=str(args.get("title") or ""),
+        summary=str(args.get("summary") or ""), guid=args.get("guid"),
+        published=datetime.fromisoformat(published) if published else None,
+    )  # fmt: skip
+
+
 def _defer(manager: JobManager, jobs: list[Job]) -> int:
-    """A batch; when one of its sources got a poll queued meanwhile, one by one."""
+    """A batch; when one of its jobs' queueing locks is taken meanwhile (a source's poll,
+    an article, already waiting), one by one."""
     try:
         manager.batch_defer_jobs(jobs)
         return len(jobs)
@@ -155,7 +230,7 @@ def _defer(manager: JobManager, jobs: list[Job]) -> int:
                 manager.defer_job(job)
                 queued += 1
             except procrastinate.exceptions.AlreadyEnqueued:
-                log.debug("%s: its previous poll still waits in the queue", job.task_kwargs)
+                log.debug("%s %s: already waiting in the queue", job.task_name, job.queueing_lock)
         return queued
 
 
