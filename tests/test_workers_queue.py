@@ -7,7 +7,8 @@ import asyncio
 import itertools
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import procrastinate
 import psycopg
@@ -16,8 +17,17 @@ import pytest
 from newswatch.clock import SystemClock
 from newswatch.errors import FetchError
 from newswatch.fetch.politeness import Politeness
+from newswatch.model import Entry
 from newswatch.workers.coord import Coordination
-from newswatch.workers.queue import Timing, build_queue, defer_due, retry_stalled
+from newswatch.workers.queue import (
+    PRIORITY,
+    ArticleJobs,
+    Timing,
+    build_queue,
+    defer_due,
+    entry_from,
+    retry_stalled,
+)
 
 from .workers_helpers import Recorded, specs
 
@@ -109,6 +119,39 @@ def test_a_source_whose_poll_still_waits_is_not_queued_twice(
     assert len(poll_jobs(pg_dsn)) == 3
     due = coord.schedule()
     assert set(due) == set(sources)
+
+
+def test_a_polls_articles_are_queued_once_each_under_their_sites_lock(
+    pg_dsn: str, coord: Coordination
+) -> None:
+    published = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+    entries = [
+        Entry(url=f"https://site{i % 2}.example/news/{i}", source="hub", title=f"t{i}\x00",
+              summary="s", published=published, guid=f"g{i}")
+        for i in range(4)
+    ]  # fmt: skip
+    app = build_queue(pg_dsn, Recorded({}), coord, Timing())
+    with app.open():
+        articles = ArticleJobs(app.job_manager)
+        assert articles.defer("hub", entries, quiet=False) == 4
+        extra = Entry(url="https://site0.example/news/9", source="hub")
+        # Those still waiting are not queued again (their queueing lock); the new one is.
+        assert articles.defer("hub", [*entries, extra], quiet=True) == 1
+    with psycopg.connect(pg_dsn) as conn:
+        rows = conn.execute(
+            """SELECT args, lock, priority FROM procrastinate_jobs
+               WHERE task_name = 'newswatch.article' ORDER BY id"""
+        ).fetchall()
+    assert [lock for _, lock, _ in rows] == [
+        "origin:https://site0.example:443", "origin:https://site1.example:443",
+        "origin:https://site0.example:443", "origin:https://site1.example:443",
+        "origin:https://site0.example:443",
+    ]  # fmt: skip
+    assert {priority for _, _, priority in rows} == {PRIORITY["article"]} != {PRIORITY["poll"]}
+    args = rows[0][0]
+    assert (args["source"], args["quiet"], rows[4][0]["quiet"]) == ("hub", False, True)
+    # The entry travels whole (NUL characters dropped: jsonb refuses them).
+    assert entry_from("hub", args["entry"]) == replace(entries[0], title="t0")
 
 
 def test_the_schedule_follows_the_config(coord: Coordination) -> None:

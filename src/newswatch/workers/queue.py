@@ -202,10 +202,13 @@ def article_job(source: str, entry: Entry, quiet: bool) -> Job:
 
 
 def entry_args(entry: Entry) -> dict[str, Any]:
-    """The entry as the job's JSON arguments (its source travels beside it)."""
+    """The entry as the job's JSON arguments (its source travels beside it). Without NUL
+    characters, which PostgreSQL's jsonb refuses: one hostile item must not fail the
+    batch that queues its poll's other entries."""
     published = entry.published.isoformat() if entry.published else None
-    return {"url": entry.url, "title": entry.title, "summary": entry.summary,
-            "published": published, "guid": entry.guid}  # fmt: skip
+    args = {"url": entry.url, "title": entry.title, "summary": entry.summary, "guid": entry.guid}
+    clean: dict[str, Any] = {k: v.replace("\x00", "") if v else v for k, v in args.items()}
+    return {**clean, "published": published}
 
 
 def entry_from(source: str, args: dict[str, Any]) -> Entry:
