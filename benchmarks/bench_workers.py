@@ -163,7 +163,7 @@ def scale(pg: PgCluster, args: argparse.Namespace, tmp: Path) -> None:
     depths: list[int] = []
     try:
         wait_until(lambda: _rows(dsn, "newswatch_workers") == args.workers, 300)
-        time.sleep(min(args.interval, 60))  # the first polls are spread over a minute
+        time.sleep(min(args.interval, 60))  # measure from a minute in (first polls: first_offsets)
         started = time.monotonic()
         polls.clear()
         while time.monotonic() - started < args.minutes * 60:

@@ -47,6 +47,8 @@ log = logging.getLogger("newswatch.workers")
 QUEUE = "newswatch"
 TICK_BATCH = 5000  # due sources deferred per tick at most; the next tick takes the rest
 DEFER_BATCH = 500  # jobs queued in one round trip
+# A new installation's first polls, per second at most (a worker polls 20-70 a second).
+FIRST_POLLS_PER_SECOND = 10.0
 # Higher runs first: an alert never waits behind thousands of queued polls, and a poll's
 # articles (work begun: the listing is fetched, the entries are known new) go before
 # further polls, so an article's alert does not wait for the whole poll backlog, and a
@@ -93,20 +95,30 @@ class Work(Protocol):
 
 
 def next_due(spec: SourceSpec, due: datetime, now: datetime) -> datetime:
-    """One interval after ``due``; after an outage (already past), one interval from now."""
+    """One interval after ``due``; after an outage (already past), the first slot after
+    ``now`` in the source's phase."""
     if spec.cron:
         trigger = CronTrigger.from_crontab(spec.cron, timezone="UTC")
         fire: datetime = trigger.get_next_fire_time(None, now + timedelta(seconds=1))
         return fire
     every = timedelta(seconds=spec.every or 300)
     later = due + every
-    return later if later > now else now + every
+    if later <= now:
+        # After an outage: the next slot in the source's own phase. Restarting the clock
+        # at `now` would give every overdue source the same phase, and 20,000 of them
+        # would fall due together every interval from then on.
+        later = due + ((now - due) // every + 1) * every
+    return later
 
 
 def first_offsets(sources: dict[str, SourceSpec], rng: random.Random) -> dict[str, float]:
-    """When each source is first due, in seconds from now: spread over its interval (at
-    most a minute), so 20,000 new sources do not all fall due in one tick."""
-    return {name: rng.uniform(0, min(spec.every or 60.0, 60.0)) for name, spec in sources.items()}
+    """When each source is first due, in seconds from now. A small installation's first
+    polls come within a minute; a large one's at most FIRST_POLLS_PER_SECOND, spread up
+    to each source's interval. The phases set here last (``next_due`` keeps them), so
+    squeezing 20,000 sources of a 5-minute interval into one minute would queue a
+    burst of 20,000 polls every 5 minutes for good."""
+    window = max(60.0, len(sources) / FIRST_POLLS_PER_SECOND)
+    return {name: rng.uniform(0, min(spec.every or 60.0, window)) for name, spec in sources.items()}
 
 
 def build_queue(dsn: str, work: Work, coord: Coordination, timing: Timing) -> procrastinate.App:
