@@ -85,3 +85,18 @@ def test_a_page_that_is_not_html_is_an_extract_error_as_inline() -> None:
             pool("%PDF-1.7 \x00\x01\x02 binary", "http://127.0.0.1/file.pdf", "site")
     finally:
         pool.close()
+
+
+def test_the_products_workers_send_back_the_articles_dedup_digest() -> None:
+    from newswatch.dedup.digest import article_fingerprint
+    from newswatch.dedup.fingerprint import fingerprint
+    from newswatch.prepare import prepare_article
+
+    pool = ProcessExtractor(1, function=prepare_article)
+    try:
+        article = pool(PAGE, "http://127.0.0.1/a.html", "site")
+    finally:
+        pool.close()
+    assert article.digest is not None and article.language == "en"
+    expected = fingerprint(article.title, article.text).to_bytes()
+    assert article_fingerprint(article).to_bytes() == expected

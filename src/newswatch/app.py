@@ -30,6 +30,7 @@ from newswatch.model import Entry, OpsAlert
 from newswatch.notify import DeliveryWorker, enqueue_ops, register_console_plugin
 from newswatch.ops.metrics import Metrics
 from newswatch.pipeline import Pipeline, PollReport
+from newswatch.prepare import prepare_article
 from newswatch.rulecheck import config_warnings
 from newswatch.ruleset import RuleSet
 from newswatch.runtime import Runtime
@@ -91,7 +92,7 @@ def build_runtime(
         metrics=metrics,
         polls=polls,
         # Extraction is CPU-bound: worker processes, one per core (extract.pool).
-        extract=extract or ProcessExtractor(),
+        extract=extract or ProcessExtractor(function=prepare_article),
         stopping=stopping,
     )
 

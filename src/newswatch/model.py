@@ -40,6 +40,19 @@ class Place:
 
 
 @dataclass(frozen=True)
+class TextDigest:
+    """What dedup derives from an article's title and text (its content hash and MinHash
+    fingerprint), computed in the extraction process that made the text, so the main
+    process, which holds the GIL for every poll, does not compute it again. It is valid
+    for that title and text only (``dedup.digest`` checks before using it)."""
+
+    title: str
+    text: str
+    content_hash: str | None
+    signature: bytes
+
+
+@dataclass(frozen=True)
 class Article:
     """An article ready for matching: extracted from a page, or built from a feed entry."""
 
@@ -56,6 +69,8 @@ class Article:
     # summary stand in for the body; alerts say so.
     feed_only: bool = False
     places: tuple[Place, ...] = ()
+    # Derived in the extraction process; not part of the article's value.
+    digest: TextDigest | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

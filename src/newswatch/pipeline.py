@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newswatch.config import SourceConfig
-from newswatch.dedup import identity_keys
+from newswatch.dedup import article_keys, identity_keys
 from newswatch.errors import (
     ExtractError,
     FetchError,
@@ -270,7 +270,7 @@ class Pipeline:
         if article is None:
             return None
         # 4. dedup (by canonical URL and content; near-duplicates are clustered below)
-        keys = _unique(keys + identity_keys(article.canonical_url, entry.guid, article.text))
+        keys = _unique(keys + article_keys(article, entry.guid))
         # 5. match (a baseline poll records the article, story included, without alerting)
         # 6. record
         try:

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from newswatch.clock import Clock
 from newswatch.config.schema import DedupConfig
 from newswatch.dedup.bands import BandIndex, Rows
+from newswatch.dedup.digest import article_fingerprint
 from newswatch.dedup.facts import conflicts
 from newswatch.dedup.fingerprint import (
     BODY_BANDS,
@@ -41,7 +42,6 @@ from newswatch.dedup.fingerprint import (
     RECORD,
     SIGNATURE_BYTES,
     Fingerprint,
-    fingerprint,
     resemblance,
 )
 from newswatch.dedup.members import Members
@@ -127,7 +127,7 @@ class StoryIndex:
 
     def assign(self, tx: Unit, article_id: int, article: Article) -> StoryDecision:
         now = self.clock.now()
-        fp = fingerprint(article.title, article.text, feed_only=article.feed_only)
+        fp = article_fingerprint(article)  # made in the extraction process, as a rule
         with self._lock:
             seq = tx.lock_stories()
             if seq is not None:

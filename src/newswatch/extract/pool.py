@@ -11,9 +11,11 @@ then falls back to the feed's title and summary) and a new worker process; the d
 and the other extractions go on (pebble's pool kills and replaces the one worker).
 
 Memory: a worker holds the extraction imports (lxml, trafilatura, ~50 MB resident on
-CPython 3.11). Language identification, whose model is ~75 MB, stays in the main process:
-one copy, not one per worker. Workers are replaced after ``max_tasks`` pages so that
-lxml's and the allocator's growth cannot accumulate for months.
+CPython 3.11; with the product's function, ``newswatch.prepare``, also dedup's numpy and
+MinHash, imported once by the fork server and shared). Language identification, whose
+model is ~75 MB, stays in the main process: one copy, not one per worker. Workers are
+replaced after ``max_tasks`` pages so that lxml's and the allocator's growth cannot
+accumulate for months.
 """
 
 from __future__ import annotations
@@ -68,14 +70,19 @@ def _ready() -> bool:
     return True
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
+def _worker_context(function: Extractor) -> multiprocessing.context.BaseContext:
     """Workers fork from a clean server process that has imported the extraction stack
     once (multiprocessing's forkserver), not from the daemon: forking a process with many
     threads can copy a lock some other thread holds, locked forever. A new or replaced
     worker starts in milliseconds instead of importing everything again."""
     context = multiprocessing.get_context("forkserver")
-    # One server per process, started on first use; this names what it imports first.
-    context.set_forkserver_preload([__name__, "newswatch.extract._preload"])
+    # One server per process, started on first use; this names what it imports first:
+    # newswatch's module of the workers' function too, or each worker would import it on
+    # its first page (a test's function is left to that).
+    preload = [__name__, "newswatch.extract._preload"]
+    if function.__module__.startswith("newswatch.") and function.__module__ not in preload:
+        preload.append(function.__module__)
+    context.set_forkserver_preload(preload)
     return context
 
 
@@ -90,12 +97,13 @@ class ProcessExtractor:
     ) -> None:
         self.workers = workers or usable_cores()
         self.deadline = deadline
-        # What runs in the worker: a module-level function (it is pickled by name).
+        # What runs in the worker: a module-level function (it is pickled by name), e.g.
+        # newswatch.prepare's, which also computes the article's dedup digest there.
         self.function = function or _extract_in_worker
         self._pool = pebble.ProcessPool(
             max_workers=self.workers,
             max_tasks=max_tasks,
-            context=_worker_context(),
+            context=_worker_context(self.function),
         )
 
     def __call__(self, page: str, url: str, source: str) -> Article:
