@@ -43,8 +43,12 @@ log = logging.getLogger("newswatch.app")
 
 def make_session() -> requests.Session:
     session = requests.Session()
-    # Retries are ours to decide (back-off per source); keep the pool modest but shared.
-    adapter = requests.adapters.HTTPAdapter(pool_connections=32, pool_maxsize=32, max_retries=0)
+    # Retries are ours to decide (back-off per source). urllib3 keeps the connections of
+    # its ``pool_connections`` most recent hosts: the politeness delay interleaves every
+    # origin's requests, so with 32 a cycle over 100 sites reconnected for every request
+    # (bench_once cold cycle: 8.9 -> 7.4 CPU-s of requests in the once process with 256).
+    # 256 idle sockets at most stay well inside systemd's 1,024 file descriptors.
+    adapter = requests.adapters.HTTPAdapter(pool_connections=256, pool_maxsize=32, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
