@@ -35,7 +35,7 @@ class FieldSets(dict[str, set[str]]):
         # Per field, when known, the part of its token set a presearcher need look up:
         # its keys and its tokens but those the memo knows to have no keys and to be no
         # index word (``KeyMemo.lookup``); most of an article's words are left out.
-        self.probes: dict[str, set[str]] = {}
+        self.probes: dict[str, list[set[str]]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -95,7 +95,7 @@ class FieldSets(dict[str, set[str]]):
                 self.texts[field] += stems_text(keys)
         if looked and surfaces is tokens:
             # What the memo left out has no keys and is no index word: no need to look.
-            self.probes[field] = set().union(*found, *(rest for _keys, rest in looked))
+            self.probes[field] = [*found, *(rest for _keys, rest in looked)]  # no copies
         tokens.update(*found)  # after: ``surfaces`` may be ``tokens``
         return tokens
 

@@ -71,12 +71,16 @@ def _term(term: Term) -> Predicate:
     if term.prefix:
         return _prefix(token, term.fields)
     if term.keys:  # a form of the word: its keys meet the field's (``analysis``)
+        # The word as written first (one lookup, and usually there when a rule is woken
+        # by it), then its keys (one per language, most of them never in the article's).
         keys = term.keys[0]
         if field is None:
             return lambda doc: (
-                not (keys.isdisjoint(doc.keysets["text"]) and keys.isdisjoint(doc.keysets["title"]))
+                token in doc.text_set
+                or token in doc.title_set
+                or not (keys.isdisjoint(doc.text_set) and keys.isdisjoint(doc.title_set))
             )
-        return lambda doc: not keys.isdisjoint(doc.keyset(field))
+        return lambda doc: token in doc.keyset(field) or not keys.isdisjoint(doc.keyset(field))
     if field is None:
         return lambda doc: token in doc.text_set or token in doc.title_set
     return lambda doc: token in doc.sets[field]

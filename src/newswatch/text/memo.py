@@ -17,17 +17,18 @@ class _LangMemo:
 
     def __init__(self) -> None:
         self.keys: dict[str, Keys] = {}
-        self.known: set[str] = set()  # the words of ``keys``: set operations take sets fast
         self.keyed: set[str] = set()
-        # The known words with no keys that are no index word either (``KeyMemo.lookup``):
-        # nearly every word of an article, set aside by one C-level difference.
+        # The words of ``keys``, in two sets (set operations take sets fast): those with no
+        # keys that are no index word either, nearly every word of an article, set aside
+        # by one C-level difference (``KeyMemo.lookup``), and the others, few.
         self.plain: set[str] = set()
+        self.seen: set[str] = set()
         # key → the words (of the memo) that have it: which article words a key stands for.
         self.words: dict[str, list[str]] = {}
 
     def clear(self) -> None:
         self.keys.clear()
-        self.known.clear()
+        self.seen.clear()
         self.keyed.clear()
         self.plain.clear()
         self.words.clear()
@@ -82,10 +83,11 @@ class KeyMemo:
                 if (key in own if key == mine else key in used or key.startswith(keep))
             )
         memo.keys[word] = keys
-        memo.known.add(word)
         if keys:
             memo.keyed.add(word)
-        elif word not in self._indexed:
+        if keys or word in self._indexed:
+            memo.seen.add(word)
+        else:
             memo.plain.add(word)
         for key in keys:
             memo.words.setdefault(key, []).append(word)
@@ -110,7 +112,7 @@ class KeyMemo:
         another for the keyed."""
         memo = self._of(lang)
         rest = words.difference(memo.plain)
-        missing = rest.difference(memo.known)
+        missing = rest.difference(memo.seen)
         if missing:
             if len(memo.keys) + len(missing) > self.MAX:
                 memo.clear()
