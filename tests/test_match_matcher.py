@@ -7,7 +7,7 @@ import re
 import pytest
 
 from newswatch.config.schema import RuleConfig
-from newswatch.match import Matcher, compile_query, match_query
+from newswatch.match import Matcher, NaiveMatcher, compile_query, match_query
 from newswatch.match.documents import article_fields
 from newswatch.match.fast import FastDocument
 from newswatch.match.index import Presearcher, conjuncts, keys
@@ -199,6 +199,27 @@ def test_words_seen_before_still_wake_their_rules() -> None:
         ]:
             art = Article(url="u", canonical_url="", title="", text=text, language=language)
             assert matcher.matching_rules(art) == expected, (language, text)
+
+
+def test_a_full_memo_empties_without_losing_an_article() -> None:
+    """The memo of words' keys is bounded: emptied when full, per language and for a group
+    of languages (an article of unknown language), matches and explanations stay whole."""
+    rules = [
+        RuleConfig(name="strikes", query="strike AND aleppo"),
+        RuleConfig(name="shelling", query='"air strikes" OR قصف OR обстрел'),
+    ]
+    matcher, naive = Matcher(rules), NaiveMatcher(rules)
+    matcher.memo.MAX = 12
+    texts = [
+        "Air strikes on Aleppo: a striking day, the strikes went on near Aleppo's east",
+        "القصف على حلب والقصف مستمر في المدينة منذ الصباح الباكر اليوم",
+        "Обстрел Харькова: обстрелы продолжались всю ночь, сообщили власти города",
+        "The air strike hit aleppo, officials said, after strikes in the north overnight",
+    ]
+    for language in (None, "en", None, "ru", "ar", None):
+        for text in texts:
+            art = Article(url="u", canonical_url="", title="", text=text, language=language)
+            assert matcher.match(art) == naive.match(art), (language, text)
 
 
 def test_matching_rules_names_the_same_rules_without_explaining() -> None:

@@ -87,16 +87,16 @@ class FieldSets(dict[str, set[str]]):
     def _add_keys(
         self, field: str, tokens: set[str], surfaces: set[str], langs: tuple[str, ...]
     ) -> set[str]:
-        looked = [self.memo.lookup(lang, surfaces) for lang in langs]
-        found = [keys for keys, _rest in looked]
-        for lang, keys in zip(langs, found, strict=True):
-            if lang in ("ar", "ar!") and keys:
-                # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-                self.texts[field] += stems_text(keys)
-        if looked and surfaces is tokens:
+        if not langs:
+            return tokens
+        keys, rest = self.memo.lookup(langs, surfaces)
+        if keys and ("ar" in langs or "ar!" in langs):
+            # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
+            self.texts[field] += stems_text(k for k in keys if k.startswith(("ar:", "ar!:")))
+        if surfaces is tokens:
             # What the memo left out has no keys and is no index word: no need to look.
-            self.probes[field] = [*found, *(rest for _keys, rest in looked)]  # no copies
-        tokens.update(*found)  # after: ``surfaces`` may be ``tokens``
+            self.probes[field] = [keys, rest]
+        tokens.update(keys)  # after: ``surfaces`` may be ``tokens``
         return tokens
 
 

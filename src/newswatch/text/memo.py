@@ -4,6 +4,7 @@ few hundred articles nearly every word has been analysed before."""
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
+from functools import partial
 
 from newswatch.text.analysis import Keys, tagged, word_keys
 from newswatch.text.normalize import normalize_word
@@ -70,9 +71,16 @@ class KeyMemo:
             memo = self._memo.setdefault(lang, _LangMemo())
         return memo
 
+    def _clear(self, name: str) -> None:
+        """Empty the memo of ``name`` and, if it is a language's, those of the groups that
+        hold it (they would not refill the words its key → words map loses)."""
+        for key, memo in self._memo.items():
+            if key == name or name in key.split("+"):
+                memo.clear()
+
     def _fill(self, lang: str, memo: _LangMemo, word: str) -> Keys:
         if len(memo.keys) > self.MAX:
-            memo.clear()
+            self._clear(lang)
         keys = tagged(word_keys, lang, word)
         if self._used is not None:
             used, keep, own = self._used, self._keep, self._own
@@ -82,6 +90,21 @@ class KeyMemo:
                 for key in keys
                 if (key in own if key == mine else key in used or key.startswith(keep))
             )
+        self._store(memo, word, keys)
+        for key in keys:
+            memo.words.setdefault(key, []).append(word)
+        return keys
+
+    def _fill_group(self, langs: tuple[str, ...], memo: _LangMemo, word: str) -> Keys:
+        """A word's keys in every language of ``langs``, through each one's memo (which
+        keeps the key → words map that explanations read)."""
+        if len(memo.keys) > self.MAX:
+            memo.clear()  # a group's own memo: the languages' stay as they are
+        keys: Keys = frozenset().union(*(self.of(lang, word) for lang in langs))
+        self._store(memo, word, keys)
+        return keys
+
+    def _store(self, memo: _LangMemo, word: str, keys: Keys) -> None:
         memo.keys[word] = keys
         if keys:
             memo.keyed.add(word)
@@ -89,9 +112,6 @@ class KeyMemo:
             memo.seen.add(word)
         else:
             memo.plain.add(word)
-        for key in keys:
-            memo.words.setdefault(key, []).append(word)
-        return keys
 
     def words(self, key: str) -> list[str]:
         """The words analysed so far that have ``key`` (a document's words all have been)."""
@@ -100,25 +120,37 @@ class KeyMemo:
 
     def keys(self, lang: str, words: set[str]) -> set[str]:
         """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
-        return self.lookup(lang, words)[0]
+        return self.lookup((lang,), words)[0]
 
-    def lookup(self, lang: str, words: set[str]) -> tuple[set[str], set[str]]:
-        """The union of the keys of ``words`` (distinct lower-case surface tokens), and
-        the words that may matter: all but those known to have no keys and to be no
-        ``indexed`` word (so a presearcher need look up only these and the keys).
+    def lookup(self, langs: tuple[str, ...], words: set[str]) -> tuple[set[str], set[str]]:
+        """The union of the keys of ``words`` (distinct lower-case surface tokens) in every
+        language of ``langs``, and the words that may matter: all but those known to have
+        no keys and to be no ``indexed`` word (so a presearcher need look up only these
+        and the keys).
 
-        One C-level pass over the words (most are plain); the few left are then sorted
-        into new and keyed ones, which costs less than one pass to find the new words and
-        another for the keyed."""
-        memo = self._of(lang)
+        One C-level pass over the words (most are plain), whatever the number of
+        languages (several share one memo of their union: an article of unknown language
+        is read in all eight); the few left are then sorted into new and keyed ones, which
+        costs less than one pass to find the new words and another for the keyed."""
+        if len(langs) == 1:
+            name = langs[0]
+            fill = partial(self._fill, name)
+        else:
+            name = "+".join(langs)  # no ":" in it: ``words`` never finds a group's memo
+            fill = partial(self._fill_group, langs)
+        memo = self._of(name)
         rest = words.difference(memo.plain)
         missing = rest.difference(memo.seen)
         if missing:
-            if len(memo.keys) + len(missing) > self.MAX:
-                memo.clear()
+            # Full memos are emptied before, not while, filling: a group's fill goes through
+            # its languages' memos, and no word of this article may be lost on the way.
+            full = [n for n in (name, *langs) if len(self._of(n).keys) + len(missing) > self.MAX]
+            if full:
+                for full_name in full:
+                    self._clear(full_name)
                 missing = rest = set(words)
             for word in missing:
-                self._fill(lang, memo, word)
+                fill(memo, word)
         hits = memo.keyed.intersection(rest)
         keys = set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
         return keys, rest
