@@ -168,3 +168,60 @@ def test_a_declared_language_contradicted_by_the_texts_script_goes_to_the_detect
     assert checked_language("fr", english) == "fr"  # same script: the page knows best
     assert checked_language(None, english) == "en"
     assert checked_language("en", "قصف") == "en"  # too little text to contradict it
+
+
+# Old CMS pages (Bitrix, hand-written PHP portals) whose article is bare text separated by
+# <br><br> in one container, with no <p> at all, inside menus, related lists, comments,
+# a "most read" box and a cookie banner.
+BR_PAGES = [
+    (
+        "bitrix-br-ru.html",
+        "В четверг в Заречье после двух лет ремонта открыли для движения мост",
+        "Ограничение для грузовиков снимут после контрольных испытаний",
+        [
+            "Политика",  # menu
+            "USD 91,20",  # rates bar
+            "В Борках отремонтируют дорогу к школе",  # read also
+            "Другие новости раздела",  # related list
+            "В районной больнице появился новый томограф",
+            "Комментарии",  # comments
+            "Наконец-то! Два года мучений позади",
+            "Самое читаемое",  # most read
+            "На трассе под Борками столкнулись",
+            "Подпишитесь на нашу рассылку",
+            "Сетевое издание",  # footer
+            "файлы cookie",  # cookie banner
+        ],
+    ),
+    (
+        "php-br-pl.html",
+        "Rada Gminy Nadbrzeże zgodziła się na zakup dwóch nowych autobusów",
+        "Pierwszy z nich ma wyjechać na trasę z początkiem drugiego semestru",
+        [
+            "Gospodarka",  # menu
+            "imieniny",  # date bar
+            "Zobacz także",  # related list
+            "Remont drogi do Zalesia",
+            "Komentarze",  # comments
+            "Moja córka w zeszłym roku",
+            "Najczęściej czytane",  # most read
+            "Pożar stodoły",
+            "Czy gmina powinna wydłużyć",  # poll
+            "Wszelkie prawa zastrzeżone",  # footer
+            "plików cookies",  # cookie banner
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "first", "last", "boilerplate"), BR_PAGES)
+def test_br_separated_body_without_the_page_around_it(
+    fixture: str, first: str, last: str, boilerplate: list[str]
+) -> None:
+    text = extract_article(page(fixture), "https://news.example.org/news/1/").text
+    paragraphs = text.split("\n\n")
+    # every <br><br> run is a paragraph, from the first to the last
+    assert sum(first in p for p in paragraphs[:4]) == 1
+    assert last in paragraphs[-3] + paragraphs[-2] + paragraphs[-1]
+    assert 6 <= len(paragraphs) <= 11
+    assert [b for b in boilerplate if b in text] == []

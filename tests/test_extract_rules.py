@@ -86,6 +86,10 @@ LONG = "The convoy reached the town after weeks of talks between commanders and 
         ([LONG, LONG, "Related stories", "Ceasefire talks stall"], [LONG, LONG]),
         ([LONG, "You might also like:", "x"], [LONG]),
         ([LONG, LONG, "Comments", "Great article!"], [LONG, LONG]),
+        # in other languages, and with the count
+        ([LONG, "Комментарии (3)", "Наконец-то!"], [LONG]),
+        ([LONG, "Kommentare:", "Toll!"], [LONG]),
+        ([LONG, "Comments (12)", "Great article!"], [LONG]),
         # early in the text such a heading is an in-article box, not the end of the story
         (["Related", LONG, LONG], ["Related", LONG, LONG]),
         (

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import trafilatura
+from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
 
@@ -82,15 +83,32 @@ def _prefer_declared(declared: str, extracted: str) -> bool:
 
 
 def _trafilatura_text(tree: HtmlElement, url: str) -> str:
-    text = _run_trafilatura(tree, url, fast=True)
-    return text if len(text) >= _SHORT_CHARS else _run_trafilatura(tree, url, fast=False)
+    text, dumped = _run_trafilatura(tree, url, fast=True)
+    if len(text) >= _SHORT_CHARS and not dumped:
+        return text
+    return _run_trafilatura(tree, url, fast=False)[0]
 
 
-def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> str:
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool) -> tuple[str, bool]:
+    """trafilatura's text, and whether it is its dump of the whole page."""
     doc = trafilatura.bare_extraction(
         tree, url=url, fast=fast, include_comments=False, output_format="python"
     )
-    return (doc.text or "") if isinstance(doc, Document) else ""
+    if not isinstance(doc, Document):
+        return "", False
+    return doc.text or "", _is_page_dump(doc.body)
+
+
+def _is_page_dump(body: _Element | None) -> bool:
+    """Whether trafilatura's result is its last resort: when its extractor finds under 250
+    characters (no ``<p>``: text separated by ``<br>`` only), it falls back to every text
+    node of the page in one paragraph, one per line (menus, related links, comments and
+    all). That is long, so by length alone it would pass as an article. In fast mode this
+    fallback comes before the comparison with Readability and jusText that the full
+    cascade makes, which finds the text's container."""
+    return (
+        body is not None and len(body) == 1 and body[0].tag == "p" and "\n" in (body[0].text or "")
+    )
 
 
 def has_prose(text: str, tree: HtmlElement) -> bool:

@@ -12,14 +12,19 @@ import re
 _WORDS = re.compile(r"\w+")
 # The headline is repeated within the first lines only (after a kicker or a date at most).
 _TITLE_WINDOW = 3
-# A section heading after which the rest of the page is not the article.
+# A section heading after which the rest of the page is not the article. "Comments" is
+# also matched in the languages we serve and with its count ("Комментарии (3)"): pages whose
+# text is separated by <br> only get comment threads scoped with the article.
 _TRAILER = re.compile(
     r"""^[-•*\s]*(
         related(\ (stories|articles|content|posts|coverage|videos|links))?
       | you\ (might|may)\ also\ like | more\ from\ .{0,40} | recommended(\ for\ you|\ stories)?
       | most\ (popular|read|viewed) | trending(\ now)? | more\ stories | further\ reading
       | sponsored(\ content|\ stories)? | featured(\ slide\ shows|\ stories|\ videos)?
-      | recent\ slide\ shows | comments | popular\ on\ .{0,40} | around\ the\ web
+      | recent\ slide\ shows | popular\ on\ .{0,40} | around\ the\ web
+      | (comments | комментарии | коментарі | kommentare | commentaires | comentarios
+        | comentários | commenti | komentarze | komentáře | yorumlar | reacties | تعليقات
+        | التعليقات)(\ \(\d+\))?
       | what\ to\ read\ next | read\ next | up\ next | more\ (news|articles|videos)
       | top\ stories | latest\ news
     )[:.]?$""",
