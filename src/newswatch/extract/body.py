@@ -2,8 +2,9 @@
 
 0. embedded galleries and video players are removed (:mod:`prune`);
 1. trafilatura (balanced, comments off: its best setting on real pages) reads the page, in
-   fast mode; only when that finds little text does its full cascade (which compares with its
-   own Readability and jusText runs) run as well, so most pages run Readability once, not twice;
+   fast mode; only when that finds little text, or returns its dump of the whole page, does
+   its full cascade (which compares with its own Readability and jusText runs) run as well,
+   so most pages run Readability once, not twice;
 2. Readability gives a second opinion; when it agrees with trafilatura on the content and is
    about as long, its tighter scoping wins (it keeps tables, drops trailing teasers);
 3. the JSON-LD ``articleBody`` stands in when neither found the text, or when it is long and
