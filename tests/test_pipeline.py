@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from newswatch.app import App
 from newswatch.clock import FakeClock
 from newswatch.demo.server import SampleArticle, SampleSite, iso_utc
 from newswatch.fetch import decode
+from newswatch.model import Entry
 from newswatch.notify import message_from_payload
-from newswatch.pipeline import backoff_delay
+from newswatch.pipeline import Pipeline, backoff_delay
 from newswatch.ruleset import parse_rules
 
 from .conftest import aleppo_config, article
@@ -57,6 +59,30 @@ def test_new_matching_article_queues_one_alert(app: App, site: SampleSite) -> No
     assert not message.feed_only
     again = app.pipeline.run_source(app.config.sources[0])
     assert (again.new_articles, again.alerts) == (0, 0)
+
+
+class Handed:
+    """The article queue of a worker's poll (``runtime.ArticleQueue``), recording."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+
+    def defer(self, source: str, entries: Sequence[Entry], quiet: bool) -> int:
+        self.entries += entries
+        return len(entries)
+
+
+def test_a_workers_poll_records_the_entries_of_its_own_site_itself(
+    app: App, site: SampleSite
+) -> None:
+    """Its poll holds the site's lock, which would hold their jobs back anyway: a job
+    each would only cost CPU. (Links to other sites become jobs: test_workers_articles.)"""
+    site.publish(article("aleppo", "Warplanes strike near Aleppo", ALEPPO_BODY))
+    handed = Handed()
+    worker = Pipeline(replace(app.runtime, articles=handed), app.rules)
+    report = worker.run_source(app.config.sources[0])
+    assert (report.ok, report.new_articles, handed.entries) == (True, 1, [])
+    assert len(pending_payloads(app)) == 1  # recorded and matched in this poll
 
 
 def test_unreadable_article_page_falls_back_to_the_feed_summary(app: App, site: SampleSite) -> None:

@@ -1,6 +1,7 @@
-"""Article jobs on PostgreSQL: a poll queues one job per new entry, so one source's new
-articles spread over every worker, and articles of one site are fetched one at a time
-across workers, whichever source links to them (the lock the polls of that site take)."""
+"""Article jobs on PostgreSQL: a poll queues one job per new entry on another site, so an
+aggregator's new articles spread over every worker, and articles of one site are fetched
+one at a time across workers, whichever source links to them (the lock the polls of that
+site take). Entries on the poll's own site it records itself, under that same lock."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@
 6. record    — article, matches and outbox alerts in one transaction: an alert exists
                before any attempt to send it, and a rule alerts once per story
 
-With PostgreSQL workers (``runtime.articles`` set), a poll stops after 2.: each new entry
-becomes an article job (``workers.queue``) that runs 2.-6. through :meth:`run_entry` on
-whichever worker is free.
+With PostgreSQL workers (``runtime.articles`` set), a poll runs 2.-6. for the new entries
+on its own site and makes each link to another site an article job (``workers.queue``)
+that runs 2.-6. through :meth:`run_entry` on whichever worker is free.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from newswatch.errors import (
     StoreError,
 )
 from newswatch.fetch import FetchSettings, is_private_url
+from newswatch.fetch.politeness import origin_key, origin_of
 from newswatch.followup import AlertPlan, alerted_on, plan_alerts
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
@@ -167,13 +168,33 @@ class Pipeline:
         return new, alerts
 
     def _hand_over(self, source: SourceConfig, discovery: Discovery, quiet: bool) -> int:
-        """Workers: one article job per entry not seen yet (a key lookup each); the jobs
-        run 2.-6. wherever a worker is free. Returns how many were queued."""
-        assert self.articles is not None
+        """Workers: entries not seen yet (a key lookup each) on the source's own site run
+        here, under the poll's lock on that site, which would hold their jobs back anyway
+        (a job costs a worker ~5 ms of CPU); links to other sites become article jobs, run
+        wherever a worker is free under their site's lock. A shutdown queues what is
+        left. Returns how many were new (their jobs, or ``run_entry``, count them)."""
         entries = discovery.entries[: source.max_items]
         fresh = [e for e in entries if not self._seen(identity_keys(e.url, e.guid), e)]
+        site = origin_key(origin_of(source.url))
+        here = [e for e in fresh if origin_key(origin_of(e.url)) == site]
+        self._defer(source, discovery, [e for e in fresh if e not in here], quiet)
+        for done, entry in enumerate(here):
+            try:
+                if self.stopping.is_set():
+                    raise Interrupted(f"{source.name}: stopping mid-poll")
+                self.run_entry(source, entry, quiet)
+            except Interrupted:
+                self._defer(source, discovery, here[done:], quiet)  # the next worker goes on
+                break
+        return len(fresh)
+
+    def _defer(
+        self, source: SourceConfig, discovery: Discovery, entries: list[Entry], quiet: bool
+    ) -> None:
+        assert self.articles is not None
         try:
-            return self.articles.defer(source.name, fresh, quiet) if fresh else 0
+            if entries:
+                self.articles.defer(source.name, entries, quiet)
         except Exception:
             # Not queued: the listing's validators go, or a 304 would hide these entries.
             self.store.fetch_state.forget(discovery.url)
@@ -186,7 +207,7 @@ class Pipeline:
     def _log_poll(self, source: SourceConfig, new: int, alerts: int, quiet: bool) -> None:
         fields = log_fields(source=source.name)
         if self.articles is not None and new:
-            log.info("%s: %d new article(s) queued", source.name, new, extra=fields)
+            log.info("%s: %d new article(s)", source.name, new, extra=fields)
         elif new and quiet:
             log.info("%s: baseline: %d article(s) recorded as seen, no alerts; new ones alert",
                      source.name, new, extra=fields)  # fmt: skip
@@ -352,20 +373,11 @@ class Pipeline:
         rule = plan.rule
         if plan.follow_up:
             tx.matches.followed_up(rule.name, cluster_id, article_id, list(plan.terms), now)
-            ids = enqueue_alerts(
-                tx.outbox,
-                rule,
-                plan.message,
-                now,
-                cluster_id=cluster_id,
-                match_id=None,
-                kind="update",
-            )
+            ids = enqueue_alerts(tx.outbox, rule, plan.message, now, cluster_id=cluster_id,
+                                 match_id=None, kind="update")  # fmt: skip
             return len(ids)
-        snippet: dict[str, object] = {
-            "text": plan.match.snippet.text,
-            "highlights": _spans(plan.match),
-        }
+        shown = plan.match.snippet.text
+        snippet: dict[str, object] = {"text": shown, "highlights": _spans(plan.match)}
         terms = list(plan.match.terms)
         match_id = tx.matches.record(rule.name, article_id, cluster_id, terms, snippet, now)
         if match_id is None:  # this rule alerted for this story a moment ago
