@@ -60,16 +60,18 @@ lock-upgrade: $(VENV)/.test-installed
 
 ## test-latest: the newest releases pyproject.toml allows, installed the plain way (a fresh venv,
 ## its own pip, no lock) into a throwaway venv, then the whole suite. Run before `make lock-upgrade`.
-LATEST ?= $(shell mktemp -d /tmp/newswatch-latest.XXXXXX)
 # pyproject's build group (setuptools, build: the install test builds a wheel), which pip 23 cannot name.
 BUILD_GROUP = $(shell $(PYTHON) -c "import tomllib; print(' '.join(repr(r) for r in tomllib.load(open('pyproject.toml', 'rb'))['dependency-groups']['build']))")
+# One shell for the recipe: the throwaway directory is made once (a make variable set
+# with $(shell mktemp) is made again at every use). LATEST=DIR chooses it.
 test-latest:
-	$(PYTHON) -m venv $(LATEST)/venv
-	$(LATEST)/venv/bin/pip install --quiet '.[test]' $(BUILD_GROUP)
-	$(LATEST)/venv/bin/pip wheel --quiet -w $(LATEST)/wheelhouse '.[test]'
-	$(LATEST)/venv/bin/pip freeze --exclude-editable > $(LATEST)/versions.txt
-	VENV=$(LATEST)/venv WHEELHOUSE=$(LATEST)/wheelhouse ./scripts/check
-	@echo "newest releases pass; versions in $(LATEST)/versions.txt"
+	set -e; latest="$${LATEST:-$$(mktemp -d /tmp/newswatch-latest.XXXXXX)}"; \
+	$(PYTHON) -m venv "$$latest/venv"; \
+	"$$latest/venv/bin/pip" install --quiet '.[test]' $(BUILD_GROUP); \
+	"$$latest/venv/bin/pip" wheel --quiet -w "$$latest/wheelhouse" '.[test]'; \
+	"$$latest/venv/bin/pip" freeze --exclude-editable > "$$latest/versions.txt"; \
+	VENV="$$latest/venv" WHEELHOUSE="$$latest/wheelhouse" ./scripts/check; \
+	echo "newest releases pass; versions in $$latest/versions.txt"
 
 ## dist: the wheel and sdist in dist/, built with the locked setuptools (for pipx or a venv)
 dist: $(VENV)/.run-installed
