@@ -90,7 +90,7 @@ class Pipeline:
         self.metrics = runtime.metrics
         self.stopping = runtime.stopping
         self.extract = runtime.extract
-        self.articles = runtime.articles  # workers: new entries become article jobs
+        self.articles = runtime.articles  # workers: links to other sites become jobs
         # Errors are stored and reported (status, ops alerts): never with a secret in them.
         self.redact = rules.redact
 
@@ -115,7 +115,7 @@ class Pipeline:
             return self._failed(source, exc, started)
         outcome = "not_modified" if discovery.not_modified else "ok"
         self.metrics.fetch(source.name, outcome, discovery.bytes, self.clock.monotonic() - started)
-        # 2.-6. for each entry: here, or (workers) in an article job of its own
+        # 2.-6. for each entry: here, or (workers, other sites) in an article job
         if self.articles is not None:
             new, alerts = self._hand_over(source, discovery, quiet), 0
         else:

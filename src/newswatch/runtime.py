@@ -28,8 +28,9 @@ from newswatch.store import Store
 
 
 class ArticleQueue(Protocol):
-    """Where a poll hands over its new entries with PostgreSQL workers (``workers.queue``):
-    one article job each, run by whichever worker is free, one at a time per site."""
+    """Where a poll hands over its new entries on other sites with PostgreSQL workers
+    (``workers.queue``): one article job each, run by whichever worker is free, one at a
+    time per site."""
 
     def defer(self, source: str, entries: Sequence[Entry], quiet: bool) -> int:
         """Queue the entries; returns how many were queued (one already waiting is not)."""
@@ -53,8 +54,8 @@ class Runtime:
     # Set on shutdown: running polls stop between articles instead of finishing, and
     # requests queued behind an origin's politeness delay are not made.
     stopping: threading.Event = field(default_factory=threading.Event)
-    # Worker processes: a poll queues its new entries here instead of processing them
-    # itself. None (the daemon, once): the poll fetches, extracts and records each one.
+    # Worker processes: a poll queues here its new entries on other sites, instead of
+    # processing them itself. None (the daemon, once): the poll does every one.
     articles: ArticleQueue | None = None
 
     def apply(self, rules: RuleSet) -> None:

@@ -5,7 +5,8 @@
   psycopg pool of the worker process.
 - :mod:`.queue`: the procrastinate App over the state DSN and its tasks: ``tick`` (periodic:
   defers the polls that are due, one queued poll per source at most), ``poll`` (one source,
-  one poll per origin at a time across every worker: it queues its new entries),
+  one poll per origin at a time across every worker: it queues its new entries on
+  other sites),
   ``article`` (one new entry: fetch, extract, dedup, match, record; one per origin at a
   time, like the polls), ``deliver`` (periodic: the outbox's
   leases), ``recover`` (periodic: retries the jobs of workers whose heartbeat stopped).

@@ -2,7 +2,7 @@
 
 The process builds the same runtime as the daemon (store, fetcher, story index, delivery,
 extraction processes) and hands procrastinate's jobs to it; its polls queue their new
-entries as article jobs (``runtime.articles``). SIGTERM/SIGINT drain: no new job is
+entries on other sites as article jobs (``runtime.articles``). SIGTERM/SIGINT drain: no new job is
 taken, queued articles wait in the queue for the next worker, an article whose page fetch
 the shutdown cut off goes back to the queue (its retry), and the process exits 0. SIGHUP
 reloads the config (rules and sources).

@@ -5,7 +5,8 @@
   ``poll`` for each due source and moves the source one interval on. A source has at most
   one poll waiting (its queueing lock), so a slow or backed-up queue never piles polls up.
 - ``newswatch.poll``: one poll of one source: it fetches the listing, looks up which
-  entries are new (a key lookup each) and queues an ``article`` job for each of them. Its
+  entries are new (a key lookup each), records those on its own site itself (it holds that
+  site's lock) and queues an ``article`` job for each of the others. Its
   lock is the source's origin, so one poll per origin runs at a time across every worker
   (the per-origin politeness of one process, extended); the delay between requests and
   Retry-After are shared through ``newswatch_origins`` (see :mod:`.coord`).
@@ -13,8 +14,8 @@
   (the pipeline's stages 2-6). Its lock is the origin of the article's URL, the key the
   polls use: one request in flight per site across workers, for links to other sites
   too. Its queueing lock is the article's identity: it waits in the queue once, however
-  many polls (or sources) list it meanwhile. A source's new articles spread over every
-  free worker instead of running one after another in its poll.
+  many polls (or sources) list it meanwhile. An aggregator's new articles spread over
+  every free worker instead of running one after another in its poll.
 - ``newswatch.deliver`` (periodic): the outbox, through its leases (SKIP LOCKED on PostgreSQL).
 - ``newswatch.recover`` (periodic): the jobs of a worker whose heartbeat stopped (a crash,
   ``kill -9``, a lost machine) go back to the queue, so another worker runs them.
