@@ -7,12 +7,13 @@ import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
 from newswatch.errors import ExtractError
 from newswatch.extract.article import extract_article
-from newswatch.extract.pool import ProcessExtractor
+from newswatch.extract.pool import WORKER_NICENESS, ProcessExtractor
 from newswatch.model import Article
 
 PAGE = (
@@ -31,7 +32,10 @@ def misbehaving(page: str, url: str, source: str) -> Article:
         os.kill(os.getpid(), signal.SIGKILL)
     if "HANG" in page:
         time.sleep(600)
-    return extract_article(page, url, source=source, identify_language=False)
+    article = extract_article(page, url, source=source, identify_language=False)
+    if "NICENESS" in page:
+        return replace(article, title=str(os.nice(0)))
+    return article
 
 
 @pytest.fixture
@@ -49,6 +53,11 @@ def test_articles_come_back_from_the_workers_with_their_language(
     assert "forty trucks" in article.text
     assert article.source == "site"
     assert article.language == "en"  # identified in the main process
+
+
+def test_workers_yield_the_cpu_to_the_main_process(extractor: ProcessExtractor) -> None:
+    article = extractor(PAGE.replace("Tuesday", "NICENESS"), "http://127.0.0.1/n.html", "s")
+    assert int(article.title) == min(os.nice(0) + WORKER_NICENESS, 19)
 
 
 def test_a_page_that_kills_its_worker_costs_that_article_alone(

@@ -10,6 +10,9 @@ it busy past ``deadline`` costs that one article an :class:`ExtractError` (the p
 then falls back to the feed's title and summary) and a new worker process; the daemon
 and the other extractions go on (pebble's pool kills and replaces the one worker).
 
+Workers run at a lower CPU priority than the main process (``WORKER_NICENESS``): the
+main process is the serial part, extraction fills the cores' remaining time.
+
 Memory: a worker holds the extraction imports (lxml, trafilatura, ~50 MB resident on
 CPython 3.11; with the product's function, ``newswatch.prepare``, also dedup's numpy and
 MinHash, imported once by the fork server and shared). Language identification, whose
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 
 DEADLINE_SECONDS = 60.0  # a 5 MB page takes a few seconds; a minute is a hung worker
 MAX_TASKS = 1000
+# Added to a worker's niceness: it yields its core to the main process (see below).
+WORKER_NICENESS = 10
 
 
 class Extractor(Protocol):
@@ -64,6 +69,14 @@ def _extract_in_worker(page: str, url: str, source: str) -> Article:
     from newswatch.extract.article import extract_article  # the fork server has it loaded
 
     return extract_article(page, url, source=source, identify_language=False)
+
+
+def _yield_to_the_daemon() -> None:
+    """Runs first in every worker. The main process (one GIL: fetching, matching, the
+    store) is the serial part of every article; at equal priority the scheduler shares a
+    core between it and the workers, so on 2 cores it got about two thirds of one and
+    every poll waited on it (docs/fetching.md, "Cores"). Extraction fills what is left."""
+    os.nice(WORKER_NICENESS)
 
 
 def _ready() -> bool:
@@ -103,6 +116,7 @@ class ProcessExtractor:
         self._pool = pebble.ProcessPool(
             max_workers=self.workers,
             max_tasks=max_tasks,
+            initializer=_yield_to_the_daemon,
             context=_worker_context(self.function),
         )
 
