@@ -32,10 +32,9 @@ class FieldSets(dict[str, set[str]]):
         self.keysets: dict[str, set[str]] = {}
         # Each field's words as the analysers read them (lower case, not normalised).
         self.surfaces: dict[str, set[str]] = {}
-        # Per field, when known, the part of its token set a presearcher need look up:
-        # its keys and its tokens but those the memo knows to have no keys and to be no
-        # index word (``KeyMemo.lookup``); most of an article's words are left out.
-        self.probes: dict[str, list[set[str]]] = {}
+        # Per field, when known, what its tokens and their keys wake in the presearcher
+        # the memo was made for (``KeyMemo.lookup``): its first pass, looked up already.
+        self.woken: dict[str, list[tuple[int, ...]]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -89,13 +88,13 @@ class FieldSets(dict[str, set[str]]):
     ) -> set[str]:
         if not langs:
             return tokens
-        keys, rest = self.memo.lookup(langs, surfaces)
+        # What the words wake is what the tokens wake only when they are the tokens.
+        keys, _, woken = self.memo.lookup(langs, surfaces, wake=surfaces is tokens)
         if keys and ("ar" in langs or "ar!" in langs):
             # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
             self.texts[field] += stems_text(k for k in keys if k.startswith(("ar:", "ar!:")))
         if surfaces is tokens:
-            # What the memo left out has no keys and is no index word: no need to look.
-            self.probes[field] = [keys, rest]
+            self.woken[field] = woken
         tokens.update(keys)  # after: ``surfaces`` may be ``tokens``
         return tokens
 

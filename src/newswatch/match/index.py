@@ -268,15 +268,15 @@ class Presearcher:
         self,
         token_sets: Mapping[str, set[str]],
         texts: Mapping[str, str] | None = None,
-        probes: Mapping[str, list[set[str]]] | None = None,
+        woken: Mapping[str, list[tuple[int, ...]]] | None = None,
         langs: tuple[str, ...] | None = None,
     ) -> tuple[list[int], dict[str, AbstractSet[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
         in each field (among those the rules use). A field missing from ``token_sets`` is
         empty; only the fields some rule looks in (``fields``) are read. ``texts`` may give,
         per field, a string holding each token after a space (``normalize.token_forms``);
-        else the sets are joined. ``probes`` may give, per field, parts of its set that
-        hold every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``).
+        else the sets are joined. ``woken`` may give, per field, the ``words`` entries of
+        every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``).
         ``langs``, if given, are the only languages whose keys the sets hold (the article's
         analysers): the second pass then checks only the words' keys in those."""
         first: set[int] = set()
@@ -286,9 +286,12 @@ class Presearcher:
             tokens = token_sets.get(field)
             if not tokens:
                 continue
-            # One C-level intersection, then the woken rules merged in C as well.
-            for probe in probes.get(field, (tokens,)) if probes else (tokens,):
-                first.update(*map(words.__getitem__, self.word_keys.intersection(probe)))
+            # The woken rules as the memo found them, else by one C-level intersection;
+            # merged in C either way.
+            wake = woken.get(field) if woken else None
+            if wake is None:
+                wake = list(map(words.__getitem__, self.word_keys.intersection(tokens)))
+            first.update(*wake)
             present[field] = in_field = set()
             if self.prefixes is not None:
                 text = texts[field] if texts is not None else " " + " ".join(tokens)

@@ -51,7 +51,7 @@ class Matcher:
         self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
         self.index = Presearcher(q.root for q in self.queries)
         self.predicates = [predicate(q.root) for q in self.queries]
-        self.memo = _memo(self.queries, self.index.word_keys)
+        self.memo = _memo(self.queries, self.index.words)
 
     def unconditional(self) -> list[int]:
         """The rules that match an article holding none of their words (``NOT football``
@@ -84,7 +84,7 @@ class Matcher:
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
         candidates, doc.prefixes_present = self.index.scan(
-            doc.keysets, doc.scan_texts, doc.sets.probes, doc.langs
+            doc.keysets, doc.scan_texts, doc.sets.woken, doc.langs
         )
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
@@ -94,11 +94,12 @@ class Matcher:
         ]
 
 
-def _memo(queries: Sequence[CompiledQuery], indexed: frozenset[str]) -> KeyMemo:
+def _memo(queries: Sequence[CompiledQuery], indexed: Mapping[str, tuple[int, ...]]) -> KeyMemo:
     """A memo of article words' keys that keeps only the keys these rules have (and the
     Arabic stems when some rule has an Arabic prefix); a word's own form only when a rule
     has it for another word (``en:strike`` from ``strikes``: the article's ``strike``).
-    ``indexed``: the presearcher's words, which the memo never sets aside as plain."""
+    ``indexed``: the presearcher's words and the rules each wakes, which the memo never
+    sets aside as plain and merges per article word (``KeyMemo``)."""
     words: set[tuple[str, frozenset[str]]] = set()  # rules share words: each once
     arabic_prefix = False
     for query in queries:

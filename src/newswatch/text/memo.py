@@ -3,6 +3,7 @@ few hundred articles nearly every word has been analysed before."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import partial
 
@@ -26,9 +27,12 @@ class _LangMemo:
         self.seen: set[str] = set()
         # key → the words (of the memo) that have it: which article words a key stands for.
         self.words: dict[str, list[str]] = {}
+        # Word → what it and its keys wake among the ``indexed`` (``KeyMemo.lookup``).
+        self.wake: dict[str, tuple[int, ...]] = {}
 
     def clear(self) -> None:
         self.keys.clear()
+        self.wake.clear()
         self.seen.clear()
         self.keyed.clear()
         self.plain.clear()
@@ -46,7 +50,7 @@ class KeyMemo:
         used: AbstractSet[str] | None = None,
         keep: tuple[str, ...] = (),
         own: AbstractSet[str] = frozenset(),
-        indexed: AbstractSet[str] = frozenset(),
+        indexed: Mapping[str, tuple[int, ...]] | None = None,
     ) -> None:
         """``used``: the only keys worth keeping (those some rule has; None: all), plus
         any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
@@ -55,15 +59,17 @@ class KeyMemo:
         ``own``: with ``used``, the keys worth keeping when they are the word's own form
         (``en:strike`` for ``strike``): those a rule has for another word it wrote
         (``strikes``). A rule that wrote ``strike`` finds the word itself as written.
-        ``indexed``: the words a presearcher looks for (``lookup``'s second answer keeps
-        them)."""
+        ``indexed``: the words a presearcher looks for, each with what it wakes (rule
+        numbers): ``lookup``'s second answer keeps them, and its third is what an
+        article's words and their keys wake, merged per word when it is analysed, so
+        the presearcher looks up no key."""
         self._memo: dict[str, _LangMemo] = {}
         # Words as written → their tokens, for the fields read that way (``FieldSets``).
         self.forms = KeyedForms()
         self._used = used
         self._keep = keep
         self._own = own
-        self._indexed = indexed
+        self._indexed: Mapping[str, tuple[int, ...]] = indexed or {}
 
     def _of(self, lang: str) -> _LangMemo:
         memo = self._memo.get(lang)
@@ -108,10 +114,15 @@ class KeyMemo:
         memo.keys[word] = keys
         if keys:
             memo.keyed.add(word)
-        if keys or word in self._indexed:
-            memo.seen.add(word)
-        else:
+        indexed = self._indexed
+        if not keys and word not in indexed:
             memo.plain.add(word)
+            return
+        memo.seen.add(word)
+        woken = [indexed[key] for key in (word, *keys) if key in indexed]
+        if woken:
+            # A word and its stem often wake the same rules: each once.
+            memo.wake[word] = woken[0] if len(woken) == 1 else tuple(set().union(*woken))
 
     def words(self, key: str) -> list[str]:
         """The words analysed so far that have ``key`` (a document's words all have been)."""
@@ -122,11 +133,13 @@ class KeyMemo:
         """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
         return self.lookup((lang,), words)[0]
 
-    def lookup(self, langs: tuple[str, ...], words: set[str]) -> tuple[set[str], set[str]]:
+    def lookup(
+        self, langs: tuple[str, ...], words: set[str], wake: bool = False
+    ) -> tuple[set[str], set[str], list[tuple[int, ...]]]:
         """The union of the keys of ``words`` (distinct lower-case surface tokens) in every
-        language of ``langs``, and the words that may matter: all but those known to have
-        no keys and to be no ``indexed`` word (so a presearcher need look up only these
-        and the keys).
+        language of ``langs``; the words that may matter: all but those known to have no
+        keys and to be no ``indexed`` word; and, if ``wake``, what these words and their
+        keys wake among the ``indexed`` (``__init__``), else nothing.
 
         One C-level pass over the words (most are plain), whatever the number of
         languages (several share one memo of their union: an article of unknown language
@@ -153,7 +166,9 @@ class KeyMemo:
                 fill(memo, word)
         hits = memo.keyed.intersection(rest)
         keys = set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
-        return keys, rest
+        if not wake or not memo.wake:
+            return keys, rest, []
+        return keys, rest, list(map(memo.wake.__getitem__, memo.wake.keys() & rest))
 
     def of(self, lang: str, word: str) -> Keys:
         memo = self._of(lang)
