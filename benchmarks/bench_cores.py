@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_once import Sites, run_once, write_config
+from bench_once import Sites, add_site_arguments, run_once, write_config
 
 
 def pin(pid: int, cpus: str | None) -> None:
@@ -60,10 +60,7 @@ def cold_run(sites: Sites, cpus: str | None, server: str, limit: float) -> float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=500)
-    parser.add_argument("--sections", type=int, default=2, help="feeds per host")
-    parser.add_argument("--items", type=int, default=5, help="recent items per feed")
-    parser.add_argument("--delay", type=float, default=0.1, help="seconds every answer is late")
+    add_site_arguments(parser, hosts=500, sections=2)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--server", choices=["apart", "with-once", "both"], default="both")
     parser.add_argument("--limit", type=float, default=900.0, help="kill a run after this")

@@ -384,12 +384,17 @@ def report(args: argparse.Namespace, cycles: list[tuple[Cycle, float, int]]) -> 
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=100)
-    parser.add_argument("--sections", type=int, default=10, help="feeds per host")
+def add_site_arguments(parser: argparse.ArgumentParser, hosts: int, sections: int) -> None:
+    """The shape of the sites (``Sites``), shared with bench_cores.py."""
+    parser.add_argument("--hosts", type=int, default=hosts)
+    parser.add_argument("--sections", type=int, default=sections, help="feeds per host")
     parser.add_argument("--items", type=int, default=5, help="recent items per feed")
     parser.add_argument("--delay", type=float, default=0.1, help="seconds every answer is late")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_site_arguments(parser, hosts=100, sections=10)
     parser.add_argument(
         "--steady-every", type=int, default=10, help="every N-th feed gets a new item"
     )
