@@ -12,7 +12,7 @@
 
 With PostgreSQL workers (``runtime.articles`` set), a poll runs 2.-6. for the new entries
 on its own site and makes each link to another site an article job (``workers.queue``)
-that runs 2.-6. through :meth:`run_entry` on whichever worker is free.
+that runs 2.-6. through :meth:`run_entry` on whichever worker is free (``handover``).
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ from newswatch.errors import (
     StoreError,
 )
 from newswatch.fetch import FetchSettings, is_private_url
-from newswatch.fetch.politeness import origin_key, origin_of
 from newswatch.followup import AlertPlan, alerted_on, plan_alerts
+from newswatch.handover import HandOver
 from newswatch.model import Article, Entry, Match
 from newswatch.notify import enqueue_alerts
 from newswatch.ops.logfields import log_fields
 from newswatch.ruleset import RuleSet
-from newswatch.runtime import Runtime
+from newswatch.runtime import ArticleQueue, Runtime
 from newswatch.sources import Discovery, article_from_entry, discover, with_entry_metadata
 from newswatch.store import Unit
 
@@ -117,7 +117,7 @@ class Pipeline:
         self.metrics.fetch(source.name, outcome, discovery.bytes, self.clock.monotonic() - started)
         # 2.-6. for each entry: here, or (workers, other sites) in an article job
         if self.articles is not None:
-            new, alerts = self._hand_over(source, discovery, quiet), 0
+            new, alerts = self._hand_over(self.articles).run(source, discovery, quiet), 0
         else:
             new, alerts = self._entries(source, settings, discovery, quiet)
         # A queued article counts as new (or seen) when its job has run.
@@ -167,38 +167,9 @@ class Pipeline:
                 alerts += created
         return new, alerts
 
-    def _hand_over(self, source: SourceConfig, discovery: Discovery, quiet: bool) -> int:
-        """Workers: entries not seen yet (a key lookup each) on the source's own site run
-        here, under the poll's lock on that site, which would hold their jobs back anyway
-        (a job costs a worker ~5 ms of CPU); links to other sites become article jobs, run
-        wherever a worker is free under their site's lock. A shutdown queues what is
-        left. Returns how many were new (their jobs, or ``run_entry``, count them)."""
-        entries = discovery.entries[: source.max_items]
-        fresh = [e for e in entries if not self._seen(identity_keys(e.url, e.guid), e)]
-        site = origin_key(origin_of(source.url))
-        here = [e for e in fresh if origin_key(origin_of(e.url)) == site]
-        self._defer(source, discovery, [e for e in fresh if e not in here], quiet)
-        for done, entry in enumerate(here):
-            try:
-                if self.stopping.is_set():
-                    raise Interrupted(f"{source.name}: stopping mid-poll")
-                self.run_entry(source, entry, quiet)
-            except Interrupted:
-                self._defer(source, discovery, here[done:], quiet)  # the next worker goes on
-                break
-        return len(fresh)
-
-    def _defer(
-        self, source: SourceConfig, discovery: Discovery, entries: list[Entry], quiet: bool
-    ) -> None:
-        assert self.articles is not None
-        try:
-            if entries:
-                self.articles.defer(source.name, entries, quiet)
-        except Exception:
-            # Not queued: the listing's validators go, or a 304 would hide these entries.
-            self.store.fetch_state.forget(discovery.url)
-            raise
+    def _hand_over(self, articles: ArticleQueue) -> HandOver:
+        # Per poll, not in __init__: its bound methods would make a cycle with self.
+        return HandOver(articles, self.store, self.stopping, self._seen, self.run_entry)
 
     def _seen(self, keys: list[str], entry: Entry) -> bool:
         """2. seen? Known by its URL or GUID, or too old to be news."""
@@ -373,8 +344,15 @@ class Pipeline:
         rule = plan.rule
         if plan.follow_up:
             tx.matches.followed_up(rule.name, cluster_id, article_id, list(plan.terms), now)
-            ids = enqueue_alerts(tx.outbox, rule, plan.message, now, cluster_id=cluster_id,
-                                 match_id=None, kind="update")  # fmt: skip
+            ids = enqueue_alerts(
+                tx.outbox,
+                rule,
+                plan.message,
+                now,
+                cluster_id=cluster_id,
+                match_id=None,
+                kind="update",
+            )
             return len(ids)
         shown = plan.match.snippet.text
         snippet: dict[str, object] = {"text": shown, "highlights": _spans(plan.match)}
