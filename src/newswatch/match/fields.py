@@ -65,7 +65,7 @@ class FieldSets(dict[str, set[str]]):
         tokens = self[field] = cast(set[str], forms)
         self.surfaces[field] = surfaces
         self.texts[field] = " " + " ".join(tokens)
-        self.keysets[field] = self._add_keys(field, tokens, surfaces, self.langs)
+        self.keysets[field] = self._add_keys(field, tokens, surfaces, self.langs, True)
         return tokens
 
     def _keys(self, raw: str, tokens: set[str], field: str) -> set[str]:
@@ -81,19 +81,27 @@ class FieldSets(dict[str, set[str]]):
             arabic = all(lang in ("ar", "ar!") for lang in self.langs)
             surfaces = self.surfaces[field] = tokens if arabic else surface_words(raw)
             langs = self.langs
-        return self._add_keys(field, tokens, surfaces, langs)
+        # What the words wake is what the tokens wake when they are the tokens (here the
+        # surfaces of a field with no keyed copy may split into several tokens each).
+        return self._add_keys(field, tokens, surfaces, langs, surfaces is tokens)
 
     def _add_keys(
-        self, field: str, tokens: set[str], surfaces: set[str], langs: tuple[str, ...]
+        self,
+        field: str,
+        tokens: set[str],
+        surfaces: set[str],
+        langs: tuple[str, ...],
+        wake: bool,
     ) -> set[str]:
+        """``wake``: whether what the surfaces wake (``KeyMemo.lookup``) is what the
+        tokens and their keys wake: each surface is one token (itself or its keyed form)."""
         if not langs:
             return tokens
-        # What the words wake is what the tokens wake only when they are the tokens.
-        keys, _, woken = self.memo.lookup(langs, surfaces, wake=surfaces is tokens)
+        keys, woken = self.memo.lookup(langs, surfaces, wake=wake)
         if keys and ("ar" in langs or "ar!" in langs):
             # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
             self.texts[field] += stems_text(k for k in keys if k.startswith(("ar:", "ar!:")))
-        if surfaces is tokens:
+        if wake:
             self.woken[field] = woken
         tokens.update(keys)  # after: ``surfaces`` may be ``tokens``
         return tokens

@@ -6,35 +6,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import partial
+from operator import itemgetter
 
 from newswatch.text.analysis import Keys, tagged, word_keys
 from newswatch.text.normalize import normalize_word
 from newswatch.text.surface import KeyedForms
 
+# What ``_LangMemo.info`` holds of a word: its keys, and what it and they wake (rule numbers).
+Info = tuple[Keys, tuple[int, ...]]
+_KEYS = itemgetter(0)
+_WOKEN = itemgetter(1)
+
 
 class _LangMemo:
-    """One language's word → keys memo, laid out for the per-article union: ``keyed``
-    holds the words that have keys, so an article's are one C-level set intersection
-    away (most words have none once a matcher keeps only its rules' keys)."""
+    """One language's word → keys memo, laid out for the per-article look-up: most words
+    of an article have no keys and wake nothing once a matcher keeps only its rules' keys,
+    so one C-level set difference sets them aside (``plain``) and the few left are looked
+    up in ``info``."""
 
     def __init__(self) -> None:
         self.keys: dict[str, Keys] = {}
-        self.keyed: set[str] = set()
-        # The words of ``keys``, in two sets (set operations take sets fast): those with no
-        # keys that are no index word either, nearly every word of an article, set aside
-        # by one C-level difference (``KeyMemo.lookup``), and the others, few.
+        # The words of ``keys`` in two parts: those with no keys that are no index word
+        # either (nearly every word of an article), and the others with their ``Info``.
         self.plain: set[str] = set()
-        self.seen: set[str] = set()
+        self.info: dict[str, Info] = {}
         # key → the words (of the memo) that have it: which article words a key stands for.
         self.words: dict[str, list[str]] = {}
-        # Word → what it and its keys wake among the ``indexed`` (``KeyMemo.lookup``).
-        self.wake: dict[str, tuple[int, ...]] = {}
 
     def clear(self) -> None:
         self.keys.clear()
-        self.wake.clear()
-        self.seen.clear()
-        self.keyed.clear()
+        self.info.clear()
         self.plain.clear()
         self.words.clear()
 
@@ -112,17 +113,19 @@ class KeyMemo:
 
     def _store(self, memo: _LangMemo, word: str, keys: Keys) -> None:
         memo.keys[word] = keys
-        if keys:
-            memo.keyed.add(word)
         indexed = self._indexed
-        if not keys and word not in indexed:
+        # A word as written may not be its token (``київ`` is ``киів``, ``frappés`` is
+        # ``frappes``): what it wakes is what its token and its keys wake, so a field read
+        # by its surfaces (``FieldSets``) needs no look-up of its tokens either. (A word
+        # with no keyed form is never read that way: its field's tokens are looked up.)
+        token = word if word.isascii() else self.forms[word] or word
+        if not keys and word not in indexed and token not in indexed:
             memo.plain.add(word)
             return
-        memo.seen.add(word)
-        woken = [indexed[key] for key in (word, *keys) if key in indexed]
-        if woken:
-            # A word and its stem often wake the same rules: each once.
-            memo.wake[word] = woken[0] if len(woken) == 1 else tuple(set().union(*woken))
+        woken = [indexed[key] for key in {word, token, *keys} if key in indexed]
+        # A word and its stem often wake the same rules: each once.
+        wakes = woken[0] if len(woken) == 1 else tuple(set().union(*woken))
+        memo.info[word] = (keys, wakes)
 
     def words(self, key: str) -> list[str]:
         """The words analysed so far that have ``key`` (a document's words all have been)."""
@@ -135,40 +138,43 @@ class KeyMemo:
 
     def lookup(
         self, langs: tuple[str, ...], words: set[str], wake: bool = False
-    ) -> tuple[set[str], set[str], list[tuple[int, ...]]]:
+    ) -> tuple[set[str], list[tuple[int, ...]]]:
         """The union of the keys of ``words`` (distinct lower-case surface tokens) in every
-        language of ``langs``; the words that may matter: all but those known to have no
-        keys and to be no ``indexed`` word; and, if ``wake``, what these words and their
-        keys wake among the ``indexed`` (``__init__``), else nothing.
+        language of ``langs`` and, if ``wake``, what these words and their keys wake among
+        the ``indexed`` (``__init__``), else nothing.
 
         One C-level pass over the words (most are plain), whatever the number of
         languages (several share one memo of their union: an article of unknown language
-        is read in all eight); the few left are then sorted into new and keyed ones, which
-        costs less than one pass to find the new words and another for the keyed."""
-        if len(langs) == 1:
-            name = langs[0]
-            fill = partial(self._fill, name)
-        else:
-            name = "+".join(langs)  # no ":" in it: ``words`` never finds a group's memo
-            fill = partial(self._fill_group, langs)
+        is read in all eight); the few left are looked up in one C-level map, which
+        fails only on a new word."""
+        name = langs[0] if len(langs) == 1 else "+".join(langs)  # no ":": see ``words``
         memo = self._of(name)
         rest = words.difference(memo.plain)
-        missing = rest.difference(memo.seen)
-        if missing:
-            # Full memos are emptied before, not while, filling: a group's fill goes through
-            # its languages' memos, and no word of this article may be lost on the way.
-            full = [n for n in (name, *langs) if len(self._of(n).keys) + len(missing) > self.MAX]
-            if full:
-                for full_name in full:
-                    self._clear(full_name)
-                missing = rest = set(words)
-            for word in missing:
-                fill(memo, word)
-        hits = memo.keyed.intersection(rest)
-        keys = set().union(*map(memo.keys.__getitem__, hits)) if hits else set()
-        if not wake or not memo.wake:
-            return keys, rest, []
-        return keys, rest, list(map(memo.wake.__getitem__, memo.wake.keys() & rest))
+        try:
+            found = list(map(memo.info.__getitem__, rest))
+        except KeyError:
+            found = self._fill_missing(langs, name, memo, words, rest)
+        keys = set().union(*map(_KEYS, found))
+        return keys, list(filter(None, map(_WOKEN, found))) if wake else []
+
+    def _fill_missing(
+        self, langs: tuple[str, ...], name: str, memo: _LangMemo, words: set[str], rest: set[str]
+    ) -> list[Info]:
+        """Analyse the words of ``rest`` never seen, then give the ``Info`` of those that
+        are not plain."""
+        missing = rest.difference(memo.info)
+        # Full memos are emptied before, not while, filling: a group's fill goes through
+        # its languages' memos, and no word of this article may be lost on the way.
+        full = [n for n in (name, *langs) if len(self._of(n).keys) + len(missing) > self.MAX]
+        if full:
+            for full_name in full:
+                self._clear(full_name)
+            missing = set(words)
+        fill = partial(self._fill, name) if len(langs) == 1 else partial(self._fill_group, langs)
+        for word in missing:
+            fill(memo, word)
+        info = memo.info
+        return [info[word] for word in words.difference(memo.plain)]
 
     def of(self, lang: str, word: str) -> Keys:
         memo = self._of(lang)
