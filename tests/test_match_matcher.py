@@ -201,6 +201,25 @@ def test_words_seen_before_still_wake_their_rules() -> None:
             assert matcher.matching_rules(art) == expected, (language, text)
 
 
+def test_a_word_written_otherwise_than_its_token_wakes_the_rule_on_its_token() -> None:
+    """A Cyrillic or accented field is read by its words as written (``ёлка``, ``Київ``,
+    ``frappés``), whose tokens differ (``елка``, ``киів``, ``frappes``): the memo's first
+    pass must wake the rules keyed on the token, in every language and seen again."""
+    matcher = Matcher(
+        [
+            RuleConfig(name="tree", query="=ёлка"),
+            RuleConfig(name="strikes", query="=frappés"),
+            RuleConfig(name="kyiv", query="=Київ AND =Ёлка"),
+        ]
+    )
+    text = "Новая Ёлка и frappés у Київ"
+    for language in ("ru", "uk", "fr", "ru", None, "en"):
+        art = Article(url="u", canonical_url="", title="", text=text, language=language)
+        assert matcher.matching_rules(art) == ["tree", "strikes", "kyiv"], language
+        alone = Article(url="u", canonical_url="", title="", text="ёлка", language=language)
+        assert matcher.matching_rules(alone) == ["tree"], language
+
+
 def test_a_full_memo_empties_without_losing_an_article() -> None:
     """The memo of words' keys is bounded: emptied when full, per language and for a group
     of languages (an article of unknown language), matches and explanations stay whole."""
