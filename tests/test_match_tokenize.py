@@ -146,6 +146,28 @@ def test_a_field_read_by_its_surface_words_has_the_tokenizers_tokens(
     assert all(f" {t}" in sets.texts["text"] for t in tokens)
 
 
+@pytest.mark.parametrize(
+    "text", ["Удар по Києву{c}обстріл 5{c} дронів {c}", "{c}Frappés à Alep{c}ÉTÉ"]
+)
+def test_a_field_without_a_keyed_copy_has_the_tokenizers_tokens(text: str) -> None:
+    """A field read by its surface words skips the keyed copy of the whole text until a
+    match is explained, so its tokens are the surfaces' keyed forms even where that copy
+    cannot be made: whatever separator or odd character the text holds (every one of the
+    first three planes tried), they are the tokeniser's tokens."""
+    odd, memo, tried = [], KeyMemo(), 0
+    for code in range(0x20, 0x30000):
+        char = chr(code)
+        field = text.format(c=char)
+        if 0xD800 <= code < 0xE000 or char.isalnum() or keyed_text(field) is not None:
+            continue
+        tried += 1
+        sets = FieldSets({"text": field}, ("text",), ("uk",), memo)
+        if {t for t in sets["text"] if ":" not in t} != {t.text for t in tokenize(field)}:
+            odd.append(hex(code))
+    assert tried > 1000
+    assert not odd
+
+
 def test_one_for_one_characters_are_token_characters_exactly_when_their_forms_are() -> None:
     """What lets a field's tokens be its surface words' keyed forms (``KeyedForms``):
     wherever a character has a one-character keyed form, the tokeniser takes it into a

@@ -42,26 +42,28 @@ class FieldSets(dict[str, set[str]]):
         raw = self.raw[field]
         keyed = None
         if not raw.isascii():
-            keyed = self.keyed[field] = keyed_text(raw)
-            if keyed is not None and _by_surface(self.langs):
+            if _by_surface(self.langs):
                 return self._from_surfaces(field, raw)
+            keyed = self.keyed[field] = keyed_text(raw)
+        return self._from_tokens(field, raw, keyed)
+
+    def _from_tokens(self, field: str, raw: str, keyed: str | None) -> set[str]:
         tokens, self.texts[field] = token_forms(raw, keyed)
         self[field] = tokens
         self.keysets[field] = self._keys(raw, tokens, field)
         return tokens
 
     def _from_surfaces(self, field: str, raw: str) -> set[str]:
-        """A field whose keyed copy exists, read in languages that analyse the words as
-        written (Cyrillic, accented Latin): one split of the text gives the surface words,
-        and the tokens are their keyed forms (``surface.KeyedForms``), as ``token_forms``
-        would find them in the keyed copy, without a second split."""
+        """A non-ASCII field read in languages that analyse the words as written
+        (Cyrillic, accented Latin): one split of the text gives the surface words, and
+        when each has a keyed form (``surface.KeyedForms``) those are the field's tokens,
+        as ``token_forms`` would find them, without a second split. The keyed copy of the
+        whole field is then made only if explaining a match searches it."""
         surfaces = surface_words(raw)
         forms = set(map(self.memo.forms.__getitem__, surfaces))
-        if None in forms:  # not expected where the keyed copy exists: the general way
-            tokens, self.texts[field] = token_forms(raw, self.keyed[field])
-            self[field] = tokens
-            self.keysets[field] = self._keys(raw, tokens, field)
-            return tokens
+        if None in forms:  # a mark, a ligature: the tokeniser's way
+            keyed = self.keyed[field] = keyed_text(raw)
+            return self._from_tokens(field, raw, keyed)
         tokens = self[field] = cast(set[str], forms)
         self.surfaces[field] = surfaces
         self.texts[field] = " " + " ".join(tokens)
