@@ -119,6 +119,15 @@ class BaseDocument:
     def spans(self, term: Term, field: str) -> list[Span]:
         raise NotImplementedError
 
+    def word_spans(
+        self, term: Term, field: str, limit: int
+    ) -> tuple[list[tuple[int, int]], str | None]:
+        """``char_spans`` of an analysed one-word term, and the one word every hit is when
+        the field holds one form of it (else None: the hits may be different words)."""
+        spans = self.char_spans(term, field, limit)
+        forms = self.forms(term.keys[0], field) if spans else ()
+        return spans, next(iter(forms)) if len(forms) == 1 else None
+
     def char_spans(self, term: Term, field: str, limit: int) -> list[tuple[int, int]]:
         """Character offsets of the term's first ``limit`` occurrences in ``field``."""
         spans = self.spans(term, field)[:limit]

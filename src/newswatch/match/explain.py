@@ -76,13 +76,12 @@ def _evidence(steps: Plan, doc: Document) -> list[Evidence]:
         if isinstance(leaf, Regex):
             found += _regex_evidence(leaf, field, doc)
             continue
-        spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
-        if one_word and spans:
+        if one_word:
             # Usually the article has one form of the word: then, as for an exact word,
             # every hit is that word and need not be normalised one by one.
-            forms = doc.forms(leaf.keys[0], field)
-            if len(forms) == 1:
-                (words,) = forms
+            spans, words = doc.word_spans(leaf, field, _MAX_HITS + 1)
+        else:
+            spans = doc.char_spans(leaf, field, _MAX_HITS + 1)  # one more: are there more?
         if len(spans) > _MAX_HITS:
             found.append(Evidence(leaf.label, field, spans[:_MAX_HITS], True, words))
         elif spans:

@@ -16,6 +16,7 @@ from newswatch.text.memo import MEMO, KeyMemo
 from newswatch.text.normalize import ascii_folded, normalize_word, token_words
 from newswatch.text.surface import find_prefix, find_term, find_word, find_words, keyed_text
 
+_NONE: frozenset[str] = frozenset()
 # Beyond this many sequences of forms a phrase is found by word positions instead.
 _MAX_SEQUENCES = 8
 
@@ -54,14 +55,32 @@ class FastDocument(BaseDocument):
         # The keys present (a C-level intersection, usually one or two), then the words
         # having them from the memo's reverse map: no pass over the field's words.
         hits = keys.intersection(self.keyset(field))
-        surfaces = self.sets.surfaces.get(field, ())
+        surfaces = self.sets.surfaces.get(field, _NONE)
         found = {key for key in hits if ":" not in key}  # the word itself, as written
         for key in hits:
             if ":" in key:
-                for word in self.sets.memo.words(key):
-                    if word in surfaces:
+                words = surfaces.intersection(self.sets.memo.words(key))
+                if surfaces is self.sets[field]:  # ASCII or Arabic: the words are tokens
+                    found |= words
+                else:
+                    for word in words:
                         found.update(normalize_word(word).split())
         return frozenset(found)
+
+    def word_spans(
+        self, term: Term, field: str, limit: int
+    ) -> tuple[list[tuple[int, int]], str | None]:
+        # The common case, an ASCII field with one form of the word, in one step.
+        if term.keys[0].isdisjoint(self.sets[field]):
+            return [], None
+        forms = self.forms(term.keys[0], field)
+        if len(forms) == 1 and self.raw[field].isascii():
+            (form,) = forms
+            folded = self._folded.get(field)
+            if folded is None:
+                folded = self._folded[field] = ascii_folded(self.raw[field])
+            return find_word(folded, form, limit), form
+        return super().word_spans(term, field, limit)
 
     def keyset(self, field: str) -> set[str]:
         """The field's tokens and their keys (what an analysed word is looked up in)."""
