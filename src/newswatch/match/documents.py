@@ -39,6 +39,7 @@ class BaseDocument:
         """``langs``: the analysers (``text.analysis``) the article's words are read with."""
         self.raw = fields
         self.langs = langs
+        self._arabic = "ar" in langs or "ar!" in langs  # the only prefixes behind clitics
         self._tokens: dict[str, list[Token]] = {}
         self._offsets: dict[str, list[tuple[int, int]]] = {}
         self._analysed: dict[str, dict[str, frozenset[str]]] = {}
@@ -66,6 +67,8 @@ class BaseDocument:
 
     def stem_prefixed(self, prefix: str, field: str) -> list[str]:
         """The field's tokens whose Arabic stem (proclitics off) starts with ``prefix``."""
+        if not self._arabic:
+            return []
         starts = prefix_keys(prefix, self.langs)
         if not starts:
             return []

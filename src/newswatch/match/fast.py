@@ -240,13 +240,13 @@ class FastDocument(BaseDocument):
         key = (prefix, field)
         if key not in self._prefixed:
             if field not in self._sorted:
-                # Without the keys the set also holds (``en:strike``): they are no words.
-                self._sorted[field] = sorted(t for t in self.token_set(field) if ":" not in t)
+                self._sorted[field] = sorted(self.token_set(field))
             ordered = self._sorted[field]
             found = []
             i = bisect_left(ordered, prefix)
             while i < len(ordered) and ordered[i].startswith(prefix):
-                found.append(ordered[i])
+                if ":" not in ordered[i]:  # the set's keys (``en:strike``) are no words
+                    found.append(ordered[i])
                 i += 1
             # Arabic words whose stem has the prefix: ``مدني*`` takes ``المدنيين``.
             found += [t for t in self.stem_prefixed(prefix, field) if not t.startswith(prefix)]
