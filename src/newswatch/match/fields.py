@@ -7,9 +7,11 @@ from functools import lru_cache
 from typing import cast
 
 from newswatch.text.analysis import stems_text
-from newswatch.text.memo import KeyMemo
+from newswatch.text.memo import KEYS, WOKEN, KeyMemo
 from newswatch.text.normalize import surface_words, token_forms
 from newswatch.text.surface import keyed_text
+
+_ARABIC = ("ar:", "ar!:")
 
 
 class FieldSets(dict[str, set[str]]):
@@ -99,13 +101,14 @@ class FieldSets(dict[str, set[str]]):
         tokens and their keys wake: each surface is one token (itself or its keyed form)."""
         if not langs:
             return tokens
-        keys, woken = self.memo.lookup(langs, surfaces, wake=wake)
-        if keys and ("ar" in langs or "ar!" in langs):
+        found = self.memo.lookup(langs, surfaces)
+        if "ar" in langs or "ar!" in langs:
             # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-            self.texts[field] += stems_text(k for k in keys if k.startswith(("ar:", "ar!:")))
+            arabic = (k for keys in map(KEYS, found) for k in keys if k.startswith(_ARABIC))
+            self.texts[field] += stems_text(arabic)
         if wake:
-            self.woken[field] = woken
-        tokens.update(keys)  # after: ``surfaces`` may be ``tokens``
+            self.woken[field] = list(filter(None, map(WOKEN, found)))
+        tokens.update(*map(KEYS, found))  # after: ``surfaces`` may be ``tokens``
         return tokens
 
 

@@ -14,8 +14,8 @@ from newswatch.text.surface import KeyedForms
 
 # What ``_LangMemo.info`` holds of a word: its keys, and what it and they wake (rule numbers).
 Info = tuple[Keys, tuple[int, ...]]
-_KEYS = itemgetter(0)
-_WOKEN = itemgetter(1)
+KEYS = itemgetter(0)
+WOKEN = itemgetter(1)
 
 
 class _LangMemo:
@@ -132,16 +132,10 @@ class KeyMemo:
         memo = self._memo.get(key[: key.index(":")])
         return memo.words.get(key, []) if memo is not None else []
 
-    def keys(self, lang: str, words: set[str]) -> set[str]:
-        """The union of the keys of ``words`` (distinct lower-case surface tokens)."""
-        return self.lookup((lang,), words)[0]
-
-    def lookup(
-        self, langs: tuple[str, ...], words: set[str], wake: bool = False
-    ) -> tuple[set[str], list[tuple[int, ...]]]:
-        """The union of the keys of ``words`` (distinct lower-case surface tokens) in every
-        language of ``langs`` and, if ``wake``, what these words and their keys wake among
-        the ``indexed`` (``__init__``), else nothing.
+    def lookup(self, langs: tuple[str, ...], words: set[str]) -> list[Info]:
+        """What the memo knows of each of ``words`` (distinct lower-case surface tokens) in
+        every language of ``langs`` that has keys or wakes a rule among the ``indexed``
+        (``__init__``): the others, nearly all, have nothing to add.
 
         One C-level pass over the words (most are plain), whatever the number of
         languages (several share one memo of their union: an article of unknown language
@@ -151,11 +145,9 @@ class KeyMemo:
         memo = self._of(name)
         rest = words.difference(memo.plain)
         try:
-            found = list(map(memo.info.__getitem__, rest))
+            return list(map(memo.info.__getitem__, rest))
         except KeyError:
-            found = self._fill_missing(langs, name, memo, words, rest)
-        keys = set().union(*map(_KEYS, found))
-        return keys, list(filter(None, map(_WOKEN, found))) if wake else []
+            return self._fill_missing(langs, name, memo, words, rest)
 
     def _fill_missing(
         self, langs: tuple[str, ...], name: str, memo: _LangMemo, words: set[str], rest: set[str]
