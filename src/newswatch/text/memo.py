@@ -61,8 +61,8 @@ class KeyMemo:
         (``en:strike`` for ``strike``): those a rule has for another word it wrote
         (``strikes``). A rule that wrote ``strike`` finds the word itself as written.
         ``indexed``: the words a presearcher looks for, each with what it wakes (rule
-        numbers): ``lookup``'s second answer keeps them, and its third is what an
-        article's words and their keys wake, merged per word when it is analysed, so
+        numbers): a word that is one, or whose token or keys are, is never set aside as
+        plain, and its ``Info`` holds what it wakes, merged when the word is analysed, so
         the presearcher looks up no key."""
         self._memo: dict[str, _LangMemo] = {}
         # Words as written → their tokens, for the fields read that way (``FieldSets``).
