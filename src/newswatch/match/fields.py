@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import cast
 
 from newswatch.text.analysis import stems_text
-from newswatch.text.memo import KEYS, WOKEN, KeyMemo
+from newswatch.text.memo import KEYS, PREFIXES, WOKEN, KeyMemo
 from newswatch.text.normalize import surface_words, token_forms
 from newswatch.text.surface import keyed_text
 
@@ -37,6 +37,8 @@ class FieldSets(dict[str, set[str]]):
         # Per field, when known, what its tokens and their keys wake in the presearcher
         # the memo was made for (``KeyMemo.lookup``): its first pass, looked up already.
         self.woken: dict[str, list[tuple[int, ...]]] = {}
+        # Beside ``woken``: the presearcher's prefixes its tokens (and Arabic stems) start with.
+        self.prefixes: dict[str, set[str]] = {}
         for field in eager:
             self.__missing__(field)
 
@@ -68,7 +70,7 @@ class FieldSets(dict[str, set[str]]):
             return self._from_tokens(field, raw, keyed)
         tokens = self[field] = cast(set[str], forms)
         self.surfaces[field] = surfaces
-        self.texts[field] = " " + " ".join(tokens)
+        # No scan text: the memo's first pass finds the prefixes too (``_add_keys``).
         self.keysets[field] = self._add_keys(field, tokens, surfaces, self.langs, True)
         return tokens
 
@@ -102,12 +104,13 @@ class FieldSets(dict[str, set[str]]):
         if not langs:
             return tokens
         found = self.memo.lookup(langs, surfaces)
-        if "ar" in langs or "ar!" in langs:
+        if wake:
+            self.woken[field] = list(filter(None, map(WOKEN, found)))
+            self.prefixes[field] = set().union(*map(PREFIXES, found))
+        elif "ar" in langs or "ar!" in langs:
             # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
             arabic = (k for keys in map(KEYS, found) for k in keys if k.startswith(_ARABIC))
             self.texts[field] += stems_text(arabic)
-        if wake:
-            self.woken[field] = list(filter(None, map(WOKEN, found)))
         tokens.update(*map(KEYS, found))  # after: ``surfaces`` may be ``tokens``
         return tokens
 

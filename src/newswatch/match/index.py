@@ -256,6 +256,8 @@ class Presearcher:
         self._views: dict[tuple[str, ...], _InLanguages] = {}
         self.words = {token: tuple(numbers) for token, numbers in words.items()}
         self.word_keys = frozenset(self.words)
+        # Every prefix with the rules keyed on it (``KeyMemo`` finds them per word).
+        self.prefix_rules = {token: tuple(numbers) for token, numbers in prefixes.items()}
         self.prefixes: ahocorasick.Automaton | None = None
         if prefixes:
             self.prefixes = ahocorasick.Automaton()
@@ -270,15 +272,18 @@ class Presearcher:
         texts: Mapping[str, str] | None = None,
         woken: Mapping[str, list[tuple[int, ...]]] | None = None,
         langs: tuple[str, ...] | None = None,
+        starts: Mapping[str, AbstractSet[str]] | None = None,
     ) -> tuple[list[int], dict[str, AbstractSet[str]]]:
         """Candidate rules for an article's per-field token sets, and the prefixes present
         in each field (among those the rules use). A field missing from ``token_sets`` is
         empty; only the fields some rule looks in (``fields``) are read. ``texts`` may give,
         per field, a string holding each token after a space (``normalize.token_forms``);
         else the sets are joined. ``woken`` may give, per field, the ``words`` entries of
-        every one of its tokens that is a ``word_keys`` entry (``fields.FieldSets``).
-        ``langs``, if given, are the only languages whose keys the sets hold (the article's
-        analysers): the second pass then checks only the words' keys in those."""
+        every one of its tokens that is a ``word_keys`` entry, and of every ``prefix_rules``
+        entry one of them starts with (``fields.FieldSets``); for such a field ``starts``
+        gives these prefixes, and its text is not scanned. ``langs``, if given, are the
+        only languages whose keys the sets hold (the article's analysers): the second pass
+        then checks only the words' keys in those."""
         first: set[int] = set()
         present: dict[str, AbstractSet[str]] = dict.fromkeys(FIELDS, _NOTHING)
         words = self.words
@@ -289,6 +294,10 @@ class Presearcher:
             # The woken rules as the memo found them, else by one C-level intersection;
             # merged in C either way.
             wake = woken.get(field) if woken else None
+            if wake is not None and starts is not None:
+                first.update(*wake)  # the prefixes' rules among them
+                present[field] = starts[field]
+                continue
             if wake is None:
                 wake = list(map(words.__getitem__, self.word_keys.intersection(tokens)))
             first.update(*wake)

@@ -51,7 +51,7 @@ class Matcher:
         self.sources = [frozenset(r.sources) if r.sources is not None else None for r in rules]
         self.index = Presearcher(q.root for q in self.queries)
         self.predicates = [predicate(q.root) for q in self.queries]
-        self.memo = _memo(self.queries, self.index.words)
+        self.memo = _memo(self.queries, self.index.words, self.index.prefix_rules)
 
     def unconditional(self) -> list[int]:
         """The rules that match an article holding none of their words (``NOT football``
@@ -83,8 +83,9 @@ class Matcher:
         return [self.rules[number].name for number in self._matching(article, doc)]
 
     def _matching(self, article: Article, doc: FastDocument) -> list[int]:
+        sets = doc.sets
         candidates, doc.prefixes_present = self.index.scan(
-            doc.keysets, doc.scan_texts, doc.sets.woken, doc.langs
+            doc.keysets, doc.scan_texts, sets.woken, doc.langs, sets.prefixes
         )
         sources, predicates, source = self.sources, self.predicates, article.source
         return [
@@ -94,12 +95,17 @@ class Matcher:
         ]
 
 
-def _memo(queries: Sequence[CompiledQuery], indexed: Mapping[str, tuple[int, ...]]) -> KeyMemo:
+def _memo(
+    queries: Sequence[CompiledQuery],
+    indexed: Mapping[str, tuple[int, ...]],
+    prefixes: Mapping[str, tuple[int, ...]],
+) -> KeyMemo:
     """A memo of article words' keys that keeps only the keys these rules have (and the
     Arabic stems when some rule has an Arabic prefix); a word's own form only when a rule
     has it for another word (``en:strike`` from ``strikes``: the article's ``strike``).
     ``indexed``: the presearcher's words and the rules each wakes, which the memo never
-    sets aside as plain and merges per article word (``KeyMemo``)."""
+    sets aside as plain and merges per article word (``KeyMemo``); ``prefixes``: the same
+    for its prefixes."""
     words: set[tuple[str, frozenset[str]]] = set()  # rules share words: each once
     arabic_prefix = False
     for query in queries:
@@ -115,7 +121,7 @@ def _memo(queries: Sequence[CompiledQuery], indexed: Mapping[str, tuple[int, ...
         used.update(found)
         own.update(others)
     keep = ("ar:", "ar!:") if arabic_prefix else ()
-    return KeyMemo(frozenset(used), keep, frozenset(own), indexed)
+    return KeyMemo(frozenset(used), keep, frozenset(own), indexed, prefixes)
 
 
 # A memo, not state: rules share their words, and 10,000 rules have ~30,000 of them.

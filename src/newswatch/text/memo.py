@@ -12,10 +12,13 @@ from newswatch.text.analysis import Keys, tagged, word_keys
 from newswatch.text.normalize import normalize_word
 from newswatch.text.surface import KeyedForms
 
-# What ``_LangMemo.info`` holds of a word: its keys, and what it and they wake (rule numbers).
-Info = tuple[Keys, tuple[int, ...]]
+# What ``_LangMemo.info`` holds of a word: its keys, what it and they wake (rule numbers),
+# and the presearcher's prefixes its token (or an Arabic stem of it) starts with.
+Info = tuple[Keys, tuple[int, ...], frozenset[str]]
 KEYS = itemgetter(0)
 WOKEN = itemgetter(1)
+PREFIXES = itemgetter(2)
+_ARABIC_KEYS = ("ar:", "ar!:")
 
 
 class _LangMemo:
@@ -52,6 +55,7 @@ class KeyMemo:
         keep: tuple[str, ...] = (),
         own: AbstractSet[str] = frozenset(),
         indexed: Mapping[str, tuple[int, ...]] | None = None,
+        prefixes: Mapping[str, tuple[int, ...]] | None = None,
     ) -> None:
         """``used``: the only keys worth keeping (those some rule has; None: all), plus
         any starting with one of ``keep`` (the Arabic stems, when a rule has an Arabic
@@ -63,7 +67,10 @@ class KeyMemo:
         ``indexed``: the words a presearcher looks for, each with what it wakes (rule
         numbers): a word that is one, or whose token or keys are, is never set aside as
         plain, and its ``Info`` holds what it wakes, merged when the word is analysed, so
-        the presearcher looks up no key."""
+        the presearcher looks up no key. ``prefixes``: the same for the prefixes its
+        rules use (``attack*``): a word whose token starts with one (or, read in Arabic,
+        one of its stems) is never plain either, and its ``Info`` names them, so the
+        presearcher scans no text for them."""
         self._memo: dict[str, _LangMemo] = {}
         # Words as written → their tokens, for the fields read that way (``FieldSets``).
         self.forms = KeyedForms()
@@ -71,6 +78,8 @@ class KeyMemo:
         self._keep = keep
         self._own = own
         self._indexed: Mapping[str, tuple[int, ...]] = indexed or {}
+        self._prefixes: Mapping[str, tuple[int, ...]] = prefixes or {}
+        self._longest = max(map(len, self._prefixes), default=0)
 
     def _of(self, lang: str) -> _LangMemo:
         memo = self._memo.get(lang)
@@ -119,13 +128,32 @@ class KeyMemo:
         # by its surfaces (``FieldSets``) needs no look-up of its tokens either. (A word
         # with no keyed form is never read that way: its field's tokens are looked up.)
         token = word if word.isascii() else self.forms[word] or word
-        if not keys and word not in indexed and token not in indexed:
+        starts = self._starts(token, keys)
+        if not keys and not starts and word not in indexed and token not in indexed:
             memo.plain.add(word)
             return
         woken = [indexed[key] for key in {word, token, *keys} if key in indexed]
+        woken += [self._prefixes[prefix] for prefix in starts]
         # A word and its stem often wake the same rules: each once.
         wakes = woken[0] if len(woken) == 1 else tuple(set().union(*woken))
-        memo.info[word] = (keys, wakes)
+        memo.info[word] = (keys, wakes, starts)
+
+    def _starts(self, token: str, keys: Keys) -> frozenset[str]:
+        """The ``prefixes`` that ``token``, or an Arabic stem among ``keys``, starts with:
+        what the presearcher's automaton finds for it in a field's scan text."""
+        if not self._prefixes:
+            return frozenset()
+        words = [
+            token,
+            *(key[key.index(":") + 1 :] for key in keys if key.startswith(_ARABIC_KEYS)),
+        ]
+        prefixes = self._prefixes
+        return frozenset(
+            word[:end]
+            for word in words
+            for end in range(1, min(len(word), self._longest) + 1)
+            if word[:end] in prefixes
+        )
 
     def words(self, key: str) -> list[str]:
         """The words analysed so far that have ``key`` (a document's words all have been)."""
