@@ -226,12 +226,14 @@ def test_a_full_memo_empties_without_losing_an_article() -> None:
     rules = [
         RuleConfig(name="strikes", query="strike AND aleppo"),
         RuleConfig(name="shelling", query='"air strikes" OR قصف OR обстрел'),
+        RuleConfig(name="prefixes", query="strik* OR مدني* OR обстрел*"),
     ]
     matcher, naive = Matcher(rules), NaiveMatcher(rules)
     matcher.memo.MAX = 12
     texts = [
         "Air strikes on Aleppo: a striking day, the strikes went on near Aleppo's east",
         "القصف على حلب والقصف مستمر في المدينة منذ الصباح الباكر اليوم",
+        "وأسفر القصف عن سقوط عدد من المدنيين في حلب صباح اليوم",
         "Обстрел Харькова: обстрелы продолжались всю ночь, сообщили власти города",
         "The air strike hit aleppo, officials said, after strikes in the north overnight",
     ]
