@@ -76,10 +76,7 @@ class FastDocument(BaseDocument):
         forms = self.forms(term.keys[0], field)
         if len(forms) == 1 and self.raw[field].isascii():
             (form,) = forms
-            folded = self._folded.get(field)
-            if folded is None:
-                folded = self._folded[field] = ascii_folded(self.raw[field])
-            return find_word(folded, form, limit), form
+            return find_word(self._folded_text(field), form, limit), form
         return super().word_spans(term, field, limit)
 
     def keyset(self, field: str) -> set[str]:

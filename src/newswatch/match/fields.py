@@ -6,12 +6,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import cast
 
-from newswatch.text.analysis import stems_text
+from newswatch.text.analysis import ARABIC_KEYS, stems_text
 from newswatch.text.memo import KEYS, PREFIXES, WOKEN, KeyMemo
 from newswatch.text.normalize import surface_words, token_forms
 from newswatch.text.surface import keyed_text
-
-_ARABIC = ("ar:", "ar!:")
 
 
 class FieldSets(dict[str, set[str]]):
@@ -109,7 +107,7 @@ class FieldSets(dict[str, set[str]]):
             self.prefixes[field] = set().union(*map(PREFIXES, found))
         elif "ar" in langs or "ar!" in langs:
             # Arabic stems are scanned for prefixes too: ``مدني*`` finds ``المدنيين``.
-            arabic = (k for keys in map(KEYS, found) for k in keys if k.startswith(_ARABIC))
+            arabic = (k for keys in map(KEYS, found) for k in keys if k.startswith(ARABIC_KEYS))
             self.texts[field] += stems_text(arabic)
         tokens.update(*map(KEYS, found))  # after: ``surfaces`` may be ``tokens``
         return tokens

@@ -47,6 +47,8 @@ from newswatch.text.stems import (
 )
 
 Keys = frozenset[str]
+# How an Arabic key begins, the language's own or pinned by a rule (``pinned``).
+ARABIC_KEYS = ("ar:", "ar!:")
 
 
 def lemmas_of(word: str) -> list[str]:

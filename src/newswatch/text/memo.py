@@ -8,7 +8,7 @@ from collections.abc import Set as AbstractSet
 from functools import partial
 from operator import itemgetter
 
-from newswatch.text.analysis import Keys, tagged, word_keys
+from newswatch.text.analysis import ARABIC_KEYS, Keys, tagged, word_keys
 from newswatch.text.normalize import normalize_word
 from newswatch.text.surface import KeyedForms
 
@@ -18,7 +18,6 @@ Info = tuple[Keys, tuple[int, ...], frozenset[str]]
 KEYS = itemgetter(0)
 WOKEN = itemgetter(1)
 PREFIXES = itemgetter(2)
-_ARABIC_KEYS = ("ar:", "ar!:")
 
 
 class _LangMemo:
@@ -145,7 +144,7 @@ class KeyMemo:
             return frozenset()
         words = [
             token,
-            *(key[key.index(":") + 1 :] for key in keys if key.startswith(_ARABIC_KEYS)),
+            *(key[key.index(":") + 1 :] for key in keys if key.startswith(ARABIC_KEYS)),
         ]
         prefixes = self._prefixes
         return frozenset(
